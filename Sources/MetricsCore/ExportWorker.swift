@@ -1,0 +1,447 @@
+import Foundation
+import Locking
+
+/// The worker between the manager and one sink: a bounded queue of
+/// snapshots and one task that hands them to the sink in batches, retries
+/// per the sink's policy, and accounts for every snapshot exactly once
+/// (exported, dropped with a reason, or still queued).
+///
+/// Enqueueing never waits: over the memory bound it drops (oldest or
+/// newest, per ``BatchingConfig/dropOnOverflow``) and reports the count.
+final class ExportWorker: Sendable {
+    let sink: any Sink
+    let name: String
+    private let config: BatchingConfig
+    private let retryPolicy: any ExportRetryPolicy
+    private let time: TimeSource
+    private let wallClock: any WallClock
+    private let report: @Sendable (SinkEvent) -> Void
+    private let state = Locked(State())
+
+    /// One chunk of a window; consumed from `head`.
+    private struct Segment {
+        var snapshots: [MetricSnapshot]
+        var sizes: [Int]
+        var head = 0
+        let enqueuedAt: Duration
+        var remaining: Int { snapshots.count - head }
+    }
+
+    private struct State {
+        var segments: [Segment] = []
+        var queuedCount = 0
+        var queuedBytes = 0
+        var inFlightCount = 0
+        var inFlightBytes = 0
+
+        var exported = 0
+        var dropped: [DropReason: Int] = [:]
+        var retries = 0
+        var lastExport: Date?
+
+        var wakeup: CheckedContinuation<Void, Never>?
+        var wakePending = false
+        var idleWaiters: [CheckedContinuation<Void, Never>] = []
+        var finishWaiters: [CheckedContinuation<Void, Never>] = []
+        /// A flush is waiting: export regardless of `minBatchSize`.
+        var flushing = false
+        /// No more snapshots will come: drain, then finish.
+        var closing = false
+        /// Shutdown's deadline passed: whatever is left was counted as dropped.
+        var abandoned = false
+        var finished = false
+        var task: Task<Void, Never>?
+
+        var isIdle: Bool { queuedCount == 0 && inFlightCount == 0 }
+    }
+
+    init(
+        sink: any Sink,
+        name: String,
+        config: BatchingConfig,
+        time: TimeSource,
+        wallClock: any WallClock,
+        report: @escaping @Sendable (SinkEvent) -> Void
+    ) {
+        self.sink = sink
+        self.name = name
+        self.config = config
+        self.retryPolicy = sink.retryPolicy
+        self.time = time
+        self.wallClock = wallClock
+        self.report = report
+    }
+
+    // MARK: Lifecycle
+
+    /// Starts the worker's task.
+    func start() {
+        let task = Task { await self.run() }
+        state.withLock { $0.task = task }
+    }
+
+    /// No more snapshots will be enqueued; the worker drains and finishes.
+    func close() {
+        state.withLock { $0.closing = true }
+        wake()
+    }
+
+    /// Waits until the worker's task has finished (after `close()`).
+    func waitUntilFinished() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = state.withLock { state -> Bool in
+                if state.finished { return true }
+                state.finishWaiters.append(continuation)
+                return false
+            }
+            if done { continuation.resume() }
+        }
+    }
+
+    /// Gives up on everything not yet delivered: counts queued and in-flight
+    /// snapshots as dropped (`.shutdownDeadline`), cancels the export in
+    /// progress, and releases everyone waiting. Returns the count dropped.
+    @discardableResult
+    func abandon() -> Int {
+        let (count, task, waiters) = state.withLock { state -> (Int, Task<Void, Never>?, [CheckedContinuation<Void, Never>]) in
+            guard !state.abandoned else { return (0, nil, []) }
+            state.abandoned = true
+            let count = state.queuedCount + state.inFlightCount
+            if count > 0 { state.dropped[.shutdownDeadline, default: 0] += count }
+            state.segments.removeAll()
+            state.queuedCount = 0
+            state.queuedBytes = 0
+            state.inFlightCount = 0
+            state.inFlightBytes = 0
+            let waiters = state.idleWaiters + state.finishWaiters
+            state.idleWaiters.removeAll()
+            state.finishWaiters.removeAll()
+            state.finished = true
+            return (count, state.task, waiters)
+        }
+        task?.cancel()
+        wake()
+        for waiter in waiters { waiter.resume() }
+        if count > 0 { report(.batchDropped(count: count, reason: .shutdownDeadline)) }
+        return count
+    }
+
+    // MARK: Producer side
+
+    /// Queues snapshots without waiting; drops over the memory bound.
+    func enqueue(_ snapshots: [MetricSnapshot]) {
+        enqueue(SnapshotChunks(snapshots, chunkSize: config.maxBatchSize))
+    }
+
+    /// Queues a window already cut into chunks (shared by every worker, so
+    /// neither the snapshots nor their size estimates are copied or
+    /// computed per sink).
+    func enqueue(_ chunks: SnapshotChunks) {
+        guard chunks.count > 0 else { return }
+        let now = time.elapsed()
+        let dropped = state.withLock { state -> Int in
+            if state.abandoned {
+                state.dropped[.shutdownDeadline, default: 0] += chunks.count
+                return -chunks.count
+            }
+            for chunk in chunks.chunks {
+                state.segments.append(Segment(snapshots: chunk.snapshots, sizes: chunk.sizes, enqueuedAt: now))
+            }
+            state.queuedCount += chunks.count
+            state.queuedBytes += chunks.bytes
+            let dropped = Self.enforceBound(&state, limit: config.maxMemoryBytes, policy: config.dropOnOverflow)
+            if dropped > 0 { state.dropped[.queueFull, default: 0] += dropped }
+            return dropped
+        }
+        if dropped > 0 {
+            report(.batchDropped(count: dropped, reason: .queueFull))
+        } else if dropped < 0 {
+            report(.batchDropped(count: -dropped, reason: .shutdownDeadline))
+        }
+        wake()
+    }
+
+    /// Drops queued snapshots until queued plus in-flight bytes fit `limit`.
+    private static func enforceBound(_ state: inout State, limit: Int, policy: BatchingConfig.OverflowDrop) -> Int {
+        var dropped = 0
+        while state.queuedBytes + state.inFlightBytes > limit, state.queuedCount > 0 {
+            switch policy {
+            case .oldest:
+                let size = state.segments[0].sizes[state.segments[0].head]
+                state.segments[0].head += 1
+                state.queuedBytes -= size
+                if state.segments[0].remaining == 0 { state.segments.removeFirst() }
+            case .newest:
+                let last = state.segments.count - 1
+                let size = state.segments[last].sizes.removeLast()
+                state.segments[last].snapshots.removeLast()
+                state.queuedBytes -= size
+                if state.segments[last].remaining == 0 { state.segments.removeLast() }
+            }
+            state.queuedCount -= 1
+            dropped += 1
+        }
+        return dropped
+    }
+
+    /// Asks the worker to export everything queued now and waits until the
+    /// queue is empty and nothing is in flight.
+    func drain() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = state.withLock { state -> Bool in
+                if state.isIdle || state.abandoned || state.finished { return true }
+                state.flushing = true
+                state.idleWaiters.append(continuation)
+                return false
+            }
+            if done { continuation.resume() }
+        }
+        wake()
+    }
+
+    /// The worker's counters.
+    func stats() -> SinkStats {
+        state.withLock { state in
+            SinkStats(
+                name: name, queued: state.queuedCount, inFlight: state.inFlightCount,
+                memoryBytes: state.queuedBytes + state.inFlightBytes, exported: state.exported,
+                dropped: state.dropped, retries: state.retries, lastExport: state.lastExport)
+        }
+    }
+
+    // MARK: Worker side
+
+    private enum Next {
+        case batch([MetricSnapshot])
+        case wait(until: Duration?)
+        case finish
+    }
+
+    private func run() async {
+        while true {
+            switch nextStep() {
+            case .batch(let batch):
+                await export(batch)
+            case .wait(let deadline):
+                await sleep(until: deadline)
+            case .finish:
+                finish()
+                return
+            }
+        }
+    }
+
+    private func nextStep() -> Next {
+        let (next, idleWaiters) = state.withLock { state -> (Next, [CheckedContinuation<Void, Never>]) in
+            if state.abandoned { return (.finish, []) }
+            if state.queuedCount == 0 {
+                let waiters = state.idleWaiters
+                state.idleWaiters.removeAll()
+                state.flushing = false
+                return (state.closing ? .finish : .wait(until: nil), waiters)
+            }
+            let oldest = state.segments[0].enqueuedAt
+            let due = oldest + config.flushInterval
+            let ready = state.queuedCount >= config.minBatchSize || state.flushing || state.closing
+                || time.elapsed() >= due
+            guard ready else { return (.wait(until: due), []) }
+            return (.batch(Self.takeBatch(&state, max: config.maxBatchSize)), [])
+        }
+        for waiter in idleWaiters { waiter.resume() }
+        return next
+    }
+
+    private static func takeBatch(_ state: inout State, max: Int) -> [MetricSnapshot] {
+        var batch: [MetricSnapshot] = []
+        var bytes = 0
+        while batch.count < max, !state.segments.isEmpty {
+            let segment = state.segments[0]
+            let take = Swift.min(max - batch.count, segment.remaining)
+            if batch.isEmpty, segment.head == 0, take == segment.snapshots.count {
+                // The usual case: a whole chunk, handed over without copying.
+                batch = segment.snapshots
+                bytes = segment.sizes.reduce(0, +)
+                state.segments.removeFirst()
+                continue
+            }
+            let range = segment.head..<(segment.head + take)
+            batch.append(contentsOf: segment.snapshots[range])
+            bytes += segment.sizes[range].reduce(0, +)
+            state.segments[0].head += take
+            if state.segments[0].remaining == 0 { state.segments.removeFirst() }
+        }
+        state.queuedCount -= batch.count
+        state.queuedBytes -= bytes
+        state.inFlightCount = batch.count
+        state.inFlightBytes = bytes
+        return batch
+    }
+
+    private func sleep(until deadline: Duration?) async {
+        let timer: Task<Void, Never>? = deadline.map { deadline in
+            Task { [time] in
+                do { try await time.sleepUntil(deadline) } catch { return }
+                self.wake()
+            }
+        }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let resumeNow = state.withLock { state -> Bool in
+                if state.wakePending || state.abandoned {
+                    state.wakePending = false
+                    return true
+                }
+                state.wakeup = continuation
+                return false
+            }
+            if resumeNow { continuation.resume() }
+        }
+        timer?.cancel()
+    }
+
+    private func wake() {
+        let continuation = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            if let wakeup = state.wakeup {
+                state.wakeup = nil
+                return wakeup
+            }
+            state.wakePending = true
+            return nil
+        }
+        continuation?.resume()
+    }
+
+    private func finish() {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.finished = true
+            let waiters = state.finishWaiters + state.idleWaiters
+            state.finishWaiters.removeAll()
+            state.idleWaiters.removeAll()
+            return waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Exports one batch, retrying per the sink's policy, and settles every
+    /// snapshot of it: exported, or dropped with a reason.
+    private func export(_ batch: [MetricSnapshot]) async {
+        var pending = batch
+        var attempt = 1
+        while true {
+            let context = ExportContext(onEvent: report)
+            let started = time.elapsed()
+            let outcome: (any Error)?
+            do {
+                try await ExportContext.$current.withValue(context) {
+                    try await sink.export(pending)
+                }
+                outcome = nil
+            } catch {
+                outcome = error
+            }
+            let duration = time.elapsed() - started
+            let invalid = context.rejectedCount
+
+            guard let error = outcome else {
+                settle(delivered: pending.count - invalid, invalid: invalid, remaining: [], duration: duration)
+                return
+            }
+            var failure = error
+            if let partial = error as? PartialExportError {
+                let delivered = pending.count - partial.remaining.count - invalid
+                settle(delivered: delivered, invalid: invalid, remaining: partial.remaining, duration: duration)
+                pending = partial.remaining
+                failure = partial.underlying
+            }
+            // A plain error settles nothing: the whole batch is retried and
+            // the snapshots the sink rejected on this attempt are rejected
+            // (and counted) again on the next one, so each is counted once.
+            if pending.isEmpty { return }
+            if isAbandoned || Task.isCancelled { return }
+
+            switch retryPolicy.decision(afterAttempt: attempt, error: failure) {
+            case .retry(let delay):
+                state.withLock { $0.retries += 1 }
+                report(.retried(attempt: attempt, error: failure))
+                do { try await time.sleep(for: delay) } catch { return }
+                if isAbandoned { return }
+                attempt += 1
+            case .exhausted:
+                report(.exportFailed(error: failure))
+                drop(pending.count, reason: .retriesExhausted)
+                return
+            case .notRetryable:
+                report(.exportFailed(error: failure))
+                drop(pending.count, reason: .nonRetryableError)
+                return
+            }
+        }
+    }
+
+    private var isAbandoned: Bool { state.withLock { $0.abandoned } }
+
+    /// Records the outcome of one `export` call. `remaining` stays in flight.
+    private func settle(delivered: Int, invalid: Int, remaining: [MetricSnapshot], duration: Duration) {
+        let now = wallClock.now()
+        let counted = state.withLock { state -> Bool in
+            guard !state.abandoned else { return false }
+            if delivered > 0 {
+                state.exported += delivered
+                state.lastExport = now
+            }
+            if invalid > 0 { state.dropped[.invalidDatum, default: 0] += invalid }
+            state.inFlightCount = remaining.count
+            state.inFlightBytes = remaining.reduce(0) { $0 + $1.estimatedSize }
+            return true
+        }
+        guard counted else { return }
+        if invalid > 0 { report(.batchDropped(count: invalid, reason: .invalidDatum)) }
+        if delivered > 0 { report(.exported(count: delivered, duration: duration)) }
+    }
+
+    private func drop(_ count: Int, reason: DropReason) {
+        let counted = state.withLock { state -> Bool in
+            guard !state.abandoned else { return false }
+            state.dropped[reason, default: 0] += count
+            state.inFlightCount = 0
+            state.inFlightBytes = 0
+            return true
+        }
+        if counted { report(.batchDropped(count: count, reason: reason)) }
+    }
+}
+
+/// A window's snapshots cut into chunks of at most `chunkSize`, each with
+/// its snapshots' estimated sizes, computed once for every sink.
+struct SnapshotChunks: Sendable {
+    struct Chunk: Sendable {
+        let snapshots: [MetricSnapshot]
+        let sizes: [Int]
+    }
+
+    let chunks: [Chunk]
+    let count: Int
+    let bytes: Int
+
+    init(_ snapshots: [MetricSnapshot], chunkSize: Int) {
+        var chunks: [Chunk] = []
+        var bytes = 0
+        var start = 0
+        while start < snapshots.count {
+            let end = Swift.min(start + chunkSize, snapshots.count)
+            let slice = start == 0 && end == snapshots.count ? snapshots : Array(snapshots[start..<end])
+            let sizes = slice.map(\.estimatedSize)
+            bytes += sizes.reduce(0, +)
+            chunks.append(Chunk(snapshots: slice, sizes: sizes))
+            start = end
+        }
+        self.chunks = chunks
+        self.count = snapshots.count
+        self.bytes = bytes
+    }
+
+    init(chunks: [Chunk]) {
+        self.chunks = chunks
+        self.count = chunks.reduce(0) { $0 + $1.snapshots.count }
+        self.bytes = chunks.reduce(0) { $0 + $1.sizes.reduce(0, +) }
+    }
+}

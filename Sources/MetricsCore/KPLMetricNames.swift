@@ -1,0 +1,36 @@
+/// The metric names of the Kinesis Producer Library, verbatim from the C++
+/// KPL's `metrics_constants.h` by way of the Python original, so dashboards
+/// built on either keep working.
+///
+/// ```swift
+/// manager.put(KPLMetricName.userRecordsPut, 1, stream: "orders")
+/// ```
+public enum KPLMetricName {
+    public static let userRecordsReceived = "UserRecordsReceived"
+    public static let userRecordsPut = "UserRecordsPut"
+    public static let userRecordsDataPut = "UserRecordsDataPut"
+    public static let userRecordsPending = "UserRecordsPending"
+    public static let kinesisRecordsPut = "KinesisRecordsPut"
+    public static let kinesisRecordsDataPut = "KinesisRecordsDataPut"
+    public static let allErrors = "AllErrors"
+    public static let errorsByCode = "ErrorsByCode"
+    public static let retriesPerRecord = "RetriesPerRecord"
+    public static let bufferedTime = "BufferedTime"
+    public static let requestTime = "RequestTime"
+    public static let expiredRecords = "ExpiredRecords"
+
+    /// All twelve names, in the original's order.
+    public static let all: [String] = [
+        userRecordsReceived, userRecordsPut, userRecordsDataPut, userRecordsPending,
+        kinesisRecordsPut, kinesisRecordsDataPut, allErrors, errorsByCode,
+        retriesPerRecord, bufferedTime, requestTime, expiredRecords,
+    ]
+}
+
+/// The dimension keys `MetricsManager.put` uses, as in the Python original.
+/// Sinks map them to wire names (CloudWatch: `StreamName`, `ShardId`, `ErrorCode`).
+public enum KPLDimension {
+    public static let stream = "stream"
+    public static let shard = "shard"
+    public static let errorCode = "error_code"
+}

@@ -1,0 +1,296 @@
+import Foundation
+import Locking
+
+/// Errors of the manager's lifecycle.
+public enum MetricsManagerError: Error, Equatable, CustomStringConvertible {
+    /// `flush()` was called before `start()`.
+    case notStarted
+    /// `start()` was called after `shutdown()`.
+    case alreadyShutDown
+    /// A sink failed to start; the manager did not start.
+    case sinkStartFailed(sink: String, reason: String)
+    /// A sink failed to shut down; everything else was shut down.
+    case sinkShutdownFailed(sink: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .notStarted: return "the metrics manager was not started: call start() first"
+        case .alreadyShutDown: return "the metrics manager was shut down and cannot be restarted"
+        case .sinkStartFailed(let sink, let reason): return "sink \(sink) failed to start: \(reason)"
+        case .sinkShutdownFailed(let sink, let reason): return "sink \(sink) failed to shut down: \(reason)"
+        }
+    }
+}
+
+struct Lifecycle {
+    enum Phase { case idle, starting, running, shuttingDown, stopped }
+    var phase: Phase = .idle
+    var loop: Task<Void, Never>?
+    var runWaiters: [CheckedContinuation<Void, Never>] = []
+    var shutdownWaiters: [CheckedContinuation<Void, Never>] = []
+}
+
+extension MetricsManager {
+    /// Starts the sinks, their export workers and the export loop.
+    ///
+    /// Does nothing at level `.none` or when already running. If a sink
+    /// fails to start, the sinks already started are shut down and the
+    /// error is thrown as ``MetricsManagerError/sinkStartFailed(sink:reason:)``.
+    public func start() async throws {
+        guard level != .none else { return }
+        let proceed = try lifecycle.withLock { state -> Bool in
+            switch state.phase {
+            case .idle:
+                state.phase = .starting
+                return true
+            case .starting, .running:
+                return false
+            case .shuttingDown, .stopped:
+                throw MetricsManagerError.alreadyShutDown
+            }
+        }
+        guard proceed else { return }
+        try await startSinks()
+        for worker in workers { worker.start() }
+        // Ticks fall on deadlines computed from now, so windows do not drift
+        // and do not depend on when the task is first scheduled; missed ticks
+        // (a suspended process) are skipped. The manager is held only while
+        // ticking.
+        let first = time.elapsed() + uploadInterval
+        let loop = Task { [weak self, time, uploadInterval] in
+            var next = first
+            while !Task.isCancelled {
+                do { try await time.sleepUntil(next) } catch { return }
+                guard let self else { return }
+                self.tick()
+                next += uploadInterval
+                let now = time.elapsed()
+                while next <= now { next += uploadInterval }
+            }
+        }
+        lifecycle.withLock { state in
+            state.phase = .running
+            state.loop = loop
+        }
+    }
+
+    private func startSinks() async throws {
+        var started: [ExportWorker] = []
+        for worker in workers {
+            do {
+                try await worker.sink.start()
+                started.append(worker)
+            } catch {
+                for done in started { try? await done.sink.shutdown() }
+                lifecycle.withLock { $0.phase = .idle }
+                throw MetricsManagerError.sinkStartFailed(sink: worker.name, reason: "\(error)")
+            }
+        }
+    }
+
+    /// Runs until the calling task is cancelled (or someone calls
+    /// ``shutdown()``), then shuts down gracefully: the shape of a
+    /// swift-service-lifecycle `Service`.
+    ///
+    /// ```swift
+    /// let task = Task { try await manager.run() }
+    /// ...
+    /// task.cancel()          // final export, drain, sinks stopped
+    /// try await task.value
+    /// ```
+    public func run() async throws {
+        try await start()
+        await waitUntilCancelledOrShutDown()
+        try await shutdown()
+    }
+
+    private func waitUntilCancelledOrShutDown() async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow = lifecycle.withLock { state -> Bool in
+                    if Task.isCancelled || state.phase == .shuttingDown || state.phase == .stopped || level == .none {
+                        return true
+                    }
+                    state.runWaiters.append(continuation)
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            releaseRunWaiters()
+        }
+    }
+
+    private func releaseRunWaiters() {
+        let waiters = lifecycle.withLock { state -> [CheckedContinuation<Void, Never>] in
+            defer { state.runWaiters.removeAll() }
+            return state.runWaiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Ends the current window now, exports it, and waits until every sink's
+    /// queue is empty (delivered or dropped-and-reported): for short-lived
+    /// processes, at the end of each invocation.
+    ///
+    /// A no-op at level `.none` and after shutdown; throws
+    /// ``MetricsManagerError/notStarted`` before `start()`.
+    public func flush() async throws {
+        guard level != .none else { return }
+        let phase = lifecycle.withLock { $0.phase }
+        switch phase {
+        case .idle, .starting: throw MetricsManagerError.notStarted
+        case .shuttingDown, .stopped: return
+        case .running: break
+        }
+        tick()
+        await withTaskGroup(of: Void.self) { group in
+            for worker in workers {
+                group.addTask { await worker.drain() }
+            }
+        }
+    }
+
+    /// Stops the export loop, exports the final window, drains every sink's
+    /// queue until it is empty or ``shutdownTimeout`` has passed, and shuts
+    /// the sinks down. Whatever could not be delivered in time is reported
+    /// as `batchDropped(count:reason: .shutdownDeadline)`.
+    ///
+    /// Safe to call more than once (later calls wait for the first); after
+    /// it, recording is a counted no-op (``RejectionReason/afterShutdown``).
+    /// A manager that was never started is started here first, so that what
+    /// was recorded is still delivered.
+    public func shutdown() async throws {
+        guard level != .none else { return }
+        if lifecycle.withLock({ $0.phase }) == .idle {
+            do {
+                try await start()
+            } catch {
+                control.close()
+                finishShutdown()
+                throw error
+            }
+        }
+        enum Role { case lead(Task<Void, Never>?), wait, done }
+        let role = lifecycle.withLock { state -> Role in
+            switch state.phase {
+            case .idle, .starting, .running:
+                state.phase = .shuttingDown
+                defer { state.loop = nil }
+                return .lead(state.loop)
+            case .shuttingDown:
+                return .wait
+            case .stopped:
+                return .done
+            }
+        }
+        switch role {
+        case .done:
+            return
+        case .wait:
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let stopped = lifecycle.withLock { state -> Bool in
+                    if state.phase == .stopped { return true }
+                    state.shutdownWaiters.append(continuation)
+                    return false
+                }
+                if stopped { continuation.resume() }
+            }
+        case .lead(let loop):
+            releaseRunWaiters()
+            loop?.cancel()
+            defer { finishShutdown() }
+            try await drainAndStop()
+        }
+    }
+
+    private func drainAndStop() async throws {
+        let deadline = time.elapsed() + shutdownTimeout
+        control.close()
+        // The final window, then one more cut for observations that passed
+        // the recording check just before `close()` and landed after the cut.
+        let final = SnapshotChunks(chunks: cutWindow().chunks + cutWindow().chunks)
+        for worker in workers {
+            worker.enqueue(final)
+            worker.close()
+        }
+        let workers = self.workers
+        let drained: Void? = await withDeadline(deadline, time: time) {
+            for worker in workers { await worker.waitUntilFinished() }
+        }
+        if drained == nil {
+            for worker in workers { worker.abandon() }
+        }
+        let stopped = await withDeadline(deadline, time: time) { () -> [(String, String)] in
+            var failures: [(String, String)] = []
+            for worker in workers {
+                do { try await worker.sink.shutdown() } catch { failures.append((worker.name, "\(error)")) }
+            }
+            return failures
+        }
+        if let first = stopped?.first {
+            throw MetricsManagerError.sinkShutdownFailed(sink: first.0, reason: first.1)
+        }
+    }
+
+    private func finishShutdown() {
+        let waiters = lifecycle.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.phase = .stopped
+            defer { state.shutdownWaiters.removeAll() }
+            return state.shutdownWaiters
+        }
+        for waiter in waiters { waiter.resume() }
+        hub.finishStreams()
+    }
+}
+
+/// Runs `operation` in its own task and returns its result, or `nil` if the
+/// deadline (an offset of `time`) comes first. On the deadline the task is
+/// cancelled and left to finish on its own: a sink stuck in a call that
+/// ignores cancellation cannot hold the caller past the deadline.
+func withDeadline<T: Sendable>(
+    _ deadline: Duration,
+    time: TimeSource,
+    _ operation: @escaping @Sendable () async -> T
+) async -> T? {
+    let outcome = OneShot<T?>()
+    let work = Task {
+        let value = await operation()
+        outcome.resolve(value)
+    }
+    let timer = Task {
+        do { try await time.sleepUntil(deadline) } catch { return }
+        outcome.resolve(nil)
+    }
+    let value = await outcome.value()
+    timer.cancel()
+    if value == nil { work.cancel() }
+    return value
+}
+
+/// A value set once and awaited by one task.
+final class OneShot<T: Sendable>: Sendable {
+    private let state = Locked<(value: T?, resolved: Bool, waiter: CheckedContinuation<T, Never>?)>((nil, false, nil))
+
+    func resolve(_ value: T) {
+        let waiter = state.withLock { state -> CheckedContinuation<T, Never>? in
+            guard !state.resolved else { return nil }
+            state.resolved = true
+            state.value = value
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume(returning: value)
+    }
+
+    func value() async -> T {
+        await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
+            let ready = state.withLock { state -> T? in
+                if state.resolved { return state.value }
+                state.waiter = continuation
+                return nil
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+    }
+}

@@ -1,0 +1,330 @@
+import Foundation
+import Locking
+
+/// Owns a program's series, cuts them into delta windows every
+/// `uploadInterval`, and exports each window to its sinks.
+///
+/// ```swift
+/// let memory = InMemorySink()
+/// let manager = MetricsManager(level: .detailed, sinks: [memory, ConsoleSink()],
+///                              uploadInterval: .seconds(60))
+/// try await manager.start()
+/// manager.put("UserRecordsPut", 1, stream: "s1", shardId: "shardId-000000000001")
+/// let requests = manager.counter("Requests", dimensions: [("stream", "s1")])
+/// requests.increment()
+/// try await manager.shutdown()     // final window, drain, stop the sinks
+/// ```
+///
+/// Recording never waits on a sink: each sink has its own export worker
+/// with a bounded queue (see ``BatchingConfig``), so a slow or failing sink
+/// costs only its own queue, and what it drops is counted and reported
+/// through the observer, ``events(bufferSize:)`` and ``stats()``.
+///
+/// Rejected input (NaN, ±infinity, an empty name, a negative counter
+/// increment, anything after shutdown) never crashes and is never recorded:
+/// it is counted by reason in ``stats()`` (`rejected`) and reported once per
+/// window as ``MetricsEvent/observationsRejected(count:reason:)``.
+public final class MetricsManager: Sendable {
+    /// How much is recorded.
+    public let level: MetricsLevel
+    /// The length of each export window.
+    public let uploadInterval: Duration
+    /// The dimension keys kept at level `.summary`.
+    public let summaryDimensions: Set<String>
+    /// How long `shutdown()` may take, final export and drain included.
+    public let shutdownTimeout: Duration
+    /// How each sink's export worker batches and bounds its queue.
+    public let batching: BatchingConfig
+
+    let registry = SeriesRegistry()
+    let control: RecordingControl
+    let workers: [ExportWorker]
+    let time: TimeSource
+    let wallClock: any WallClock
+    let hub: EventHub
+    let selfMetrics: SelfMetrics?
+    let lifecycle = Locked(Lifecycle())
+    let window: Locked<WindowState>
+
+    private let keepsStream: Bool
+    private let keepsShard: Bool
+    private let keepsErrorCode: Bool
+
+    struct WindowState {
+        var start: Date
+        var reportedRejections: [RejectionReason: Int] = [:]
+    }
+
+    /// Creates a manager. Nothing runs until ``start()``.
+    ///
+    /// - parameters:
+    ///   - level: `.none` (default: records nothing, starts nothing), `.summary` or `.detailed`.
+    ///   - sinks: where snapshots go; each gets its own export worker.
+    ///   - uploadInterval: window length (default 60 s, as the original).
+    ///   - summaryDimensions: dimension keys kept at `.summary` (default `["stream"]`).
+    ///   - batching: queue bound, batch sizes and drop policy of each export worker.
+    ///   - shutdownTimeout: deadline of ``shutdown()`` (default 30 s).
+    ///   - observer: receives every ``MetricsEvent``; when `nil`, drops,
+    ///     failures and rejections are written to standard error, rate-limited.
+    ///   - selfMetrics: export the manager's own health as ordinary metrics.
+    ///   - clock: schedules ticks, flush intervals, retries and the shutdown deadline.
+    ///   - wallClock: timestamps windows.
+    public init(
+        level: MetricsLevel = .none,
+        sinks: [any Sink] = [],
+        uploadInterval: Duration = .seconds(60),
+        summaryDimensions: Set<String> = [KPLDimension.stream],
+        batching: BatchingConfig = BatchingConfig(),
+        shutdownTimeout: Duration = .seconds(30),
+        observer: (any MetricsObserver)? = nil,
+        selfMetrics: SelfMetricsConfig? = nil,
+        clock: any Clock<Duration> = ContinuousClock(),
+        wallClock: any WallClock = SystemWallClock()
+    ) {
+        self.level = level
+        self.uploadInterval = uploadInterval > .zero ? uploadInterval : .seconds(60)
+        self.summaryDimensions = summaryDimensions
+        self.shutdownTimeout = shutdownTimeout
+        self.batching = batching
+        self.wallClock = wallClock
+        self.time = TimeSource(any: clock)
+        self.window = Locked(WindowState(start: wallClock.now()))
+        self.keepsStream = level == .detailed || summaryDimensions.contains(KPLDimension.stream)
+        self.keepsShard = level == .detailed || summaryDimensions.contains(KPLDimension.shard)
+        self.keepsErrorCode = level == .detailed || summaryDimensions.contains(KPLDimension.errorCode)
+
+        let hub = EventHub(observer: observer, wallClock: wallClock)
+        self.hub = hub
+        if level == .none {
+            control = .inert
+            workers = []
+            self.selfMetrics = nil
+            return
+        }
+        let control = RecordingControl(
+            disabled: false, eventSinks: sinks.compactMap { $0 as? any EventfulSink }, wallClock: wallClock)
+        self.control = control
+        let registry = self.registry
+        let selfMetrics = selfMetrics.map { SelfMetrics(config: $0, registry: registry, control: control) }
+        self.selfMetrics = selfMetrics
+
+        var seen: [String: Int] = [:]
+        var workers: [ExportWorker] = []
+        for sink in sinks {
+            let base = sink.name
+            seen[base, default: 0] += 1
+            let name = seen[base]! > 1 ? "\(base)#\(seen[base]!)" : base
+            workers.append(ExportWorker(
+                sink: sink, name: name, config: batching, time: time, wallClock: wallClock,
+                report: { event in
+                    selfMetrics?.record(event, sink: name)
+                    hub.emit(.sink(name, event))
+                }))
+        }
+        self.workers = workers
+    }
+
+    /// Creates a manager with a single sink; see ``init(level:sinks:uploadInterval:summaryDimensions:batching:shutdownTimeout:observer:selfMetrics:clock:wallClock:)``.
+    public convenience init(
+        level: MetricsLevel = .none,
+        sink: any Sink,
+        uploadInterval: Duration = .seconds(60),
+        summaryDimensions: Set<String> = [KPLDimension.stream],
+        batching: BatchingConfig = BatchingConfig(),
+        shutdownTimeout: Duration = .seconds(30),
+        observer: (any MetricsObserver)? = nil,
+        selfMetrics: SelfMetricsConfig? = nil,
+        clock: any Clock<Duration> = ContinuousClock(),
+        wallClock: any WallClock = SystemWallClock()
+    ) {
+        self.init(
+            level: level, sinks: [sink], uploadInterval: uploadInterval,
+            summaryDimensions: summaryDimensions, batching: batching, shutdownTimeout: shutdownTimeout,
+            observer: observer, selfMetrics: selfMetrics, clock: clock, wallClock: wallClock)
+    }
+
+    // MARK: Recording
+
+    /// Records one observation of `name`, the Python original's `put`.
+    ///
+    /// The series is a statistics-only histogram keyed by the name and the
+    /// given dimensions (`stream`, `shard`, `error_code`, in that order);
+    /// at level `.summary` only the summary dimensions are kept. Its
+    /// snapshots carry count, sum, min and max, exactly what the original
+    /// exported. At level `.none` this returns at once and allocates nothing.
+    ///
+    /// ```swift
+    /// manager.put(KPLMetricName.userRecordsPut, 1, stream: "s1", shardId: "shardId-000000000001")
+    /// ```
+    public func put(
+        _ name: String,
+        _ value: Double = 1,
+        stream: String? = nil,
+        shardId: String? = nil,
+        errorCode: String? = nil,
+        unit: MetricUnit = .none
+    ) {
+        if level == .none { return }
+        guard control.isRecording else { return control.reject(.afterShutdown) }
+        guard value.isFinite else { return control.reject(.nonFiniteValue) }
+        guard !name.isEmpty else { return control.reject(.emptyName) }
+        let dimensions = KPLDimensionPairs(
+            stream: keepsStream ? stream : nil,
+            shard: keepsShard ? shardId : nil,
+            errorCode: keepsErrorCode ? errorCode : nil)
+        let series = registry.series(name: name, kind: .histogram, dimensions: dimensions, as: Histogram.self) {
+            Histogram(
+                descriptor: SeriesDescriptor(name: name, kind: .histogram, unit: unit, dimensions: $0),
+                control: control, distribution: false)
+        }
+        series?.record(value)
+    }
+
+    /// The counter for `name` and `dimensions`, created on first use.
+    /// Asking again returns the same series. Keep it: incrementing it is far
+    /// cheaper than looking it up.
+    ///
+    /// ```swift
+    /// let requests = manager.counter("Requests", dimensions: [("stream", "s1")])
+    /// ```
+    public func counter(_ name: String, dimensions: [(String, String)] = [], unit: MetricUnit = .count) -> Counter {
+        instrument(name, .counter, dimensions, unit, as: Counter.self) {
+            Counter(descriptor: $0, control: $1)
+        }
+    }
+
+    /// The gauge for `name` and `dimensions`, created on first use.
+    ///
+    /// ```swift
+    /// manager.gauge("UserRecordsPending").set(42)
+    /// ```
+    public func gauge(_ name: String, dimensions: [(String, String)] = [], unit: MetricUnit = .none) -> Gauge {
+        instrument(name, .gauge, dimensions, unit, as: Gauge.self) {
+            Gauge(descriptor: $0, control: $1)
+        }
+    }
+
+    /// The histogram for `name` and `dimensions`, created on first use.
+    ///
+    /// - parameter distribution: keep a bucketed distribution (default) for
+    ///   percentiles, or only count, sum, min and max.
+    ///
+    /// ```swift
+    /// let latency = manager.histogram("RequestTime", unit: .milliseconds)
+    /// latency.record(12.5)
+    /// ```
+    public func histogram(
+        _ name: String,
+        dimensions: [(String, String)] = [],
+        unit: MetricUnit = .none,
+        distribution: Bool = true
+    ) -> Histogram {
+        instrument(name, .histogram, dimensions, unit, as: Histogram.self) {
+            Histogram(descriptor: $0, control: $1, distribution: distribution)
+        }
+    }
+
+    private func instrument<S: RegisteredSeries>(
+        _ name: String,
+        _ kind: MetricSnapshot.Kind,
+        _ dimensions: [(String, String)],
+        _ unit: MetricUnit,
+        as type: S.Type,
+        make: (SeriesDescriptor, RecordingControl) -> S
+    ) -> S {
+        // Level `.none`, and a rejected name, get an inert instrument that
+        // belongs to no registry: recording into it does nothing.
+        let inert = SeriesDescriptor(name: name, kind: kind, unit: unit, dimensions: dimensions)
+        if level == .none { return make(inert, .inert) }
+        guard !name.isEmpty else {
+            control.reject(.emptyName)
+            return make(inert, .inert)
+        }
+        let kept = level == .summary ? dimensions.filter { summaryDimensions.contains($0.0) } : dimensions
+        let found = registry.series(name: name, kind: kind, dimensions: kept, as: type) {
+            make(SeriesDescriptor(name: name, kind: kind, unit: unit, dimensions: $0), control)
+        }
+        return found ?? make(inert, .inert)
+    }
+
+    // MARK: Reading
+
+    /// The current window of every series with observations, in creation
+    /// order, without ending the window: nothing is reset or exported.
+    public func snapshots() -> [MetricSnapshot] {
+        guard level != .none else { return [] }
+        let start = window.withLock { $0.start }
+        let bounds = CollectionWindow(start: start, end: wallClock.now())
+        return registry.all().compactMap { $0.peek(bounds) }
+    }
+
+    /// Counters of every export worker and of rejected observations.
+    public func stats() -> MetricsStats {
+        MetricsStats(
+            sinks: workers.map { $0.stats() },
+            rejected: control.rejections(),
+            seriesCount: registry.count)
+    }
+
+    /// A new stream of this manager's events. Each call returns an
+    /// independent stream; it keeps the newest `bufferSize` events when its
+    /// reader falls behind, and finishes when the manager shuts down.
+    public func events(bufferSize: Int = 1024) -> AsyncStream<MetricsEvent> {
+        hub.makeStream(bufferSize: bufferSize)
+    }
+
+    // MARK: Windows
+
+    /// Ends the current window of every series and returns its snapshots,
+    /// in chunks of at most `batching.maxBatchSize` (the unit every export
+    /// worker hands to its sink); reports rejections counted since the
+    /// previous cut.
+    func cutWindow() -> SnapshotChunks {
+        selfMetrics?.recordQueues(workers)
+        let chunkSize = batching.maxBatchSize
+        let (chunks, rejections) = window.withLock { state -> ([SnapshotChunks.Chunk], [(RejectionReason, Int)]) in
+            let end = wallClock.now()
+            let bounds = CollectionWindow(start: state.start, end: end)
+            let series = registry.all()
+            var chunks: [SnapshotChunks.Chunk] = []
+            var snapshots: [MetricSnapshot] = []
+            var sizes: [Int] = []
+            for entry in series {
+                guard let snapshot = entry.collect(bounds) else { continue }
+                if snapshots.isEmpty {
+                    snapshots.reserveCapacity(Swift.min(chunkSize, series.count))
+                    sizes.reserveCapacity(Swift.min(chunkSize, series.count))
+                }
+                sizes.append(snapshot.estimatedSize)
+                snapshots.append(snapshot)
+                if snapshots.count == chunkSize {
+                    chunks.append(.init(snapshots: snapshots, sizes: sizes))
+                    snapshots = []
+                    sizes = []
+                }
+            }
+            if !snapshots.isEmpty { chunks.append(.init(snapshots: snapshots, sizes: sizes)) }
+            state.start = end
+            let totals = control.rejections()
+            var fresh: [(RejectionReason, Int)] = []
+            for reason in RejectionReason.allCases {
+                let delta = (totals[reason] ?? 0) - (state.reportedRejections[reason] ?? 0)
+                if delta > 0 { fresh.append((reason, delta)) }
+            }
+            state.reportedRejections = totals
+            return (chunks, fresh)
+        }
+        for (reason, count) in rejections {
+            selfMetrics?.recordRejections(count, reason: reason)
+            hub.emit(.observationsRejected(count: count, reason: reason))
+        }
+        return SnapshotChunks(chunks: chunks)
+    }
+
+    /// Cuts a window and hands it to every export worker.
+    func tick() {
+        let chunks = cutWindow()
+        guard chunks.count > 0 else { return }
+        for worker in workers { worker.enqueue(chunks) }
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Synchronization
+
+/// State every instrument of one manager shares: whether recording is on,
+/// the rejection counters, and the eventful sinks to call per observation.
+///
+/// Instruments read `state` with one relaxed load per observation; it only
+/// changes when the manager shuts down.
+final class RecordingControl: Sendable {
+    private static let recording = 0
+    private static let closed = 1
+    private static let disabled = 2
+
+    /// The control of instruments handed out at level `.none`: inert, and
+    /// they count nothing (that level promises zero work).
+    static let inert = RecordingControl(disabled: true, eventSinks: [], wallClock: SystemWallClock())
+
+    private let state: Atomic<Int>
+    let eventSinks: [any EventfulSink]
+    let hasEventSinks: Bool
+    let wallClock: any WallClock
+
+    private let rejectedNonFinite = Atomic<Int>(0)
+    private let rejectedEmptyName = Atomic<Int>(0)
+    private let rejectedNegative = Atomic<Int>(0)
+    private let rejectedAfterShutdown = Atomic<Int>(0)
+
+    init(disabled: Bool, eventSinks: [any EventfulSink], wallClock: any WallClock) {
+        self.state = Atomic(disabled ? Self.disabled : Self.recording)
+        self.eventSinks = eventSinks
+        self.hasEventSinks = !eventSinks.isEmpty
+        self.wallClock = wallClock
+    }
+
+    /// True while observations are recorded.
+    @inline(__always)
+    var isRecording: Bool { state.load(ordering: .relaxed) == Self.recording }
+
+    /// True for the level-`.none` control.
+    var isDisabled: Bool { state.load(ordering: .relaxed) == Self.disabled }
+
+    /// Stops recording; later observations are counted as `.afterShutdown`.
+    func close() {
+        _ = state.compareExchange(expected: Self.recording, desired: Self.closed, ordering: .sequentiallyConsistent)
+    }
+
+    /// Counts an observation that was not recorded, unless this is the inert
+    /// control, whose observations are dropped by design.
+    func reject(_ reason: RejectionReason) {
+        let current = state.load(ordering: .relaxed)
+        if current == Self.disabled { return }
+        // Anything refused after shutdown is counted as such, whatever else is wrong with it.
+        let effective = current == Self.closed ? .afterShutdown : reason
+        switch effective {
+        case .nonFiniteValue: rejectedNonFinite.wrappingAdd(1, ordering: .relaxed)
+        case .emptyName: rejectedEmptyName.wrappingAdd(1, ordering: .relaxed)
+        case .negativeIncrement: rejectedNegative.wrappingAdd(1, ordering: .relaxed)
+        case .afterShutdown: rejectedAfterShutdown.wrappingAdd(1, ordering: .relaxed)
+        }
+    }
+
+    /// Cumulative rejections by reason (reasons never seen are absent).
+    func rejections() -> [RejectionReason: Int] {
+        var result: [RejectionReason: Int] = [:]
+        for reason in RejectionReason.allCases {
+            let value: Int
+            switch reason {
+            case .nonFiniteValue: value = rejectedNonFinite.load(ordering: .relaxed)
+            case .emptyName: value = rejectedEmptyName.load(ordering: .relaxed)
+            case .negativeIncrement: value = rejectedNegative.load(ordering: .relaxed)
+            case .afterShutdown: value = rejectedAfterShutdown.load(ordering: .relaxed)
+            }
+            if value > 0 { result[reason] = value }
+        }
+        return result
+    }
+
+    /// Hands one observation to every eventful sink.
+    func dispatch(_ descriptor: SeriesDescriptor, value: Double) {
+        let event = MetricEvent(
+            name: descriptor.name, value: value,
+            timestamp: wallClock.now(), dimensions: descriptor.dimensions)
+        for sink in eventSinks { sink.record(event) }
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+
+/// Counters of one sink's export worker, as returned by ``MetricsManager/stats()``.
+///
+/// Every snapshot handed to a worker ends up in exactly one of `exported`,
+/// `dropped` (by reason), or is still `queued`/`inFlight`.
+public struct SinkStats: Sendable, Equatable {
+    /// The sink's name.
+    public let name: String
+    /// Snapshots waiting in the queue.
+    public let queued: Int
+    /// Snapshots handed to the sink and not yet settled.
+    public let inFlight: Int
+    /// Estimated bytes of queued and in-flight snapshots (bounded by
+    /// ``BatchingConfig/maxMemoryBytes``).
+    public let memoryBytes: Int
+    /// Snapshots the sink delivered.
+    public let exported: Int
+    /// Snapshots dropped, by reason.
+    public let dropped: [DropReason: Int]
+    /// Retries performed.
+    public let retries: Int
+    /// When the sink last delivered something.
+    public let lastExport: Date?
+
+    /// All drops, whatever the reason.
+    public var totalDropped: Int { dropped.values.reduce(0, +) }
+}
+
+/// A manager's counters, from ``MetricsManager/stats()``.
+public struct MetricsStats: Sendable, Equatable {
+    /// One entry per sink, in the order the sinks were given.
+    public let sinks: [SinkStats]
+    /// Observations refused since the manager was created, by reason.
+    public let rejected: [RejectionReason: Int]
+    /// Live series in the registry.
+    public let seriesCount: Int
+
+    /// The stats of the sink named `name`.
+    public subscript(sink name: String) -> SinkStats? {
+        sinks.first { $0.name == name }
+    }
+}

@@ -1,0 +1,91 @@
+import ConsoleSink
+import Foundation
+import MetricsCore
+import Testing
+
+/// Captures what a ConsoleSink writes, through a real file.
+final class Capture {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("console-\(UUID().uuidString).txt")
+    let handle: FileHandle
+
+    init() throws {
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
+        handle = try FileHandle(forWritingTo: url)
+    }
+
+    func text() throws -> String {
+        try handle.synchronize()
+        return try String(contentsOf: url, encoding: .utf8)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+}
+
+@Suite("ConsoleSink")
+struct ConsoleSinkTests {
+    private let start = Date(timeIntervalSince1970: 1_700_000_000)
+
+    private func samples() -> [MetricSnapshot] {
+        [
+            MetricSnapshot(name: "UserRecordsPut", kind: .counter, unit: .count,
+                           dimensions: [("stream", "s1"), ("shard", "shardId-000000000001")],
+                           windowStart: start, windowEnd: start + 60, count: 12, sum: 12, min: 1, max: 1),
+            MetricSnapshot(name: "RequestTime", kind: .histogram, unit: .milliseconds, dimensions: [],
+                           windowStart: start, windowEnd: start + 60, count: 2, sum: 25.5, min: 12.5, max: 13,
+                           distribution: [.init(value: 12.5, count: 1), .init(value: 13, count: 1)]),
+            MetricSnapshot(name: "Pending", kind: .gauge, unit: .none, dimensions: [("note", "quote\" and \\ and\nnewline")],
+                           windowStart: start, windowEnd: start + 60, count: 1, sum: 42, min: 42, max: 42, last: 42),
+        ]
+    }
+
+    @Test("the table is aligned, sorted and readable")
+    func table() async throws {
+        let capture = try Capture()
+        try await ConsoleSink(output: capture.handle).export(samples())
+        let lines = try capture.text().split(separator: "\n").map(String.init)
+        #expect(lines.count == 5)
+        #expect(lines[0].hasPrefix("-- window 2023-11-14T22:13:20Z .. 2023-11-14T22:14:20Z: 3 series --"))
+        #expect(lines[1].hasPrefix("metric"))
+        #expect(lines[2].hasPrefix("Pending"))
+        #expect(lines[3].hasPrefix("RequestTime"))
+        #expect(lines[4].hasPrefix("UserRecordsPut"))
+        #expect(lines[4].contains("stream=s1 shard=shardId-000000000001"))
+        #expect(lines[3].contains("25.5") && lines[3].contains("Milliseconds"))
+        #expect(lines[2].contains("note=quote\" and \\ and\\nnewline"))
+        // Numeric columns are right-aligned under their header.
+        let header = Array(lines[1])
+        let countEnd = lines[1].distance(from: lines[1].startIndex, to: lines[1].range(of: "count")!.upperBound)
+        for line in lines[2...4] {
+            let row = Array(line)
+            #expect(row[countEnd - 1].isNumber && row[countEnd] == " ", "\(line)")
+        }
+        #expect(header[countEnd] == " ")
+    }
+
+    @Test("JSON lines parse back to the snapshots' values")
+    func jsonLines() async throws {
+        let capture = try Capture()
+        try await ConsoleSink(format: .jsonLines, output: capture.handle).export(samples())
+        let lines = try capture.text().split(separator: "\n")
+        #expect(lines.count == 3)
+        let objects = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(objects[0]["name"] as? String == "UserRecordsPut")
+        #expect((objects[0]["dimensions"] as? [String: String])?["shard"] == "shardId-000000000001")
+        #expect(objects[0]["count"] as? Int == 12)
+        #expect(objects[1]["p99"] as? Double == 13)
+        #expect(objects[1]["sum"] as? Double == 25.5)
+        #expect(objects[1]["windowEnd"] as? String == "2023-11-14T22:14:20.000Z")
+        #expect((objects[2]["dimensions"] as? [String: String])?["note"] == "quote\" and \\ and\nnewline")
+        #expect(objects[2]["last"] as? Int == 42)
+    }
+
+    @Test("a closed output is an export error, not a crash")
+    func closedOutput() async throws {
+        let pipe = Pipe()
+        try pipe.fileHandleForReading.close()
+        signal(SIGPIPE, SIG_IGN)
+        await #expect(throws: (any Error).self) {
+            try await ConsoleSink(output: pipe.fileHandleForWriting).export(samples())
+        }
+    }
+}

@@ -1,0 +1,224 @@
+import Foundation
+@testable import MetricsCore
+import MetricsTestSupport
+import Sinks
+import Testing
+import Locking
+
+/// An eventful sink that keeps every event it is handed.
+final class EventCollectingSink: EventfulSink {
+    let events = Locked<[MetricEvent]>([])
+    func record(_ event: MetricEvent) { events.withLock { $0.append(event) } }
+    func export(_ snapshots: [MetricSnapshot]) async throws {}
+}
+
+/// A sink whose start fails.
+struct UnstartableSink: Sink {
+    var name: String { "unstartable" }
+    func start() async throws { throw InjectedFailure("no credentials") }
+    func export(_ snapshots: [MetricSnapshot]) async throws {}
+}
+
+@Suite("Manager lifecycle")
+struct LifecycleTests {
+    @Test("the contract's sample runs end to end")
+    func issueSample() async throws {
+        let memory = InMemorySink()
+        let manager = MetricsManager(level: .detailed, sinks: [memory, CountingSink()], uploadInterval: .seconds(60))
+        try await manager.start()
+        manager.put("UserRecordsPut", 1, stream: "s1", shardId: "shardId-000000000001")
+        let requests = manager.counter("Requests", dimensions: [("stream", "s1")])
+        requests.increment()
+        let latency = manager.histogram("RequestTime", unit: .milliseconds)
+        latency.record(12.5)
+        manager.gauge("UserRecordsPending").set(42)
+        let live: [MetricSnapshot] = manager.snapshots()
+        #expect(live.count == 4)
+        try await manager.flush()
+        try await manager.shutdown()
+        let names = Set(memory.allSnapshots.map(\.name))
+        #expect(names == ["UserRecordsPut", "Requests", "RequestTime", "UserRecordsPending"])
+        #expect(memory.snapshots(named: "RequestTime").first?.unit == .milliseconds)
+        #expect(memory.snapshots(named: "UserRecordsPending").first?.last == 42)
+    }
+
+    @Test("start and shutdown reach every sink once; shutdown exports the final window")
+    func startAndShutdown() async throws {
+        let counting = CountingSink()
+        let memory = InMemorySink()
+        let manager = MetricsManager(level: .detailed, sinks: [counting, memory])
+        try await manager.start()
+        try await manager.start()
+        manager.counter("Requests").increment(by: 3)
+        async let first: Void = manager.shutdown()
+        async let second: Void = manager.shutdown()
+        _ = try await (first, second)
+        try await manager.shutdown()
+        #expect(counting.starts == 1)
+        #expect(counting.shutdowns == 1)
+        #expect(memory.snapshots(named: "Requests").map(\.count) == [3])
+        await #expect(throws: MetricsManagerError.alreadyShutDown) { try await manager.start() }
+    }
+
+    @Test("a manager that was never started still delivers on shutdown")
+    func shutdownWithoutStart() async throws {
+        let memory = InMemorySink()
+        let manager = MetricsManager(level: .detailed, sink: memory)
+        manager.counter("Requests").increment()
+        await #expect(throws: MetricsManagerError.notStarted) { try await manager.flush() }
+        try await manager.shutdown()
+        #expect(memory.allSnapshots.map(\.count) == [1])
+    }
+
+    @Test("the export loop ticks on the injected clock, once per interval")
+    func loopFollowsClock() async throws {
+        let clock = ManualClock()
+        let memory = InMemorySink()
+        let manager = MetricsManager(
+            level: .detailed, sink: memory, uploadInterval: .seconds(60), clock: clock, wallClock: clock.wallClock)
+        try await manager.start()
+        let counter = manager.counter("Requests")
+        counter.increment()
+        clock.advance(by: .seconds(60))
+        let first = await memory.waitForSnapshots(count: 1)
+        #expect(first.map(\.count) == [1])
+        #expect(first[0].windowEnd == clock.start.addingTimeInterval(60))
+
+        counter.increment(by: 2)
+        clock.advance(by: .seconds(60))
+        let second = await memory.waitForSnapshots(count: 2)
+        #expect(second.map(\.count) == [1, 2])
+        #expect(second[1].windowStart == second[0].windowEnd)
+        try await manager.shutdown()
+    }
+
+    @Test("a failing sink neither stops the loop nor the other sinks, and is reported")
+    func failingSinkIsolated() async throws {
+        let clock = ManualClock()
+        let memory = InMemorySink()
+        let failing = FailingSink()
+        let observer = RecordingObserver()
+        let manager = MetricsManager(
+            level: .detailed, sinks: [failing, memory], observer: observer,
+            clock: clock, wallClock: clock.wallClock)
+        try await manager.start()
+        manager.counter("Requests").increment()
+        clock.advance(by: .seconds(60))
+        _ = await memory.waitForSnapshots(count: 1)
+        manager.counter("Requests").increment()
+        clock.advance(by: .seconds(60))
+        _ = await memory.waitForSnapshots(count: 2)
+        try await manager.shutdown()
+
+        #expect(failing.attemptCount == 2)
+        let stats = try #require(manager.stats()[sink: "failing"])
+        #expect(stats.dropped[.retriesExhausted] == 2)
+        #expect(stats.exported == 0)
+        #expect(observer.all.contains { if case .sink("failing", .exportFailed) = $0 { true } else { false } })
+        #expect(manager.stats()[sink: "memory"]?.exported == 2)
+    }
+
+    @Test("a stuck sink does not block recording or the other sinks; shutdown gives up on it in time")
+    func stuckSinkIsolated() async throws {
+        let memory = InMemorySink()
+        let stuck = BlockingSink()
+        let manager = MetricsManager(
+            level: .detailed, sinks: [stuck, memory], uploadInterval: .seconds(3600),
+            shutdownTimeout: .milliseconds(300))
+        try await manager.start()
+        let counter = manager.counter("Requests")
+        for round in 1...3 {
+            counter.increment()
+            manager.put("Round", Double(round))
+            manager.tick()  // flush() would wait for the stuck sink as well
+        }
+        _ = await memory.waitForSnapshots(count: 6)
+        await stuck.waitUntilEntered()
+
+        let clock = ContinuousClock()
+        let started = clock.now
+        try await manager.shutdown()
+        let took = started.duration(to: clock.now)
+
+        #expect(took < .seconds(10), "shutdown must not wait for a stuck sink beyond its deadline")
+        #expect(memory.snapshots(named: "Requests").count == 3)
+        let stats = try #require(manager.stats()[sink: "blocking"])
+        #expect(stats.exported == 0)
+        #expect(stats.dropped == [.shutdownDeadline: 6])
+        #expect(stats.queued == 0 && stats.inFlight == 0)
+        stuck.release()
+    }
+
+    @Test("run() exports until cancelled, then shuts down gracefully")
+    func runUntilCancelled() async throws {
+        let memory = InMemorySink()
+        let counting = CountingSink()
+        let manager = MetricsManager(level: .detailed, sinks: [memory, counting])
+        let task = Task { try await manager.run() }
+        manager.counter("Requests").increment()
+        task.cancel()
+        try await task.value
+        #expect(memory.snapshots(named: "Requests").map(\.count) == [1])
+        #expect(counting.shutdowns == 1)
+    }
+
+    @Test("withMetricsManager shuts down after the body, even when it throws")
+    func scopedManager() async throws {
+        let memory = InMemorySink()
+        let value = try await withMetricsManager(level: .detailed, sinks: [memory]) { manager in
+            manager.put("UserRecordsPut", 1, stream: "s1")
+            return 7
+        }
+        #expect(value == 7)
+        #expect(memory.allSnapshots.count == 1)
+
+        let other = InMemorySink()
+        await #expect(throws: InjectedFailure.self) {
+            try await withMetricsManager(level: .detailed, sink: other) { manager in
+                manager.put("UserRecordsPut", 1)
+                throw InjectedFailure()
+            }
+        }
+        #expect(other.allSnapshots.count == 1)
+    }
+
+    @Test("a sink that fails to start fails start(), and the started sinks are shut down")
+    func startFailure() async throws {
+        let counting = CountingSink()
+        let manager = MetricsManager(level: .detailed, sinks: [counting, UnstartableSink()])
+        await #expect(throws: MetricsManagerError.self) { try await manager.start() }
+        #expect(counting.starts == 1)
+        #expect(counting.shutdowns == 1)
+    }
+
+    @Test("eventful sinks get every observation synchronously")
+    func eventfulSink() async throws {
+        let sink = EventCollectingSink()
+        let manager = MetricsManager(level: .detailed, sink: sink)
+        try await manager.start()
+        manager.put("UserRecordsPut", 2, stream: "s1")
+        manager.counter("Requests").increment(by: 3)
+        manager.histogram("Latency").record(1.5)
+        let events = sink.events.withLock { $0 }
+        #expect(events.map(\.name) == ["UserRecordsPut", "Requests", "Latency"])
+        #expect(events.map(\.value) == [2, 3, 1.5])
+        #expect(events[0].dimensions.map(\.1) == ["s1"])
+        try await manager.shutdown()
+    }
+
+    @Test("events() streams the manager's events and finishes on shutdown")
+    func eventStream() async throws {
+        let memory = InMemorySink()
+        let manager = MetricsManager(level: .detailed, sink: memory, observer: RecordingObserver())
+        let stream = manager.events()
+        try await manager.start()
+        manager.counter("Requests").increment()
+        try await manager.shutdown()
+        var exported = 0
+        for await event in stream {
+            if case .sink("memory", .exported(let count, _)) = event { exported += count }
+        }
+        #expect(exported == 1)
+    }
+}
+

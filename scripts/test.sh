@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Every test of the package, as CI runs it:
+#   1. the whole test suite, built with warnings as errors, against a real
+#      AWS-compatible server (moto) that scripts/with-moto.sh installs into
+#      .venv-test, starts on 127.0.0.1, and stops afterwards;
+#   2. the concurrency tests again under ThreadSanitizer (own build folder).
+# Needs only the Swift toolchain, python3 and pip (network access to PyPI on
+# the first run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== tests (warnings are errors), against moto" >&2
+scripts/with-moto.sh swift test -Xswiftc -warnings-as-errors
+
+echo "== concurrency tests under ThreadSanitizer" >&2
+swift test --sanitize=thread --scratch-path .build-tsan \
+    --filter 'MetricsCoreTests|SinksTests|ExportPipelineTests'

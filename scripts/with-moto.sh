@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Runs a command against a real AWS-compatible server on 127.0.0.1:
+#   1. installs moto (and the Python original, for the parity test) into
+#      .venv-test, once: a stamp file skips the install when nothing changed;
+#   2. starts moto_server on a free loopback port and waits until it answers;
+#   3. creates an IAM user and turns on signature enforcement;
+#   4. runs the command with METRICS_TEST_* variables describing the server;
+#   5. stops the server (by PID) however the command ends.
+#
+# Usage: scripts/with-moto.sh swift test --filter IntegrationTests
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+venv="$root/.venv-test"
+requirements="$root/scripts/requirements-test.txt"
+stamp="$venv/.requirements.sha256"
+
+wanted="$(sha256sum "$requirements" | cut -d' ' -f1)"
+if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+    echo "with-moto: installing the test environment into $venv" >&2
+    if ! python3 -m venv "$venv" >/dev/null 2>&1; then
+        # Some Pythons ship without ensurepip; pip can install into any interpreter.
+        rm -rf "$venv"
+        python3 -m venv --without-pip "$venv"
+        pip_cmd=(python3 -m pip --python "$venv/bin/python")
+    else
+        pip_cmd=("$venv/bin/python" -m pip)
+    fi
+    "${pip_cmd[@]}" install --quiet --disable-pip-version-check -r "$requirements"
+    echo "$wanted" > "$stamp"
+fi
+
+port="$("$venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+endpoint="http://127.0.0.1:$port"
+log="$(mktemp -t moto.XXXXXX.log)"
+"$venv/bin/moto_server" -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
+moto_pid=$!
+cleanup() {
+    kill "$moto_pid" 2>/dev/null || true
+    wait "$moto_pid" 2>/dev/null || true
+    rm -f "$log"
+}
+trap cleanup EXIT INT TERM
+
+for _ in $(seq 1 100); do
+    if "$venv/bin/python" -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1] + '/moto-api/', timeout=1)" "$endpoint" 2>/dev/null; then
+        break
+    fi
+    if ! kill -0 "$moto_pid" 2>/dev/null; then
+        echo "with-moto: moto_server exited:" >&2
+        cat "$log" >&2
+        exit 1
+    fi
+    sleep 0.2
+done
+
+credentials="$("$venv/bin/python" "$root/scripts/moto_setup.py" "$endpoint")"
+export METRICS_TEST_ENDPOINT="$endpoint"
+export METRICS_TEST_ACCESS_KEY_ID="$(echo "$credentials" | sed -n 1p)"
+export METRICS_TEST_SECRET_ACCESS_KEY="$(echo "$credentials" | sed -n 2p)"
+export METRICS_TEST_PYTHON="$venv/bin/python"
+echo "with-moto: moto $endpoint (pid $moto_pid), signatures enforced" >&2
+
+"$@"
