@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "MetricsCore", targets: ["MetricsCore"]),
         .library(name: "Sinks", targets: ["Sinks"]),
         .library(name: "ConsoleSink", targets: ["ConsoleSink"]),
+        .library(name: "AWSCore", targets: ["AWSCore"]),
     ],
     targets: [
         // The lock every module uses: a pthread mutex, which ThreadSanitizer
@@ -22,22 +23,35 @@ let package = Package(
         .target(name: "Sinks", dependencies: ["MetricsCore", "Locking"]),
         .target(name: "ConsoleSink", dependencies: ["MetricsCore"]),
 
+        // AWS without dependencies: SHA-256 in C (SHA-NI behind a CPUID
+        // check), libcurl loaded at run time for TLS options URLSession lacks
+        // on Linux, zlib for gzip bodies.
+        .target(name: "CSHA256"),
+        .target(name: "CCurlShim", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .target(name: "AWSCore", dependencies: ["CSHA256", "CCurlShim", "CZlib", "Locking"]),
+
         // Benchmarks: figures printed, never asserted. Run in release.
         .target(name: "CBenchSupport"),
         .executableTarget(
             name: "metrics-bench",
-            dependencies: ["MetricsCore", "Sinks", "CBenchSupport"]
+            dependencies: ["MetricsCore", "Sinks", "AWSCore", "CBenchSupport"]
         ),
 
         // Test-only helpers: fake sinks and observers, and a thread-local
         // allocation counter (interposes malloc in the test binary on Linux).
         .target(name: "MetricsTestSupport", dependencies: ["MetricsCore", "Locking"], path: "Tests/MetricsTestSupport"),
         .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
+        .target(name: "HTTPTestSupport", dependencies: ["Locking"], path: "Tests/HTTPTestSupport"),
 
         .testTarget(
             name: "MetricsCoreTests",
             dependencies: ["MetricsCore", "Sinks", "MetricsTestSupport", "AllocationCounter", "Locking"]),
         .testTarget(name: "SinksTests", dependencies: ["Sinks", "MetricsCore", "MetricsTestSupport", "Locking"]),
         .testTarget(name: "ConsoleSinkTests", dependencies: ["ConsoleSink", "MetricsCore"]),
+        .testTarget(
+            name: "AWSCoreTests",
+            dependencies: ["AWSCore", "Locking", "HTTPTestSupport"],
+            resources: [.copy("Fixtures")]),
     ]
 )

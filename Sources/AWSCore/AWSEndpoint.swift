@@ -1,0 +1,90 @@
+import Foundation
+
+/// An AWS service as endpoints and signatures name it.
+public struct AWSService: Sendable, Equatable {
+    /// The SigV4 signing name and endpoint prefix, e.g. `monitoring`.
+    public let signingName: String
+    /// The service id in `AWS_ENDPOINT_URL_<ID>`, e.g. `CLOUDWATCH`.
+    public let environmentName: String
+
+    public init(signingName: String, environmentName: String) {
+        self.signingName = signingName
+        self.environmentName = environmentName
+    }
+
+    public static let cloudWatch = AWSService(signingName: "monitoring", environmentName: "CLOUDWATCH")
+    public static let cloudWatchLogs = AWSService(signingName: "logs", environmentName: "CLOUDWATCH_LOGS")
+    public static let sts = AWSService(signingName: "sts", environmentName: "STS")
+}
+
+/// Why an endpoint could not be used. Thrown when the endpoint is resolved,
+/// so a typo fails at start-up instead of hanging a request later.
+public enum EndpointError: Error, Equatable, CustomStringConvertible {
+    case malformed(String)
+    case unsupportedScheme(String)
+    case missingRegion(service: String)
+
+    public var description: String {
+        switch self {
+        case .malformed(let text): return "malformed endpoint URL '\(text)': expected http(s)://host[:port][/path]"
+        case .unsupportedScheme(let text): return "unsupported endpoint scheme in '\(text)': use http or https"
+        case .missingRegion(let service):
+            return "no region for \(service): pass one, or set AWS_REGION, or add region to the profile"
+        }
+    }
+}
+
+/// The base URL requests to a service go to.
+public struct AWSEndpoint: Sendable, Equatable, CustomStringConvertible {
+    public let url: URL
+
+    /// An explicit endpoint (LocalStack, moto, a VPC endpoint). Must be
+    /// `http` or `https` with a host.
+    public init(url: URL) throws {
+        let text = url.absoluteString
+        guard let scheme = url.scheme?.lowercased(), url.host?.isEmpty == false else {
+            throw EndpointError.malformed(text)
+        }
+        guard scheme == "http" || scheme == "https" else { throw EndpointError.unsupportedScheme(text) }
+        self.url = url
+    }
+
+    /// Parses and checks an endpoint given as text.
+    public init(string: String) throws {
+        guard let url = URL(string: string.trimmingCharacters(in: .whitespaces)), url.scheme != nil else {
+            throw EndpointError.malformed(string)
+        }
+        try self.init(url: url)
+    }
+
+    public var description: String { url.absoluteString }
+
+    /// The endpoint for `service` in `region`: the explicit one if given,
+    /// else `AWS_ENDPOINT_URL_<SERVICE>`, else `AWS_ENDPOINT_URL`, else AWS's
+    /// own host `https://{service}[-fips].{region}.{suffix}` with the
+    /// GovCloud exceptions (its default hosts are already FIPS).
+    public static func resolve(
+        service: AWSService,
+        region: String?,
+        explicit: URL? = nil,
+        useFIPS: Bool = false,
+        useDualStack: Bool = false,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> AWSEndpoint {
+        if let explicit { return try AWSEndpoint(url: explicit) }
+        if let specific = environment["AWS_ENDPOINT_URL_\(service.environmentName)"], !specific.isEmpty {
+            return try AWSEndpoint(string: specific)
+        }
+        if let general = environment["AWS_ENDPOINT_URL"], !general.isEmpty {
+            return try AWSEndpoint(string: general)
+        }
+        guard let region, !region.isEmpty else { throw EndpointError.missingRegion(service: service.signingName) }
+        let partition = AWSRegion.partition(of: region)
+        let govCloud = partition.name == "aws-us-gov"
+        var prefix = service.signingName
+        // GovCloud's regular hosts are FIPS endpoints already, except Logs over dual-stack.
+        if useFIPS && (!govCloud || (service == .cloudWatchLogs && useDualStack)) { prefix += "-fips" }
+        let suffix = useDualStack ? partition.dualStackDNSSuffix : partition.dnsSuffix
+        return try AWSEndpoint(string: "https://\(prefix).\(region).\(suffix)")
+    }
+}

@@ -1,0 +1,137 @@
+import CCurlShim
+import Foundation
+import Synchronization
+
+/// Sends requests through libcurl (loaded at run time), for the TLS options
+/// URLSession on Linux cannot apply per session: turning verification off
+/// (`verifySSL: false`, for a local endpoint with a self-signed
+/// certificate) or trusting a private CA bundle.
+///
+/// Each transfer runs on a thread of its own, never on the cooperative pool;
+/// cancelling the task aborts the transfer.
+public struct CurlTransport: HTTPTransport {
+    public let tls: TLSOptions
+
+    public init(tls: TLSOptions = .default) {
+        self.tls = tls
+    }
+
+    /// Whether libcurl can be loaded on this machine (and why not).
+    public static func availability() -> (available: Bool, reason: String) {
+        var buffer = [CChar](repeating: 0, count: 256)
+        let available = mcurl_available(&buffer, buffer.count) == 1
+        return (available, available ? "" : String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+    }
+
+    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        try HTTPTransportError.validate(request.url)
+        let flag = CancellationFlag()
+        let tls = self.tls
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, any Error>) in
+                let thread = Thread {
+                    continuation.resume(with: Result { try Self.perform(request, tls: tls, cancelled: flag) })
+                }
+                thread.stackSize = 512 << 10
+                thread.start()
+            }
+        } onCancel: {
+            flag.cancel()
+        }
+    }
+
+    private static func perform(_ request: HTTPRequest, tls: TLSOptions, cancelled: CancellationFlag) throws -> HTTPResponse {
+        let headerLines = request.headers.map { "\($0.0): \($0.1)" }
+        let timeout = max(1000, Int(request.timeout.timeInterval * 1000))
+        var response = mcurl_response()
+        defer { mcurl_response_free(&response) }
+
+        let code: Int32 = withCStrings(headerLines) { headerPointers in
+            request.method.withCString { method in
+                request.url.absoluteString.withCString { url in
+                    withOptionalCString(tls.caBundlePath) { caFile in
+                        request.body.withUnsafeBytes { body in
+                            cancelled.withPointer { flag in
+                                var curlRequest = mcurl_request(
+                                    method: method, url: url, headers: headerPointers, header_count: headerLines.count,
+                                    body: body.baseAddress?.assumingMemoryBound(to: UInt8.self), body_length: body.count,
+                                    timeout_ms: timeout, connect_timeout_ms: min(timeout, 5000),
+                                    verify_peer: tls.verifyPeer ? 1 : 0, verify_host: tls.verifyPeer ? 1 : 0,
+                                    ca_file: caFile, cancelled: flag)
+                                return mcurl_perform(&curlRequest, &response)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let message = withUnsafeBytes(of: response.error) { raw in
+            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
+        switch code {
+        case 0: break
+        case 42 where cancelled.isCancelled: throw HTTPTransportError.cancelled
+        case 6, 7: throw HTTPTransportError.connectionFailed(message)  // resolve, connect
+        case 28: throw HTTPTransportError.timedOut
+        case 35, 51, 53, 54, 58, 59, 60, 64, 66, 77, 80, 82, 83, 90, 91:
+            throw HTTPTransportError.tlsFailure(message)
+        case 52, 55, 56, 18: throw HTTPTransportError.connectionReset(message)  // empty reply, send/recv failure, partial
+        default: throw HTTPTransportError.other("curl error \(code): \(message)")
+        }
+        let body = response.body.map { Data(bytes: $0, count: response.body_length) } ?? Data()
+        let rawHeaders = response.headers.map { String(cString: $0) } ?? ""
+        return HTTPResponse(status: response.status, headers: Self.parseHeaders(rawHeaders), body: body)
+    }
+
+    /// Header lines of the last response in `raw` (after redirects or a
+    /// `100 Continue`, curl reports every block; the last one is the answer).
+    static func parseHeaders(_ raw: String) -> [(String, String)] {
+        var headers: [(String, String)] = []
+        for line in raw.split(separator: "\r\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("HTTP/") {
+                headers.removeAll()
+            } else if let colon = line.firstIndex(of: ":") {
+                let name = line[..<colon].trimmingCharacters(in: .whitespaces)
+                let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                headers.append((name, value))
+            }
+        }
+        return headers
+    }
+}
+
+/// A cancellation flag the C transfer polls (with an atomic load).
+private final class CancellationFlag: @unchecked Sendable {
+    // @unchecked: the only state is an atomic that never moves.
+    private let storage = UnsafeMutablePointer<Atomic<Int32>>.allocate(capacity: 1)
+
+    init() { storage.initialize(to: Atomic(0)) }
+
+    deinit {
+        storage.deinitialize(count: 1)
+        storage.deallocate()
+    }
+
+    func cancel() { storage.pointee.store(1, ordering: .relaxed) }
+
+    var isCancelled: Bool { storage.pointee.load(ordering: .relaxed) == 1 }
+
+    /// The flag as C sees it: an `int` read atomically.
+    func withPointer<R>(_ body: (UnsafePointer<Int32>) -> R) -> R {
+        body(UnsafeRawPointer(storage).assumingMemoryBound(to: Int32.self))
+    }
+}
+
+private func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+    let duplicated = strings.map { strdup($0) }
+    defer { duplicated.forEach { free($0) } }
+    let pointers = duplicated.map { UnsafePointer<CChar>($0) }
+    return pointers.withUnsafeBufferPointer { buffer in
+        body(buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!)
+    }
+}
+
+private func withOptionalCString<R>(_ string: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {
+    guard let string else { return body(nil) }
+    return string.withCString { body($0) }
+}

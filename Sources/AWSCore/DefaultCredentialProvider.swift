@@ -1,0 +1,53 @@
+import Foundation
+
+/// The standard credential chain, cached:
+///
+/// 1. explicit credentials, when given;
+/// 2. the environment (`AWS_ACCESS_KEY_ID`, ...);
+/// 3. the shared files' profile (`AWS_PROFILE`);
+/// 4. a web identity (`AWS_WEB_IDENTITY_TOKEN_FILE` + `AWS_ROLE_ARN`);
+/// 5. container credentials (ECS, EKS Pod Identity);
+/// 6. EC2 instance metadata (IMDSv2).
+///
+/// The first source that is configured wins. When none is, the error lists
+/// each source and why it did not apply.
+///
+/// ```swift
+/// let provider = DefaultCredentialProvider()
+/// ```
+public struct DefaultCredentialProvider: CredentialProvider {
+    private let cached: CachingCredentialProvider
+
+    /// - parameters:
+    ///   - explicit: credentials given in code, tried first.
+    ///   - environment: the environment to read (injectable for tests).
+    ///   - transport: HTTP for STS, the container endpoint and IMDS.
+    ///   - imdsEndpoint / containerBase / stsEndpoint: overrides for tests.
+    public init(
+        explicit: AWSCredentials? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        transport: any HTTPTransport = URLSessionTransport(),
+        imdsEndpoint: URL? = nil,
+        containerBase: URL = URL(string: "http://169.254.170.2")!,
+        stsEndpoint: URL? = nil
+    ) {
+        let files = SharedConfigFiles(environment: environment)
+        var providers: [any CredentialProvider] = []
+        if let explicit { providers.append(StaticCredentialProvider(explicit)) }
+        providers.append(EnvironmentCredentialProvider(environment: environment))
+        providers.append(ProfileCredentialProvider(files: files))
+        providers.append(WebIdentityCredentialProvider(environment: environment, files: files, transport: transport,
+                                                       stsEndpoint: stsEndpoint))
+        providers.append(ContainerCredentialProvider(environment: environment, transport: transport,
+                                                     relativeBase: containerBase))
+        providers.append(IMDSCredentialProvider(
+            environment: environment, client: IMDSClient(environment: environment, transport: transport, endpoint: imdsEndpoint)))
+        cached = CachingCredentialProvider(CredentialProviderChain(providers))
+    }
+
+    public var name: String { "default chain" }
+
+    public func credentials() async throws -> AWSCredentials {
+        try await cached.credentials()
+    }
+}

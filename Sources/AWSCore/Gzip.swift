@@ -1,0 +1,67 @@
+import CZlib
+import Foundation
+
+/// gzip compression of request bodies (zlib's deflate with a gzip wrapper).
+public enum Gzip {
+    public enum Failure: Error, CustomStringConvertible {
+        case zlib(Int32)
+        public var description: String {
+            switch self {
+            case .zlib(let code): return "zlib failed with code \(code)"
+            }
+        }
+    }
+
+    /// `data` as a gzip stream (RFC 1952), at zlib's default level.
+    public static func compress(_ data: Data, level: Int32 = Z_DEFAULT_COMPRESSION) throws -> Data {
+        var stream = z_stream()
+        // deflateInit2 is a macro; its function takes the version and size explicitly.
+        // windowBits 15 + 16 asks for a gzip header and trailer.
+        var status = deflateInit2_(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
+                                   zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+        guard status == Z_OK else { throw Failure.zlib(status) }
+        defer { deflateEnd(&stream) }
+        var output = Data(count: Int(deflateBound(&stream, UInt(data.count))) + 32)
+        let produced: Int = try data.withUnsafeBytes { input in
+            try output.withUnsafeMutableBytes { out in
+                stream.next_in = UnsafeMutablePointer(mutating: input.bindMemory(to: Bytef.self).baseAddress)
+                stream.avail_in = uInt(input.count)
+                stream.next_out = out.bindMemory(to: Bytef.self).baseAddress
+                stream.avail_out = uInt(out.count)
+                status = deflate(&stream, Z_FINISH)
+                guard status == Z_STREAM_END else { throw Failure.zlib(status) }
+                return out.count - Int(stream.avail_out)
+            }
+        }
+        output.count = produced
+        return output
+    }
+
+    /// Decompresses a gzip stream (for tests and fakes).
+    public static func decompress(_ data: Data) throws -> Data {
+        var stream = z_stream()
+        var status = inflateInit2_(&stream, 15 + 32, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+        guard status == Z_OK else { throw Failure.zlib(status) }
+        defer { inflateEnd(&stream) }
+        var output = Data()
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        try data.withUnsafeBytes { input in
+            stream.next_in = UnsafeMutablePointer(mutating: input.bindMemory(to: Bytef.self).baseAddress)
+            stream.avail_in = uInt(input.count)
+            while status != Z_STREAM_END {
+                let hadInput = stream.avail_in > 0
+                try chunk.withUnsafeMutableBytes { out in
+                    stream.next_out = out.bindMemory(to: Bytef.self).baseAddress
+                    stream.avail_out = uInt(out.count)
+                    status = inflate(&stream, Z_NO_FLUSH)
+                    guard status == Z_OK || status == Z_STREAM_END else { throw Failure.zlib(status) }
+                    output.append(out.bindMemory(to: UInt8.self).baseAddress!, count: out.count - Int(stream.avail_out))
+                }
+                // Input used up without the end of the stream: truncated.
+                if status == Z_OK, !hadInput, stream.avail_out > 0 { throw Failure.zlib(Z_BUF_ERROR) }
+            }
+        }
+        guard status == Z_STREAM_END else { throw Failure.zlib(status) }
+        return output
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+
+/// An HTTP request, as the transports send it: exactly these headers
+/// (the signer's output) and exactly this body.
+public struct HTTPRequest: Sendable {
+    public var method: String
+    public var url: URL
+    public var headers: [(String, String)]
+    public var body: Data
+    /// Deadline of the whole exchange, connect included. Under a second is
+    /// raised to one (URLSession truncates timeouts to whole seconds).
+    public var timeout: Duration
+
+    public init(method: String, url: URL, headers: [(String, String)] = [], body: Data = Data(), timeout: Duration = .seconds(10)) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+    }
+}
+
+/// An HTTP response of any status: transports do not throw for 4xx/5xx.
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    public var headers: [(String, String)]
+    public var body: Data
+
+    public init(status: Int, headers: [(String, String)] = [], body: Data = Data()) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The first header named `name`, case-insensitively.
+    public func header(_ name: String) -> String? {
+        headers.first { $0.0.caseInsensitiveCompare(name) == .orderedSame }?.1
+    }
+
+    public var isSuccess: Bool { (200..<300).contains(status) }
+}
+
+/// Sends HTTP requests. Implementations must be safe to share between tasks.
+public protocol HTTPTransport: Sendable {
+    /// Sends `request` and returns the response, whatever its status.
+    /// Throws ``HTTPTransportError`` for anything that is not a response.
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse
+}
+
+/// Why no HTTP response came back.
+public enum HTTPTransportError: Error, Equatable, CustomStringConvertible {
+    /// The URL is not `http` or `https` (other schemes can hang URLSession).
+    case unsupportedScheme(String)
+    /// The URL has no host.
+    case invalidURL(String)
+    /// Nothing listens there, or the host is unreachable.
+    case connectionFailed(String)
+    /// The request's deadline passed.
+    case timedOut
+    /// The connection broke before a whole response arrived.
+    case connectionReset(String)
+    /// TLS failed: an untrusted certificate, a name mismatch, a handshake error.
+    case tlsFailure(String)
+    /// The task was cancelled.
+    case cancelled
+    /// Anything else the HTTP stack reported.
+    case other(String)
+
+    public var description: String {
+        switch self {
+        case .unsupportedScheme(let scheme): return "unsupported URL scheme '\(scheme)': use http or https"
+        case .invalidURL(let url): return "invalid URL: \(url)"
+        case .connectionFailed(let detail): return "could not connect: \(detail)"
+        case .timedOut: return "the request timed out"
+        case .connectionReset(let detail): return "the connection was reset: \(detail)"
+        case .tlsFailure(let detail): return "TLS failure: \(detail)"
+        case .cancelled: return "the request was cancelled"
+        case .other(let detail): return "HTTP failure: \(detail)"
+        }
+    }
+
+    /// Failures worth retrying: no response, or no complete one.
+    public var isTransient: Bool {
+        switch self {
+        case .connectionFailed, .timedOut, .connectionReset: return true
+        default: return false
+        }
+    }
+
+    /// Checks that `url` can be sent at all: http(s) with a host.
+    public static func validate(_ url: URL) throws {
+        guard let scheme = url.scheme?.lowercased() else { throw HTTPTransportError.invalidURL(url.absoluteString) }
+        guard scheme == "http" || scheme == "https" else { throw HTTPTransportError.unsupportedScheme(scheme) }
+        guard let host = url.host, !host.isEmpty else { throw HTTPTransportError.invalidURL(url.absoluteString) }
+    }
+}
+
+/// TLS settings of a transport.
+public struct TLSOptions: Sendable, Equatable {
+    /// Verify the server's certificate and host name (default true).
+    public var verifyPeer: Bool
+    /// A PEM file of extra trusted certificates (a private CA, LocalStack's).
+    public var caBundlePath: String?
+
+    public init(verifyPeer: Bool = true, caBundlePath: String? = nil) {
+        self.verifyPeer = verifyPeer
+        self.caBundlePath = caBundlePath
+    }
+
+    /// The defaults: system trust store, full verification.
+    public static let `default` = TLSOptions()
+}
+
+/// The transport for `tls`: URLSession when the defaults suffice; on Linux,
+/// libcurl directly when verification is off or a CA bundle is given
+/// (URLSession cannot do either there), on Darwin URLSession with a delegate.
+public func makeHTTPTransport(tls: TLSOptions = .default) -> any HTTPTransport {
+    if tls == .default { return URLSessionTransport() }
+    #if canImport(Darwin)
+    return URLSessionTransport(tls: tls)
+    #else
+    return CurlTransport(tls: tls)
+    #endif
+}

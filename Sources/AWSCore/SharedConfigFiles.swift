@@ -1,0 +1,74 @@
+import Foundation
+
+/// The shared AWS files, `~/.aws/credentials` and `~/.aws/config`, as the
+/// CLI and SDKs read them.
+///
+/// - Files: `AWS_SHARED_CREDENTIALS_FILE` and `AWS_CONFIG_FILE`, else the
+///   defaults under `$HOME/.aws/`.
+/// - Profile: `AWS_PROFILE`, else `AWS_DEFAULT_PROFILE`, else `default`.
+/// - Sections: `[name]` in the credentials file; `[profile name]` (and
+///   `[default]`) in the config file. For the same key the credentials
+///   file wins.
+public struct SharedConfigFiles: Sendable {
+    /// The selected profile's name.
+    public let profileName: String
+    /// The selected profile's settings, both files merged.
+    public let settings: [String: String]
+    /// The files that were read (existing ones only).
+    public let sources: [String]
+
+    /// Reads the files the environment points at. Missing files are simply empty.
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment, profile: String? = nil) {
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        let credentialsPath = environment["AWS_SHARED_CREDENTIALS_FILE"].map(Self.expand) ?? "\(home)/.aws/credentials"
+        let configPath = environment["AWS_CONFIG_FILE"].map(Self.expand) ?? "\(home)/.aws/config"
+        let name = profile ?? environment["AWS_PROFILE"] ?? environment["AWS_DEFAULT_PROFILE"] ?? "default"
+        var sources: [String] = []
+        var merged: [String: String] = [:]
+        if let text = try? String(contentsOfFile: configPath, encoding: .utf8) {
+            sources.append(configPath)
+            let sections = Self.parse(text)
+            let section = name == "default" ? (sections["default"] ?? sections["profile default"]) : sections["profile \(name)"]
+            merged.merge(section ?? [:]) { _, new in new }
+        }
+        if let text = try? String(contentsOfFile: credentialsPath, encoding: .utf8) {
+            sources.append(credentialsPath)
+            merged.merge(Self.parse(text)[name] ?? [:]) { _, new in new }
+        }
+        profileName = name
+        settings = merged
+        self.sources = sources
+    }
+
+    private static func expand(_ path: String) -> String {
+        (path as NSString).expandingTildeInPath
+    }
+
+    /// INI as the AWS files use it: `[section]`, `key = value`, comments
+    /// starting with `#` or `;`, indented lines belong to the previous key
+    /// (nested settings; ignored here). Keys are lower-cased.
+    static func parse(_ text: String) -> [String: [String: String]] {
+        var sections: [String: [String: String]] = [:]
+        var current: String?
+        for rawLine in text.split(whereSeparator: \.isNewline) {
+            if rawLine.first == " " || rawLine.first == "\t" { continue }
+            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
+            if line.hasPrefix("["), line.hasSuffix("]") {
+                let name = line.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
+                    .split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+                current = name
+                sections[name, default: [:]] = sections[name] ?? [:]
+            } else if let current, let equals = line.firstIndex(of: "=") {
+                let key = line[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
+                var value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+                // An inline comment needs whitespace before it, as in botocore.
+                for marker in [" #", " ;", "\t#", "\t;"] {
+                    if let range = value.range(of: marker) { value = String(value[..<range.lowerBound]) }
+                }
+                sections[current]?[key] = value.trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return sections
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+
+/// Credentials for a role assumed with a web identity token (EKS IRSA,
+/// GitHub OIDC): STS `AssumeRoleWithWebIdentity`, an unsigned AWS Query call.
+///
+/// Configured by `AWS_WEB_IDENTITY_TOKEN_FILE` and `AWS_ROLE_ARN` (optional
+/// `AWS_ROLE_SESSION_NAME`), or the profile's `web_identity_token_file`,
+/// `role_arn` and `role_session_name`. The token file is read again on every
+/// call, since it is rotated. The STS endpoint is regional (`AWS_REGION` or
+/// the profile's region), overridable with `AWS_ENDPOINT_URL_STS`.
+public struct WebIdentityCredentialProvider: CredentialProvider {
+    private let tokenFile: String?
+    private let roleArn: String?
+    private let sessionName: String
+    private let region: String?
+    private let environment: [String: String]
+    private let transport: any HTTPTransport
+    private let stsEndpoint: URL?
+
+    public init(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        files: SharedConfigFiles? = nil,
+        transport: any HTTPTransport = URLSessionTransport(),
+        stsEndpoint: URL? = nil
+    ) {
+        let profile = files ?? SharedConfigFiles(environment: environment)
+        tokenFile = environment["AWS_WEB_IDENTITY_TOKEN_FILE"] ?? profile.settings["web_identity_token_file"]
+        roleArn = environment["AWS_ROLE_ARN"] ?? profile.settings["role_arn"]
+        sessionName = environment["AWS_ROLE_SESSION_NAME"] ?? profile.settings["role_session_name"]
+            ?? "swift-metrics-\(Int(Date().timeIntervalSince1970))"
+        region = AWSRegion.resolve(environment: environment, files: profile)
+        self.environment = environment
+        self.transport = transport
+        self.stsEndpoint = stsEndpoint
+    }
+
+    public var name: String { "web identity" }
+
+    public func credentials() async throws -> AWSCredentials {
+        guard let tokenFile, !tokenFile.isEmpty else {
+            throw CredentialsError.notConfigured(provider: name, reason: "AWS_WEB_IDENTITY_TOKEN_FILE is not set")
+        }
+        guard let roleArn, !roleArn.isEmpty else {
+            throw CredentialsError.failed(provider: name, reason: "a web identity token file without AWS_ROLE_ARN")
+        }
+        guard let token = try? String(contentsOfFile: tokenFile, encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty else {
+            throw CredentialsError.failed(provider: name, reason: "cannot read the token file \(tokenFile)")
+        }
+        let endpoint: AWSEndpoint
+        do {
+            endpoint = try AWSEndpoint.resolve(service: .sts, region: region ?? "us-east-1", explicit: stsEndpoint,
+                                               environment: environment)
+        } catch {
+            throw CredentialsError.failed(provider: name, reason: "\(error)")
+        }
+        var body = [UInt8]()
+        for (index, (key, value)) in [("Action", "AssumeRoleWithWebIdentity"), ("Version", "2011-06-15"),
+                                      ("RoleArn", roleArn), ("RoleSessionName", sessionName),
+                                      ("WebIdentityToken", token)].enumerated() {
+            if index > 0 { body.append(UInt8(ascii: "&")) }
+            URIEncoding.appendFormEncoded(key, to: &body)
+            body.append(UInt8(ascii: "="))
+            URIEncoding.appendFormEncoded(value, to: &body)
+        }
+        let response: HTTPResponse
+        do {
+            response = try await transport.send(HTTPRequest(
+                method: "POST", url: endpoint.url,
+                headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
+                body: Data(body), timeout: .seconds(5)))
+        } catch {
+            throw CredentialsError.failed(provider: name, reason: "STS at \(endpoint): \(error)")
+        }
+        guard response.isSuccess else {
+            let error = AWSError.parse(response, redacting: [token])
+            throw CredentialsError.failed(provider: name, reason: "STS refused the role \(roleArn): \(error)")
+        }
+        let xml = String(decoding: response.body, as: UTF8.self)
+        guard let keyId = XMLText.first("AccessKeyId", in: xml), let secret = XMLText.first("SecretAccessKey", in: xml) else {
+            throw CredentialsError.failed(provider: name, reason: "STS answered without credentials")
+        }
+        return AWSCredentials(
+            accessKeyId: keyId, secretAccessKey: secret, sessionToken: XMLText.first("SessionToken", in: xml),
+            expiration: XMLText.first("Expiration", in: xml).flatMap(AWSDate.parseISO8601))
+    }
+}

@@ -1,0 +1,203 @@
+// A minimal libcurl client, loaded with dlopen. Written for this package.
+//
+// Option and info numbers are libcurl's stable ABI values (curl 7.x/8.x).
+// curl_easy_setopt is variadic: it is declared with its real prototype so
+// that each argument is passed the way the C ABI wants on every platform.
+
+#include "CCurlShim.h"
+
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef void CURL;
+struct curl_slist;
+typedef int CURLcode;
+
+enum {
+    OPT_WRITEDATA = 10001,
+    OPT_URL = 10002,
+    OPT_ERRORBUFFER = 10010,
+    OPT_WRITEFUNCTION = 20011,
+    OPT_POSTFIELDS = 10015,
+    OPT_HTTPHEADER = 10023,
+    OPT_HEADERDATA = 10029,
+    OPT_CUSTOMREQUEST = 10036,
+    OPT_NOPROGRESS = 43,
+    OPT_XFERINFODATA = 10057,
+    OPT_SSL_VERIFYPEER = 64,
+    OPT_CAINFO = 10065,
+    OPT_HEADERFUNCTION = 20079,
+    OPT_HTTPGET = 80,
+    OPT_SSL_VERIFYHOST = 81,
+    OPT_NOSIGNAL = 99,
+    OPT_TIMEOUT_MS = 155,
+    OPT_CONNECTTIMEOUT_MS = 156,
+    OPT_XFERINFOFUNCTION = 20219,
+    OPT_POSTFIELDSIZE_LARGE = 30120,
+    INFO_RESPONSE_CODE = 0x200002,
+};
+
+typedef CURL *(*easy_init_fn)(void);
+typedef CURLcode (*easy_setopt_fn)(CURL *, int, ...);
+typedef CURLcode (*easy_perform_fn)(CURL *);
+typedef CURLcode (*easy_getinfo_fn)(CURL *, int, ...);
+typedef void (*easy_cleanup_fn)(CURL *);
+typedef struct curl_slist *(*slist_append_fn)(struct curl_slist *, const char *);
+typedef void (*slist_free_all_fn)(struct curl_slist *);
+typedef const char *(*easy_strerror_fn)(CURLcode);
+typedef CURLcode (*global_init_fn)(long);
+
+static struct {
+    void *handle;
+    easy_init_fn easy_init;
+    easy_setopt_fn easy_setopt;
+    easy_perform_fn easy_perform;
+    easy_getinfo_fn easy_getinfo;
+    easy_cleanup_fn easy_cleanup;
+    slist_append_fn slist_append;
+    slist_free_all_fn slist_free_all;
+    easy_strerror_fn easy_strerror;
+    char error[200];
+} curl;
+
+static pthread_once_t load_once = PTHREAD_ONCE_INIT;
+
+static void load(void) {
+    const char *names[] = {"libcurl.so.4", "libcurl.so", "libcurl-gnutls.so.4", "libcurl.4.dylib", "libcurl.dylib"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]) && !curl.handle; i++) {
+        curl.handle = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+    }
+    if (!curl.handle) {
+        snprintf(curl.error, sizeof(curl.error), "libcurl could not be loaded: %s", dlerror());
+        return;
+    }
+    global_init_fn global_init = (global_init_fn)dlsym(curl.handle, "curl_global_init");
+    curl.easy_init = (easy_init_fn)dlsym(curl.handle, "curl_easy_init");
+    curl.easy_setopt = (easy_setopt_fn)dlsym(curl.handle, "curl_easy_setopt");
+    curl.easy_perform = (easy_perform_fn)dlsym(curl.handle, "curl_easy_perform");
+    curl.easy_getinfo = (easy_getinfo_fn)dlsym(curl.handle, "curl_easy_getinfo");
+    curl.easy_cleanup = (easy_cleanup_fn)dlsym(curl.handle, "curl_easy_cleanup");
+    curl.slist_append = (slist_append_fn)dlsym(curl.handle, "curl_slist_append");
+    curl.slist_free_all = (slist_free_all_fn)dlsym(curl.handle, "curl_slist_free_all");
+    curl.easy_strerror = (easy_strerror_fn)dlsym(curl.handle, "curl_easy_strerror");
+    if (!global_init || !curl.easy_init || !curl.easy_setopt || !curl.easy_perform || !curl.easy_getinfo ||
+        !curl.easy_cleanup || !curl.slist_append || !curl.slist_free_all || !curl.easy_strerror) {
+        snprintf(curl.error, sizeof(curl.error), "libcurl is missing an expected function");
+        curl.handle = NULL;
+        return;
+    }
+    global_init(3); /* CURL_GLOBAL_ALL; libcurl's own global init is not thread-safe, hence the once */
+}
+
+int mcurl_available(char *error, size_t error_length) {
+    pthread_once(&load_once, load);
+    if (curl.handle) return 1;
+    if (error && error_length) snprintf(error, error_length, "%s", curl.error);
+    return 0;
+}
+
+typedef struct {
+    uint8_t *data;
+    size_t length;
+    size_t capacity;
+} buffer;
+
+static size_t append(buffer *buffer, const char *data, size_t length) {
+    if (buffer->length + length + 1 > buffer->capacity) {
+        size_t capacity = buffer->capacity ? buffer->capacity * 2 : 4096;
+        while (capacity < buffer->length + length + 1) capacity *= 2;
+        uint8_t *grown = realloc(buffer->data, capacity);
+        if (!grown) return 0;
+        buffer->data = grown;
+        buffer->capacity = capacity;
+    }
+    memcpy(buffer->data + buffer->length, data, length);
+    buffer->length += length;
+    buffer->data[buffer->length] = 0;
+    return length;
+}
+
+static size_t on_data(char *data, size_t size, size_t count, void *context) {
+    return append((buffer *)context, data, size * count);
+}
+
+static int on_progress(void *context, long long dltotal, long long dlnow, long long ultotal, long long ulnow) {
+    (void)dltotal; (void)dlnow; (void)ultotal; (void)ulnow;
+    const int *cancelled = (const int *)context;
+    return cancelled && __atomic_load_n(cancelled, __ATOMIC_RELAXED) ? 1 : 0;
+}
+
+int mcurl_perform(const mcurl_request *request, mcurl_response *response) {
+    memset(response, 0, sizeof(*response));
+    if (!mcurl_available(response->error, sizeof(response->error))) {
+        response->curl_code = 2; /* CURLE_FAILED_INIT */
+        return response->curl_code;
+    }
+    CURL *handle = curl.easy_init();
+    if (!handle) {
+        snprintf(response->error, sizeof(response->error), "curl_easy_init failed");
+        response->curl_code = 2;
+        return response->curl_code;
+    }
+    buffer body = {0}, headers = {0};
+    char error[256] = {0};
+    struct curl_slist *header_list = NULL;
+    for (size_t i = 0; i < request->header_count; i++) {
+        header_list = curl.slist_append(header_list, request->headers[i]);
+    }
+    /* No "Expect: 100-continue" round trip; the body goes out at once. */
+    header_list = curl.slist_append(header_list, "Expect:");
+
+    curl.easy_setopt(handle, OPT_URL, request->url);
+    curl.easy_setopt(handle, OPT_NOSIGNAL, 1L);
+    curl.easy_setopt(handle, OPT_ERRORBUFFER, error);
+    curl.easy_setopt(handle, OPT_HTTPHEADER, header_list);
+    curl.easy_setopt(handle, OPT_WRITEFUNCTION, on_data);
+    curl.easy_setopt(handle, OPT_WRITEDATA, (void *)&body);
+    curl.easy_setopt(handle, OPT_HEADERFUNCTION, on_data);
+    curl.easy_setopt(handle, OPT_HEADERDATA, (void *)&headers);
+    curl.easy_setopt(handle, OPT_TIMEOUT_MS, request->timeout_ms);
+    curl.easy_setopt(handle, OPT_CONNECTTIMEOUT_MS, request->connect_timeout_ms);
+    curl.easy_setopt(handle, OPT_SSL_VERIFYPEER, request->verify_peer ? 1L : 0L);
+    curl.easy_setopt(handle, OPT_SSL_VERIFYHOST, request->verify_host ? 2L : 0L);
+    if (request->ca_file) curl.easy_setopt(handle, OPT_CAINFO, request->ca_file);
+    curl.easy_setopt(handle, OPT_NOPROGRESS, 0L);
+    curl.easy_setopt(handle, OPT_XFERINFOFUNCTION, on_progress);
+    curl.easy_setopt(handle, OPT_XFERINFODATA, (void *)request->cancelled);
+
+    if (strcmp(request->method, "GET") == 0 && request->body_length == 0) {
+        curl.easy_setopt(handle, OPT_HTTPGET, 1L);
+    } else {
+        static const uint8_t empty = 0;
+        curl.easy_setopt(handle, OPT_POSTFIELDSIZE_LARGE, (long long)request->body_length);
+        curl.easy_setopt(handle, OPT_POSTFIELDS, request->body_length ? (const void *)request->body : (const void *)&empty);
+        if (strcmp(request->method, "POST") != 0) curl.easy_setopt(handle, OPT_CUSTOMREQUEST, request->method);
+    }
+
+    CURLcode code = curl.easy_perform(handle);
+    long status = 0;
+    curl.easy_getinfo(handle, INFO_RESPONSE_CODE, &status);
+    response->status = status;
+    response->curl_code = code;
+    if (code != 0) {
+        snprintf(response->error, sizeof(response->error), "%s", error[0] ? error : curl.easy_strerror(code));
+    }
+    response->body = body.data;
+    response->body_length = body.length;
+    response->headers = (char *)headers.data;
+    response->headers_length = headers.length;
+    curl.slist_free_all(header_list);
+    curl.easy_cleanup(handle);
+    return code;
+}
+
+void mcurl_response_free(mcurl_response *response) {
+    free(response->body);
+    free(response->headers);
+    response->body = NULL;
+    response->headers = NULL;
+}
