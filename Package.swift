@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Sinks", targets: ["Sinks"]),
         .library(name: "ConsoleSink", targets: ["ConsoleSink"]),
         .library(name: "AWSCore", targets: ["AWSCore"]),
+        .library(name: "CloudWatchSink", targets: ["CloudWatchSink"]),
     ],
     targets: [
         // The lock every module uses: a pthread mutex, which ThreadSanitizer
@@ -30,12 +31,13 @@ let package = Package(
         .target(name: "CCurlShim", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "AWSCore", dependencies: ["CSHA256", "CCurlShim", "CZlib", "Locking"]),
+        .target(name: "CloudWatchSink", dependencies: ["MetricsCore", "AWSCore", "Locking"]),
 
         // Benchmarks: figures printed, never asserted. Run in release.
         .target(name: "CBenchSupport"),
         .executableTarget(
             name: "metrics-bench",
-            dependencies: ["MetricsCore", "Sinks", "AWSCore", "CBenchSupport"]
+            dependencies: ["MetricsCore", "Sinks", "AWSCore", "CloudWatchSink", "CBenchSupport"]
         ),
 
         // Test-only helpers: fake sinks and observers, and a thread-local
@@ -53,5 +55,12 @@ let package = Package(
             name: "AWSCoreTests",
             dependencies: ["AWSCore", "Locking", "HTTPTestSupport"],
             resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "CloudWatchSinkTests",
+            dependencies: ["CloudWatchSink", "MetricsCore", "Sinks", "AWSCore", "Locking", "MetricsTestSupport", "HTTPTestSupport"]),
+        // Against a real server (moto from scripts/with-moto.sh, or LocalStack).
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["CloudWatchSink", "MetricsCore", "Sinks", "AWSCore", "MetricsTestSupport", "HTTPTestSupport"]),
     ]
 )

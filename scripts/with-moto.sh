@@ -8,6 +8,11 @@
 #   5. stops the server (by PID) however the command ends.
 #
 # Usage: scripts/with-moto.sh swift test --filter IntegrationTests
+#
+# Variables set for the command: METRICS_TEST_ENDPOINT, METRICS_TEST_ACCESS_KEY_ID,
+# METRICS_TEST_SECRET_ACCESS_KEY, METRICS_TEST_SESSION_{ACCESS_KEY_ID,SECRET_ACCESS_KEY,TOKEN}
+# (an assumed role's temporary credentials) and METRICS_TEST_PYTHON (the
+# virtualenv's python, with boto3 and aiokpl, for read-backs and the parity test).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 venv="$root/.venv-test"
@@ -57,7 +62,11 @@ credentials="$("$venv/bin/python" "$root/scripts/moto_setup.py" "$endpoint")"
 export METRICS_TEST_ENDPOINT="$endpoint"
 export METRICS_TEST_ACCESS_KEY_ID="$(echo "$credentials" | sed -n 1p)"
 export METRICS_TEST_SECRET_ACCESS_KEY="$(echo "$credentials" | sed -n 2p)"
+export METRICS_TEST_SESSION_ACCESS_KEY_ID="$(echo "$credentials" | sed -n 3p)"
+export METRICS_TEST_SESSION_SECRET_ACCESS_KEY="$(echo "$credentials" | sed -n 4p)"
+export METRICS_TEST_SESSION_TOKEN="$(echo "$credentials" | sed -n 5p)"
 export METRICS_TEST_PYTHON="$venv/bin/python"
+export METRICS_TEST_REQUIRED=1
 echo "with-moto: moto $endpoint (pid $moto_pid), signatures enforced" >&2
 
 "$@"

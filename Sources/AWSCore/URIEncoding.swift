@@ -4,8 +4,9 @@
 public enum URIEncoding {
     private static let hex = Array("0123456789ABCDEF".utf8)
 
-    @inline(__always)
-    static func isUnreserved(_ byte: UInt8) -> Bool {
+    /// `A-Z a-z 0-9 - . _ ~`: the bytes SigV4 and form encoding leave as they are.
+    @inlinable
+    public static func isUnreserved(_ byte: UInt8) -> Bool {
         switch byte {
         case 0x41...0x5A, 0x61...0x7A, 0x30...0x39, 0x2D, 0x2E, 0x5F, 0x7E: return true
         default: return false

@@ -2,12 +2,15 @@ import Foundation
 
 /// `metrics-bench [substring]`: runs every benchmark whose group or name
 /// contains the substring (all by default) and prints median figures.
+/// `METRICS_BENCH_REPEATS=N` overrides every benchmark's number of runs.
 /// Build in release: `swift run -c release metrics-bench`.
 @main
 struct Bench {
     static func main() async throws {
         let filter = CommandLine.arguments.dropFirst().first?.lowercased()
-        let benchmarks = (CoreBenchmarks.all() + AWSBenchmarks.all()).filter { benchmark in
+        // METRICS_BENCH_REPEATS=N runs every benchmark N times (more samples, for profiling).
+        let repeatsOverride = ProcessInfo.processInfo.environment["METRICS_BENCH_REPEATS"].flatMap(Int.init)
+        let benchmarks = (CoreBenchmarks.all() + AWSBenchmarks.all() + CloudWatchBenchmarks.all()).filter { benchmark in
             guard let filter else { return true }
             return "\(benchmark.group) \(benchmark.name)".lowercased().contains(filter)
         }
@@ -23,7 +26,7 @@ struct Bench {
                 print("\n[\(group)]")
             }
             var samples: [Double] = []
-            for _ in 0..<benchmark.repeats { samples.append(try await benchmark.run()) }
+            for _ in 0..<(repeatsOverride ?? benchmark.repeats) { samples.append(try await benchmark.run()) }
             let measurement = Measurement(benchmark: benchmark, samples: samples)
             medians[benchmark.name] = measurement.median
             let figure = "\(format(measurement.median)) \(benchmark.unit)"
@@ -49,8 +52,11 @@ struct Bench {
         if let ours = value("SHA-256, 64 MiB buffer, SHA extensions"), let openssl = value("openssl speed"), openssl.isFinite {
             lines.append("SHA-256 / openssl speed: \(format(ours / openssl))x (goal >= 0.8x)")
         }
-        if let ours = value("encode + sign 1000 datums"), let botocore = value("botocore: serialise + sign 1000 datums"), botocore.isFinite {
-            lines.append("encode + sign 1000 datums, botocore / ours: \(format(botocore / ours))x faster (goal >= 50x)")
+        for wire in ["json", "query"] {
+            if let ours = value("encode + sign 1000 datums (\(wire))"),
+               let botocore = value("botocore: serialise + sign 1000 datums (\(wire))"), botocore.isFinite {
+                lines.append("encode + sign 1000 datums (\(wire)): \(format(botocore / ours))x faster than botocore (goal >= 50x)")
+            }
         }
         guard !lines.isEmpty else { return }
         print("\n[ratios, this run]")

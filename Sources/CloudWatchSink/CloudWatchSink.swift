@@ -1,0 +1,207 @@
+import AWSCore
+import Foundation
+import Locking
+import MetricsCore
+
+/// Exports snapshots to Amazon CloudWatch with `PutMetricData`: the Swift
+/// port of aiokpl's `CloudWatchSink`, with the same datum shape, chunking
+/// and dimension names, so existing dashboards keep working.
+///
+/// ```swift
+/// let sink = CloudWatchSink(
+///     region: "us-east-1",
+///     namespace: "MyService",                       // default "aiokpl", as in the original
+///     endpoint: URL(string: "http://127.0.0.1:4566"),  // LocalStack / moto; nil = AWS
+///     verifySSL: true,
+///     accessKeyId: nil, secretAccessKey: nil, sessionToken: nil,  // nil = default credential chain
+///     clientFactory: nil                            // tests inject a fake CloudWatchClient here
+/// )
+/// let manager = MetricsManager(level: .detailed, sink: sink)
+/// ```
+///
+/// Each export validates every snapshot (skipping and reporting invalid
+/// ones, see ``MetricDatumValidationError``), turns the rest into datums
+/// (``MetricDatum``), packs them into requests of at most 1000 datums and
+/// 1 MB (measured), and sends them. If a request fails after others
+/// succeeded, the export throws `PartialExportError` with only the
+/// undelivered snapshots, so the retry never sends a datum twice. Retries
+/// follow the AWS SDK standard mode (``AWSCore/RetryPolicy``).
+public final class CloudWatchSink: Sink {
+    /// The original's dimension names: `stream` → `StreamName`,
+    /// `shard` → `ShardId`, `error_code` → `ErrorCode`.
+    public static let defaultDimensionNames: [String: String] = [
+        KPLDimension.stream: "StreamName", KPLDimension.shard: "ShardId", KPLDimension.errorCode: "ErrorCode",
+    ]
+
+    /// The namespace every datum is put in.
+    public let namespace: String
+    public let name: String
+    public let wireProtocol: CloudWatchProtocol
+    private let region: String?
+    private let endpoint: URL?
+    private let tls: TLSOptions
+    private let explicitCredentials: (keyId: String?, secret: String?, token: String?)
+    private let credentialProvider: (any CredentialProvider)?
+    private let clientFactory: (@Sendable () async throws -> any CloudWatchClient)?
+    private let compression: RequestCompression
+    private let mapper: MetricDatumMapper
+    private let maxDatumsPerRequest: Int
+    private let maxRequestBytes: Int
+    private let awsRetryPolicy: RetryPolicy
+    private let environment: [String: String]
+    private let client = Locked<(any CloudWatchClient)?>(nil)
+    /// An encoding buffer kept between exports (exports of one sink do not
+    /// overlap under a manager; one that does gets a buffer of its own).
+    private let scratch = Locked<ByteStorage?>(nil)
+
+    /// - parameters:
+    ///   - region: AWS region; `nil` resolves `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile.
+    ///   - namespace: CloudWatch namespace (default `"aiokpl"`, as the original).
+    ///   - endpoint: an explicit endpoint (LocalStack, moto); `nil` for AWS
+    ///     (or `AWS_ENDPOINT_URL_CLOUDWATCH` / `AWS_ENDPOINT_URL`).
+    ///   - verifySSL: `false` accepts any certificate, for this sink only.
+    ///   - accessKeyId / secretAccessKey / sessionToken: explicit credentials;
+    ///     `nil` uses the default chain (environment, profile, web identity,
+    ///     container, IMDS).
+    ///   - clientFactory: builds the ``CloudWatchClient`` (tests inject a fake).
+    ///   - wireProtocol: `.json` (default, what botocore sends) or `.query`.
+    ///   - storageResolution: 60 (default) or 1 (high resolution).
+    ///   - dimensionNames: key renaming (default ``defaultDimensionNames``).
+    ///   - histogramEncoding: `.valuesAndCounts` (default) or `.statisticSet`.
+    ///   - compression: gzip bodies of 10240 bytes or more by default.
+    ///   - caBundlePath: a PEM bundle of extra trusted certificates.
+    ///   - credentialProvider: a provider to use instead of the default chain.
+    ///   - retryPolicy: the AWS SDK standard mode by default (3 attempts).
+    ///   - maxDatumsPerRequest / maxRequestBytes: request limits (1000, 1 MB).
+    public init(
+        region: String? = nil,
+        namespace: String = "aiokpl",
+        endpoint: URL? = nil,
+        verifySSL: Bool = true,
+        accessKeyId: String? = nil,
+        secretAccessKey: String? = nil,
+        sessionToken: String? = nil,
+        clientFactory: (@Sendable () async throws -> any CloudWatchClient)? = nil,
+        wireProtocol: CloudWatchProtocol = .json,
+        storageResolution: Int = 60,
+        dimensionNames: [String: String] = CloudWatchSink.defaultDimensionNames,
+        histogramEncoding: HistogramEncoding = .valuesAndCounts,
+        compression: RequestCompression = .gzip(minimumBytes: 10_240),
+        caBundlePath: String? = nil,
+        credentialProvider: (any CredentialProvider)? = nil,
+        retryPolicy: RetryPolicy = RetryPolicy(),
+        maxDatumsPerRequest: Int = 1000,
+        maxRequestBytes: Int = 1_000_000,
+        name: String = "cloudwatch",
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
+        self.region = region
+        self.namespace = namespace
+        self.endpoint = endpoint
+        self.tls = TLSOptions(verifyPeer: verifySSL, caBundlePath: caBundlePath)
+        self.explicitCredentials = (accessKeyId, secretAccessKey, sessionToken)
+        self.credentialProvider = credentialProvider
+        self.clientFactory = clientFactory
+        self.wireProtocol = wireProtocol
+        self.compression = compression
+        self.mapper = MetricDatumMapper(dimensionNames: dimensionNames, storageResolution: storageResolution,
+                                        histogramEncoding: histogramEncoding)
+        self.maxDatumsPerRequest = max(1, min(maxDatumsPerRequest, 1000))
+        self.maxRequestBytes = max(4096, maxRequestBytes)
+        self.awsRetryPolicy = retryPolicy
+        self.name = name
+        self.environment = environment
+    }
+
+    public var retryPolicy: any ExportRetryPolicy { AWSExportRetryPolicy(policy: awsRetryPolicy) }
+
+    /// Checks the configuration and builds the client (no network call).
+    public func start() async throws {
+        _ = try await resolvedClient()
+    }
+
+    public func export(_ snapshots: [MetricSnapshot]) async throws {
+        let client = try await resolvedClient()
+        let context = ExportContext.current
+        var valid: [(index: Int, plain: Bool)] = []
+        valid.reserveCapacity(snapshots.count)
+        for (index, snapshot) in snapshots.enumerated() {
+            do {
+                valid.append((index, try mapper.validate(snapshot)))
+            } catch {
+                context?.reject(snapshot, error: error)
+            }
+        }
+        let buffer = scratch.withLock { $0.take() } ?? ByteStorage(capacity: min(maxRequestBytes + 16, 1 << 20))
+        let chunker = PutMetricDataChunker(wireProtocol: wireProtocol, namespace: namespace,
+                                           maxDatums: maxDatumsPerRequest, maxBytes: maxRequestBytes, mapper: mapper,
+                                           scratch: buffer)
+        let chunks = chunker.chunks(snapshots, valid: valid)
+        scratch.withLock { $0 = buffer }
+        for (position, chunk) in chunks.enumerated() {
+            do {
+                try await client.putMetricData(PutMetricDataRequest(
+                    namespace: namespace, chunk: chunk, snapshots: snapshots, mapper: mapper, protocol: wireProtocol))
+                awsRetryPolicy.recordSuccess(afterRetries: 0)
+            } catch {
+                var seen = Set<Int>()
+                let remaining = chunks[position...].flatMap(\.snapshotIndices).filter { seen.insert($0).inserted }
+                throw PartialExportError(remaining: remaining.map { snapshots[$0] }, underlying: error)
+            }
+        }
+    }
+
+    /// The datums a batch of snapshots becomes (validation errors thrown),
+    /// for inspection and tests.
+    public func datums(for snapshot: MetricSnapshot) throws -> [MetricDatum] {
+        try mapper.datums(for: snapshot)
+    }
+
+    private func resolvedClient() async throws -> any CloudWatchClient {
+        if let existing = client.withLock({ $0 }) { return existing }
+        try CloudWatchSinkError.validate(namespace: namespace)
+        guard mapper.storageResolution == 1 || mapper.storageResolution == 60 else {
+            throw CloudWatchSinkError.invalidStorageResolution(mapper.storageResolution)
+        }
+        let made: any CloudWatchClient
+        if let clientFactory {
+            made = try await clientFactory()
+        } else {
+            made = try makeAWSClient()
+        }
+        return client.withLock { current in
+            if let current { return current }
+            current = made
+            return made
+        }
+    }
+
+    private func makeAWSClient() throws -> AWSCloudWatchClient {
+        guard let region = AWSRegion.resolve(explicit: region, environment: environment) else {
+            throw CloudWatchSinkError.missingRegion
+        }
+        let provider: any CredentialProvider
+        switch explicitCredentials {
+        case (let keyId?, let secret?, let token):
+            provider = StaticCredentialProvider(AWSCredentials(accessKeyId: keyId, secretAccessKey: secret, sessionToken: token))
+        case (nil, nil, _):
+            provider = credentialProvider ?? DefaultCredentialProvider(environment: environment)
+        default:
+            throw CloudWatchSinkError.incompleteCredentials
+        }
+        return try AWSCloudWatchClient(region: region, endpoint: endpoint, credentials: provider, tls: tls,
+                                       wireProtocol: wireProtocol, compression: compression, environment: environment)
+    }
+}
+
+/// The AWS SDK standard retry mode as the export worker's policy:
+/// throttling, 5xx and connection failures are retried with backoff; a
+/// rejected request, bad credentials or a bad configuration are not.
+struct AWSExportRetryPolicy: ExportRetryPolicy {
+    let policy: RetryPolicy
+
+    func decision(afterAttempt attempt: Int, error: any Error) -> RetryDecision {
+        if let delay = policy.delay(beforeRetry: attempt, after: error) { return .retry(after: delay) }
+        return policy.isRetryable(error) ? .exhausted : .notRetryable
+    }
+}

@@ -1,0 +1,83 @@
+/// Why a snapshot cannot become a valid CloudWatch datum. The snapshot is
+/// skipped and reported (`SinkEvent.datumRejected` with this error, counted
+/// as dropped with reason `.invalidDatum`); the rest of its batch is sent.
+///
+/// Texts name metrics and dimension keys, never dimension values, which
+/// may carry user data.
+public enum MetricDatumValidationError: Error, Equatable, Sendable, CustomStringConvertible {
+    case emptyMetricName
+    case metricNameTooLong(length: Int)
+    /// NaN or ±infinity in `field` (`Sum`, `Minimum`, `Maximum`, `Values`).
+    case nonFiniteValue(field: String)
+    /// Magnitude beyond CloudWatch's range (about 1.17e108).
+    case valueOutOfRange(field: String, value: Double)
+    case noObservations
+    case tooManyDimensions(count: Int)
+    case emptyDimensionName
+    case emptyDimensionValue(dimension: String)
+    case dimensionNameTooLong(dimension: String, length: Int)
+    case dimensionValueTooLong(dimension: String, length: Int)
+    /// CloudWatch accepts only ASCII in dimension names and values.
+    case nonASCIIDimension(dimension: String)
+    case controlCharacterInDimension(dimension: String)
+    /// A name or value made of whitespace only.
+    case blankDimension(dimension: String)
+    case dimensionNameStartsWithColon(dimension: String)
+    case duplicateDimension(dimension: String)
+    case unsupportedUnit(String)
+
+    public var description: String {
+        switch self {
+        case .emptyMetricName: return "the metric name is empty"
+        case .metricNameTooLong(let length): return "the metric name has \(length) characters (at most 255)"
+        case .nonFiniteValue(let field): return "\(field) is NaN or infinite"
+        case .valueOutOfRange(let field, let value): return "\(field) = \(value) is beyond CloudWatch's range (±1.174271e108)"
+        case .noObservations: return "the snapshot has no observations"
+        case .tooManyDimensions(let count): return "\(count) dimensions (at most 30)"
+        case .emptyDimensionName: return "a dimension name is empty"
+        case .emptyDimensionValue(let name): return "dimension \(name) has an empty value"
+        case .dimensionNameTooLong(let name, let length): return "dimension name \(name.prefix(40))... has \(length) characters (at most 255)"
+        case .dimensionValueTooLong(let name, let length): return "the value of dimension \(name) has \(length) characters (at most 1024)"
+        case .nonASCIIDimension(let name): return "dimension \(name) has non-ASCII characters in its name or value"
+        case .controlCharacterInDimension(let name): return "dimension \(name) has control characters in its name or value"
+        case .blankDimension(let name): return "dimension \(name) has a name or value of whitespace only"
+        case .dimensionNameStartsWithColon(let name): return "dimension name \(name) starts with ':'"
+        case .duplicateDimension(let name): return "dimension \(name) appears twice"
+        case .unsupportedUnit(let unit): return "unit \(unit) is not a CloudWatch StandardUnit"
+        }
+    }
+}
+
+/// Errors of the sink's configuration, thrown by `start()` and `export`
+/// (and not retried).
+public enum CloudWatchSinkError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Empty, longer than 255, non-ASCII or control characters, starting
+    /// with `:` or with the reserved `AWS/`.
+    case invalidNamespace(String, reason: String)
+    case invalidStorageResolution(Int)
+    /// Only one of the access key id and the secret was given.
+    case incompleteCredentials
+    /// No region given, in the environment or in the profile.
+    case missingRegion
+
+    public var description: String {
+        switch self {
+        case .invalidNamespace(let namespace, let reason): return "invalid CloudWatch namespace '\(namespace)': \(reason)"
+        case .invalidStorageResolution(let value): return "storage resolution \(value): use 1 or 60"
+        case .incompleteCredentials: return "give both accessKeyId and secretAccessKey, or neither (for the default chain)"
+        case .missingRegion: return "no region: pass region:, or set AWS_REGION, or add region to the AWS profile"
+        }
+    }
+
+    static func validate(namespace: String) throws {
+        func invalid(_ reason: String) -> CloudWatchSinkError { .invalidNamespace(namespace, reason: reason) }
+        if namespace.isEmpty { throw invalid("it is empty") }
+        if namespace.utf8.count > 255 { throw invalid("it is longer than 255 characters") }
+        if namespace.unicodeScalars.contains(where: { !$0.isASCII }) { throw invalid("it has non-ASCII characters") }
+        if namespace.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            throw invalid("it has control characters")
+        }
+        if namespace.hasPrefix(":") { throw invalid("it starts with ':'") }
+        if namespace.hasPrefix("AWS/") { throw invalid("the AWS/ prefix is reserved for AWS services") }
+    }
+}

@@ -1,0 +1,426 @@
+import AWSCore
+import Foundation
+
+/// Builds one `PutMetricData` request body, datum by datum, in the bytes
+/// botocore produces for the same call:
+///
+/// - JSON 1.0 as Python's `json.dumps` writes it (`", "` and `": "`
+///   separators, non-ASCII as `\uXXXX`), timestamps as whole epoch seconds;
+/// - Query as `urlencode` writes it (`Action=PutMetricData&Version=2010-08-01&...`,
+///   1-based `member.N` indices, space as `+`, `+` as `%2B`), timestamps
+///   as ISO 8601 in whole seconds.
+///
+/// Numbers are the shortest text that reads back as the same Double, as
+/// Python's `repr` prints them (`3.0`, `0.5`, `1e-05`, `1.174271e+108`).
+///
+/// A ``Checkpoint`` marks a point the body can be cut back to in O(1), so
+/// the chunker can try a datum group and undo it if the request would grow
+/// past a limit.
+struct PutMetricDataBody {
+    let `protocol`: CloudWatchProtocol
+    private var storage: ByteStorage
+    private(set) var datumCount = 0
+
+    /// The bytes written so far (a copy; for tests).
+    var bytes: [UInt8] { storage.array() }
+
+    /// A point to roll back to.
+    struct Checkpoint {
+        fileprivate let length: Int
+        fileprivate let datumCount: Int
+    }
+
+    init(protocol: CloudWatchProtocol, namespace: String, reservingCapacity capacity: Int = 4096) {
+        self.init(protocol: `protocol`, namespace: namespace, storage: ByteStorage(capacity: capacity))
+    }
+
+    /// A body written into `storage`, which is emptied first (to reuse a
+    /// buffer across requests instead of touching fresh pages each time).
+    init(protocol: CloudWatchProtocol, namespace: String, storage: ByteStorage) {
+        self.protocol = `protocol`
+        storage.count = 0
+        self.storage = storage
+        switch `protocol` {
+        case .json:
+            append("{\"Namespace\": ")
+            appendJSONString(namespace)
+            append(", \"MetricData\": [")
+        case .query:
+            append("Action=PutMetricData&Version=2010-08-01&Namespace=")
+            appendFormEncoded(namespace)
+        }
+    }
+
+    var checkpoint: Checkpoint { Checkpoint(length: storage.count, datumCount: datumCount) }
+
+    mutating func rollBack(to checkpoint: Checkpoint) {
+        storage.count = checkpoint.length
+        datumCount = checkpoint.datumCount
+    }
+
+    /// Bytes of the finished body: what has been written plus the closing part.
+    var finishedSize: Int { storage.count + (`protocol` == .json ? 2 : 0) }
+
+    /// The finished body.
+    func finished() -> [UInt8] {
+        storage.array(appending: `protocol` == .json ? "]}" : "")
+    }
+
+    mutating func append(_ datum: some DatumFields) {
+        datumCount += 1
+        switch `protocol` {
+        case .json: appendJSON(datum)
+        case .query: appendQuery(datum, index: datumCount)
+        }
+    }
+
+    // MARK: JSON
+
+    private mutating func appendJSON(_ datum: some DatumFields) {
+        if datumCount > 1 { append(", ") }
+        append("{\"MetricName\": ")
+        appendJSONString(datum.metricName)
+        append(", \"Dimensions\": [")
+        for index in 0..<datum.dimensionCount {
+            let dimension = datum.dimension(at: index)
+            if index > 0 { append(", ") }
+            append("{\"Name\": ")
+            if datum.dimensionsArePlain {
+                appendPlainJSONString(dimension.name)
+                append(", \"Value\": ")
+                appendPlainJSONString(dimension.value)
+            } else {
+                appendJSONString(dimension.name)
+                append(", \"Value\": ")
+                appendJSONString(dimension.value)
+            }
+            append("}")
+        }
+        append("]")
+        if let value = datum.singleValue {
+            append(", \"Value\": ")
+            appendNumber(value)
+        }
+        if let statistics = datum.statistics {
+            append(", \"StatisticValues\": {\"SampleCount\": ")
+            appendNumber(statistics.sampleCount)
+            append(", \"Sum\": ")
+            appendNumber(statistics.sum)
+            append(", \"Minimum\": ")
+            appendNumber(statistics.minimum)
+            append(", \"Maximum\": ")
+            appendNumber(statistics.maximum)
+            append("}")
+        }
+        if datum.valueCount > 0 {
+            append(", \"Values\": [")
+            for index in 0..<datum.valueCount {
+                if index > 0 { append(", ") }
+                appendNumber(datum.value(at: index))
+            }
+            append("]")
+        }
+        if datum.countCount > 0 {
+            append(", \"Counts\": [")
+            for index in 0..<datum.countCount {
+                if index > 0 { append(", ") }
+                appendNumber(datum.count(at: index))
+            }
+            append("]")
+        }
+        if let timestamp = datum.time {
+            append(", \"Timestamp\": ")
+            appendInteger(Int(timestamp.timeIntervalSince1970.rounded(.down)))
+        }
+        if let unit = datum.unitName {
+            append(", \"Unit\": ")
+            appendJSONString(unit)
+        }
+        if let resolution = datum.resolution {
+            append(", \"StorageResolution\": ")
+            appendInteger(resolution)
+        }
+        append("}")
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// A JSON string with Python's `ensure_ascii` escaping. Plain ASCII
+    /// (the usual case) is copied in one go.
+    private mutating func appendJSONString(_ string: String) {
+        storage.append(0x22)
+        let plain: Bool? = string.utf8.withContiguousStorageIfAvailable { utf8 in
+            for byte in utf8 where byte >= 0x7F || byte < 0x20 || byte == 0x22 || byte == 0x5C {
+                // 0x7F is printed as it is by Python, but rare enough to take the slow path.
+                return false
+            }
+            storage.append(utf8)
+            return true
+        }
+        if plain != true { appendEscapedJSON(string) }
+        storage.append(0x22)
+    }
+
+    /// A string known to need no escaping (printable ASCII without `"` or `\\`).
+    private mutating func appendPlainJSONString(_ string: String) {
+        storage.append(0x22)
+        if string.utf8.withContiguousStorageIfAvailable({ storage.append($0) }) == nil {
+            Array(string.utf8).withUnsafeBufferPointer { storage.append($0) }
+        }
+        storage.append(0x22)
+    }
+
+    private mutating func appendEscapedJSON(_ string: String) {
+        for scalar in string.unicodeScalars {
+            let value = scalar.value
+            switch value {
+            case 0x22: append("\\\"")
+            case 0x5C: append("\\\\")
+            case 0x0A: append("\\n")
+            case 0x0D: append("\\r")
+            case 0x09: append("\\t")
+            case 0x08: append("\\b")
+            case 0x0C: append("\\f")
+            case 0x20..<0x7F, 0x7F: storage.append(UInt8(value))
+            case 0x10000...:
+                let offset = value - 0x10000
+                appendUnicodeEscape(0xD800 + (offset >> 10))
+                appendUnicodeEscape(0xDC00 + (offset & 0x3FF))
+            default: appendUnicodeEscape(value)
+            }
+        }
+    }
+
+    private mutating func appendUnicodeEscape(_ unit: UInt32) {
+        append("\\u")
+        for shift in stride(from: 12, through: 0, by: -4) {
+            storage.append(Self.hexDigits[Int((unit >> UInt32(shift)) & 0xF)])
+        }
+    }
+
+    // MARK: Query
+
+    private mutating func appendQuery(_ datum: some DatumFields, index: Int) {
+        let prefix = QueryPrefix(index: index)
+        appendField(prefix, "MetricName")
+        appendFormEncoded(datum.metricName)
+        if datum.dimensionCount == 0 {
+            appendField(prefix, "Dimensions")
+        }
+        for dimensionIndex in 0..<datum.dimensionCount {
+            let dimension = datum.dimension(at: dimensionIndex)
+            appendField(prefix, "Dimensions.member.", dimensionIndex + 1, ".Name")
+            appendFormEncoded(dimension.name)
+            appendField(prefix, "Dimensions.member.", dimensionIndex + 1, ".Value")
+            appendFormEncoded(dimension.value)
+        }
+        if let value = datum.singleValue {
+            appendField(prefix, "Value")
+            appendFormNumber(value)
+        }
+        if let statistics = datum.statistics {
+            appendField(prefix, "StatisticValues.SampleCount")
+            appendFormNumber(statistics.sampleCount)
+            appendField(prefix, "StatisticValues.Sum")
+            appendFormNumber(statistics.sum)
+            appendField(prefix, "StatisticValues.Minimum")
+            appendFormNumber(statistics.minimum)
+            appendField(prefix, "StatisticValues.Maximum")
+            appendFormNumber(statistics.maximum)
+        }
+        for valueIndex in 0..<datum.valueCount {
+            appendField(prefix, "Values.member.", valueIndex + 1, "")
+            appendFormNumber(datum.value(at: valueIndex))
+        }
+        for countIndex in 0..<datum.countCount {
+            appendField(prefix, "Counts.member.", countIndex + 1, "")
+            appendFormNumber(datum.count(at: countIndex))
+        }
+        if let timestamp = datum.time {
+            appendField(prefix, "Timestamp")
+            appendFormEncoded(AWSDate.iso8601(timestamp))
+        }
+        if let unit = datum.unitName {
+            appendField(prefix, "Unit")
+            appendFormEncoded(unit)
+        }
+        if let resolution = datum.resolution {
+            appendField(prefix, "StorageResolution")
+            appendInteger(resolution)
+        }
+    }
+
+    /// `&MetricData.member.N.` of one datum.
+    private struct QueryPrefix {
+        let index: Int
+    }
+
+    private mutating func appendPrefix(_ prefix: QueryPrefix) {
+        append("&MetricData.member.")
+        appendInteger(prefix.index)
+        storage.append(0x2E)  // .
+    }
+
+    private mutating func appendField(_ prefix: QueryPrefix, _ name: StaticString) {
+        appendPrefix(prefix)
+        append(name)
+        storage.append(0x3D)  // =
+    }
+
+    private mutating func appendField(_ prefix: QueryPrefix, _ head: StaticString, _ index: Int, _ tail: StaticString) {
+        appendPrefix(prefix)
+        append(head)
+        appendInteger(index)
+        append(tail)
+        storage.append(0x3D)  // =
+    }
+
+    private mutating func appendFormNumber(_ value: Double) {
+        if value == value.rounded(.towardZero), abs(value) < 1e16 {
+            appendNumber(value)
+            return
+        }
+        // An exponent's '+' would decode as a space: encode it as urlencode does.
+        for byte in value.description.utf8 {
+            if byte == 0x2B { append("%2B") } else { storage.append(byte) }
+        }
+    }
+
+    private mutating func appendFormEncoded(_ text: String) {
+        let plain: Bool? = text.utf8.withContiguousStorageIfAvailable { utf8 in
+            for byte in utf8 where !URIEncoding.isUnreserved(byte) { return false }
+            storage.append(utf8)
+            return true
+        }
+        if plain != true {
+            var encoded: [UInt8] = []
+            URIEncoding.appendFormEncoded(text, to: &encoded)
+            encoded.withUnsafeBufferPointer { storage.append($0) }
+        }
+    }
+
+    // MARK: Numbers and text
+
+    @inline(__always)
+    private mutating func append(_ text: StaticString) {
+        storage.append(text.utf8Start, text.utf8CodeUnitCount)
+    }
+
+    /// Appends runtime text (number descriptions). Literals use the
+    /// `StaticString` overload, which Swift would not pick over a `String`
+    /// one of the same name.
+    private mutating func appendText(_ text: String) {
+        if text.utf8.withContiguousStorageIfAvailable({ storage.append($0) }) == nil {
+            Array(text.utf8).withUnsafeBufferPointer { storage.append($0) }
+        }
+    }
+
+    private mutating func appendInteger(_ value: Int) {
+        if value < 0 {
+            storage.append(0x2D)
+            appendUnsigned(UInt(value.magnitude))
+        } else {
+            appendUnsigned(UInt(value))
+        }
+    }
+
+    private mutating func appendUnsigned(_ value: UInt) {
+        if value < 10 {
+            storage.append(0x30 + UInt8(value))
+            return
+        }
+        var digits = 1
+        var probe = value
+        while probe >= 10 {
+            probe /= 10
+            digits += 1
+        }
+        storage.appendDigits(value, count: digits)
+    }
+
+    /// Python's `repr(float)`: integral values below 1e16 as `N.0` (written
+    /// here without formatting), everything else through Swift's shortest
+    /// round-trip description, which prints the same digits and exponents
+    /// there (Swift alone would switch to an exponent from 2^53, Python from 1e16).
+    mutating func appendNumber(_ value: Double) {
+        if value == value.rounded(.towardZero), abs(value) < 1e16 {
+            if value == 0, value.sign == .minus { storage.append(0x2D) }
+            appendInteger(Int(value))
+            append(".0")
+        } else {
+            appendText(value.description)
+        }
+    }
+}
+
+/// A growable byte buffer for the encoder: appends are a bounds check and
+/// a `memcpy`, cheaper than `Array.append(contentsOf:)` for the many short
+/// pieces a datum is made of.
+final class ByteStorage {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    var count = 0
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 64)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    @inline(__always)
+    private func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(to: count + extra) }
+    }
+
+    private func grow(to needed: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        grown.update(from: base, count: count)
+        base.deallocate()
+        base = grown
+        capacity = newCapacity
+    }
+
+    @inline(__always)
+    func append(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
+
+    @inline(__always)
+    func append(_ source: UnsafePointer<UInt8>, _ length: Int) {
+        reserve(length)
+        (base + count).update(from: source, count: length)
+        count += length
+    }
+
+    @inline(__always)
+    func append(_ buffer: UnsafeBufferPointer<UInt8>) {
+        guard let start = buffer.baseAddress else { return }
+        append(start, buffer.count)
+    }
+
+    /// Writes `value` as `count` decimal digits.
+    func appendDigits(_ value: UInt, count digits: Int) {
+        reserve(digits)
+        var remaining = value
+        var position = count + digits - 1
+        while position >= count {
+            base[position] = 0x30 + UInt8(remaining % 10)
+            remaining /= 10
+            position -= 1
+        }
+        count += digits
+    }
+
+    func array(appending suffix: StaticString = "") -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: count + suffix.utf8CodeUnitCount) { buffer, initialized in
+            buffer.baseAddress!.update(from: base, count: count)
+            (buffer.baseAddress! + count).update(from: suffix.utf8Start, count: suffix.utf8CodeUnitCount)
+            initialized = count + suffix.utf8CodeUnitCount
+        }
+    }
+}

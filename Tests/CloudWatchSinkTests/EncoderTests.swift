@@ -1,0 +1,163 @@
+import AWSCore
+@testable import CloudWatchSink
+import Foundation
+import HTTPTestSupport
+import Testing
+
+/// The botocore vectors (Tests/AWSCoreTests/Fixtures) carry the call's
+/// parameters and the body botocore serialised: our encoder must produce
+/// the same bytes.
+struct BotocoreBody: Decodable, CustomStringConvertible, Sendable {
+    let name: String
+    let service: String
+    let `protocol`: String
+    let body_base64: String
+    let params: Params
+    let expected: Expected
+
+    struct Expected: Decodable, Sendable { let content_encoding: String? }
+
+    struct Params: Decodable, Sendable {
+        let Namespace: String?
+        let MetricData: [Datum]?
+    }
+
+    struct Datum: Decodable, Sendable {
+        struct Dimension: Decodable, Sendable { let Name: String; let Value: String }
+        struct Statistics: Decodable, Sendable { let SampleCount, Sum, Minimum, Maximum: Double }
+        struct Timestamp: Decodable, Sendable { let epoch_seconds: Double }
+        let MetricName: String
+        let Dimensions: [Dimension]
+        let StatisticValues: Statistics?
+        let Values: [Double]?
+        let Counts: [Double]?
+        let Timestamp: Timestamp?
+        let Unit: String?
+        let StorageResolution: Int?
+    }
+
+    var description: String { name }
+
+    var datums: [MetricDatum] {
+        (params.MetricData ?? []).map { datum in
+            MetricDatum(
+                metricName: datum.MetricName,
+                dimensions: datum.Dimensions.map { .init(name: $0.Name, value: $0.Value) },
+                statisticValues: datum.StatisticValues.map { .init(sampleCount: $0.SampleCount, sum: $0.Sum, minimum: $0.Minimum, maximum: $0.Maximum) },
+                values: datum.Values ?? [], counts: datum.Counts ?? [],
+                unit: datum.Unit, timestamp: datum.Timestamp.map { Date(timeIntervalSince1970: $0.epoch_seconds) },
+                storageResolution: datum.StorageResolution)
+        }
+    }
+
+    static func load() -> [BotocoreBody] {
+        struct File: Decodable { let vectors: [BotocoreBody] }
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("AWSCoreTests/Fixtures/botocore_sigv4_vectors.json")
+        guard let data = try? Data(contentsOf: url), let file = try? JSONDecoder().decode(File.self, from: data) else { return [] }
+        return file.vectors.filter { $0.service == "monitoring" && $0.expected.content_encoding == nil }
+    }
+}
+
+@Suite("PutMetricData encoding")
+struct EncoderTests {
+    static let vectors = BotocoreBody.load()
+
+    @Test("the vectors are there")
+    func present() { #expect(Self.vectors.count == 7) }
+
+    @Test("byte for byte what botocore sends", arguments: vectors)
+    func matchesBotocore(_ vector: BotocoreBody) throws {
+        var body = PutMetricDataBody(protocol: vector.protocol == "json" ? .json : .query,
+                                     namespace: try #require(vector.params.Namespace))
+        for datum in vector.datums { body.append(datum) }
+        let expected = try #require(Data(base64Encoded: vector.body_base64))
+        #expect(String(decoding: body.finished(), as: UTF8.self) == String(decoding: expected, as: UTF8.self))
+        #expect(body.finishedSize == expected.count)
+    }
+
+    @Test("numbers print as Python's repr")
+    func numbers() {
+        let cases: [(Double, String)] = [(3, "3.0"), (-0.0, "-0.0"), (0.5, "0.5"), (1e-05, "1e-05"), (1e15, "1000000000000000.0"),
+                                         (9999999999999998, "9999999999999998.0"), (1e16, "1e+16"), (1.174271e108, "1.174271e+108"),
+                                         (-8.51592e-109, "-8.51592e-109"), (0.1, "0.1"), (123456.789, "123456.789")]
+        for (value, text) in cases {
+            var body = PutMetricDataBody(protocol: .json, namespace: "")
+            let start = body.bytes.count
+            body.appendNumber(value)
+            #expect(String(decoding: body.bytes[start...], as: UTF8.self) == text)
+        }
+    }
+}
+
+@Suite("AWSCloudWatchClient on the wire")
+struct AWSCloudWatchClientTests {
+    @Test("JSON headers and body, gzipped above the threshold, signed for the endpoint's host and port")
+    func wire() async throws {
+        let server = try LoopbackHTTPServer { _ in .text(200, "{}") }
+        defer { server.stop() }
+        let client = try AWSCloudWatchClient(
+            region: "us-east-1", endpoint: server.url,
+            credentials: StaticCredentialProvider(AWSCredentials(accessKeyId: "AKID", secretAccessKey: "SECRET")))
+        let small = [MetricDatum(metricName: "A", statisticValues: .init(sampleCount: 1, sum: 1, minimum: 1, maximum: 1))]
+        try await client.putMetricData(namespace: "NS", metricData: small)
+        let big = (0..<100).map { MetricDatum(metricName: "Metric\($0)", dimensions: [.init(name: "StreamName", value: "s\($0)")],
+                                              statisticValues: .init(sampleCount: 1, sum: 1, minimum: 1, maximum: 1)) }
+        try await client.putMetricData(namespace: "NS", metricData: big)
+        let requests = server.requests
+        #expect(requests.count == 2)
+        #expect(requests[0].header("Content-Type") == "application/x-amz-json-1.0")
+        #expect(requests[0].header("X-Amz-Target") == "GraniteServiceVersion20100801.PutMetricData")
+        #expect(requests[0].header("x-amzn-query-mode") == "true")
+        #expect(requests[0].header("Content-Encoding") == nil)
+        #expect(String(decoding: requests[0].body, as: UTF8.self).hasPrefix("{\"Namespace\": \"NS\", \"MetricData\": [{\"MetricName\": \"A\""))
+        #expect(requests[1].header("Content-Encoding") == "gzip")
+        let inflated = try Gzip.decompress(requests[1].body)
+        #expect(inflated.count >= 10_240)
+        var expected = PutMetricDataBody(protocol: .json, namespace: "NS")
+        big.forEach { expected.append($0) }
+        #expect(Array(inflated) == expected.finished())
+        #expect(requests[1].header("Authorization")?.contains("SignedHeaders=content-encoding;content-type;host;x-amz-content-sha256;x-amz-date;x-amz-target;x-amzn-query-mode") == true)
+    }
+
+    @Test("rejected requests become AWSError with the Query code")
+    func errors() async throws {
+        let server = try LoopbackHTTPServer { _ in
+            .text(400, #"{"__type":"com.amazonaws.cloudwatch#InvalidParameterValueException","message":"The value NaN is not valid"}"#,
+                  headers: [("x-amzn-query-error", "InvalidParameterValue;Sender")])
+        }
+        defer { server.stop() }
+        let client = try AWSCloudWatchClient(
+            region: "us-east-1", endpoint: server.url,
+            credentials: StaticCredentialProvider(AWSCredentials(accessKeyId: "AKID", secretAccessKey: "SECRET")))
+        await #expect(throws: AWSError(code: "InvalidParameterValue", message: "The value NaN is not valid", statusCode: 400, faultType: "Sender")) {
+            try await client.putMetricData(namespace: "NS", metricData: [MetricDatum(metricName: "A")])
+        }
+    }
+}
+
+@Suite("Dimension text classification")
+struct ClassificationTests {
+    @Test("the eight-bytes-at-a-time scan agrees with a byte-by-byte definition")
+    func classifyLongStrings() {
+        func reference(_ text: String) -> MetricDatumMapper.TextClass {
+            let bytes = Array(text.utf8)
+            if bytes.contains(where: { $0 >= 0x80 }) { return .nonASCII }
+            if bytes.contains(where: { $0 < 0x20 || $0 == 0x7F }) { return .control }
+            if bytes.allSatisfy({ $0 == 0x20 }) { return .blank }
+            return bytes.contains(where: { $0 == 0x22 || $0 == 0x5C }) ? .printableNeedingEscapes : .printable
+        }
+        var cases = ["", " ", String(repeating: " ", count: 16), String(repeating: " ", count: 17), "shardId-000000000001",
+                     String(repeating: "a", count: 1024), "a b/c+d=e~f%g&h-longer", "~~~~~~~~}}}}}}}}!!!!!!!!"]
+        for position in 0..<24 {
+            for special in ["\"", "\\", "\t", "\n", "\u{7F}", "\u{1F}", "é", "東", " "] {
+                var characters = Array(String(repeating: "x", count: 24))
+                characters[position] = Character(special)
+                cases.append(String(characters))
+            }
+        }
+        for text in cases {
+            #expect(MetricDatumMapper.classify(text) == reference(text), "\(text.debugDescription)")
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Runs a program to completion with `posix_spawn`, feeding `input` and
+/// capturing its output, on a thread of its own (never blocking the
+/// cooperative pool). Foundation's `Process.waitUntilExit()` can hang when
+/// awaited from async code on Linux; this does not use it.
+public enum Subprocess {
+    public struct Result: Sendable {
+        public let status: Int32
+        public let output: Data
+        public let error: Data
+    }
+
+    public static func run(_ executable: String, _ arguments: [String], input: Data = Data()) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Swift.Result { try runBlocking(executable, arguments, input: input) })
+            }.start()
+        }
+    }
+
+    public enum Failure: Error {
+        case spawn(Int32)
+    }
+
+    private static func runBlocking(_ executable: String, _ arguments: [String], input: Data) throws -> Result {
+        var stdinPipe: [Int32] = [0, 0], stdoutPipe: [Int32] = [0, 0], stderrPipe: [Int32] = [0, 0]
+        pipe(&stdinPipe)
+        pipe(&stdoutPipe)
+        pipe(&stderrPipe)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, stdinPipe[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, stdoutPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, stderrPipe[1], 2)
+        for fd in stdinPipe + stdoutPipe + stderrPipe { posix_spawn_file_actions_addclose(&actions, fd) }
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        close(stdinPipe[0])
+        close(stdoutPipe[1])
+        close(stderrPipe[1])
+        guard spawned == 0 else {
+            close(stdinPipe[1]); close(stdoutPipe[0]); close(stderrPipe[0])
+            throw Failure.spawn(spawned)
+        }
+        // Write stdin on its own thread so a large output cannot deadlock us.
+        let inputFD = stdinPipe[1]
+        let writer = Thread {
+            input.withUnsafeBytes { raw in
+                var offset = 0
+                while offset < raw.count {
+                    let written = write(inputFD, raw.baseAddress! + offset, raw.count - offset)
+                    if written <= 0 { break }
+                    offset += written
+                }
+            }
+            close(inputFD)
+        }
+        writer.start()
+        let errorCollector = Collector(fd: stderrPipe[0])
+        let output = Collector.readAll(stdoutPipe[0])
+        let error = errorCollector.finish()
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        let exited = (status & 0x7F) == 0
+        return Result(status: exited ? (status >> 8) & 0xFF : -1, output: output, error: error)
+    }
+
+    private final class Collector: @unchecked Sendable {
+        private var data = Data()
+        private let done = DispatchSemaphore(value: 0)
+
+        init(fd: Int32) {
+            Thread { [self] in
+                data = Collector.readAll(fd)
+                done.signal()
+            }.start()
+        }
+
+        func finish() -> Data {
+            done.wait()
+            return data
+        }
+
+        static func readAll(_ fd: Int32) -> Data {
+            var data = Data()
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let count = read(fd, &buffer, buffer.count)
+                if count <= 0 { break }
+                data.append(contentsOf: buffer[0..<count])
+            }
+            close(fd)
+            return data
+        }
+    }
+}

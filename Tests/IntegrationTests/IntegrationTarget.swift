@@ -1,0 +1,127 @@
+import CloudWatchSink
+import Foundation
+import HTTPTestSupport
+import MetricsCore
+
+/// The AWS-compatible server the integration tests talk to:
+///
+/// - moto, started by scripts/with-moto.sh (`METRICS_TEST_ENDPOINT` and keys
+///   in the environment), with signature enforcement on;
+/// - or LocalStack when `LOCALSTACK_ENDPOINT` is set (any credentials; it
+///   checks no signatures, so the tests that need that are skipped).
+///
+/// Without either, the integration tests are skipped; scripts/test.sh always
+/// provides moto.
+struct IntegrationTarget: Sendable {
+    let endpoint: URL
+    let accessKeyId: String
+    let secretAccessKey: String
+    let session: (keyId: String, secret: String, token: String)?
+    let python: String?
+    let enforcesSignatures: Bool
+
+    static let current: IntegrationTarget? = {
+        let environment = ProcessInfo.processInfo.environment
+        if let localstack = environment["LOCALSTACK_ENDPOINT"], let url = URL(string: localstack) {
+            return IntegrationTarget(endpoint: url, accessKeyId: "test", secretAccessKey: "test", session: nil,
+                                     python: environment["METRICS_TEST_PYTHON"], enforcesSignatures: false)
+        }
+        guard let endpoint = environment["METRICS_TEST_ENDPOINT"].flatMap(URL.init(string:)),
+              let keyId = environment["METRICS_TEST_ACCESS_KEY_ID"],
+              let secret = environment["METRICS_TEST_SECRET_ACCESS_KEY"] else { return nil }
+        var session: (String, String, String)?
+        if let sessionKey = environment["METRICS_TEST_SESSION_ACCESS_KEY_ID"],
+           let sessionSecret = environment["METRICS_TEST_SESSION_SECRET_ACCESS_KEY"],
+           let token = environment["METRICS_TEST_SESSION_TOKEN"] {
+            session = (sessionKey, sessionSecret, token)
+        }
+        return IntegrationTarget(endpoint: endpoint, accessKeyId: keyId, secretAccessKey: secret, session: session,
+                                 python: environment["METRICS_TEST_PYTHON"], enforcesSignatures: true)
+    }()
+
+    static var available: Bool { current != nil }
+    static var enforcesSignatures: Bool { current?.enforcesSignatures == true }
+
+    /// A namespace of its own for each test, so tests never see each other's data.
+    static func freshNamespace(_ label: String) -> String {
+        "it-\(label)-\(UUID().uuidString.prefix(8))"
+    }
+
+    func sink(namespace: String, wireProtocol: CloudWatchProtocol = .json, secret: String? = nil,
+              session: Bool = false, sessionToken: String? = nil) -> CloudWatchSink {
+        let keyId = session ? self.session!.keyId : accessKeyId
+        let secretKey = secret ?? (session ? self.session!.secret : secretAccessKey)
+        let token = sessionToken ?? (session ? self.session!.token : nil)
+        return CloudWatchSink(
+            region: "us-east-1", namespace: namespace, endpoint: endpoint, verifySSL: true,
+            accessKeyId: keyId, secretAccessKey: secretKey, sessionToken: token,
+            wireProtocol: wireProtocol, environment: [:])
+    }
+
+    // MARK: Reading back with boto3 (scripts/cloudwatch_helper.py)
+
+    struct Statistics: Equatable, CustomStringConvertible {
+        let sampleCount: Double
+        let sum: Double
+        let minimum: Double
+        let maximum: Double
+        var description: String { "SampleCount=\(sampleCount) Sum=\(sum) Minimum=\(minimum) Maximum=\(maximum)" }
+    }
+
+    func statistics(namespace: String, metric: String, dimensions: [(String, String)]) async throws -> Statistics? {
+        let reply = try await helper("statistics", [
+            "namespace": namespace, "metric": metric, "dimensions": dimensions.map { [$0.0, $0.1] },
+        ]) as? [String: Any]
+        guard let reply, (reply["datapoints"] as? Int ?? 0) > 0 else { return nil }
+        return Statistics(sampleCount: reply["SampleCount"] as! Double, sum: reply["Sum"] as! Double,
+                          minimum: reply["Minimum"] as! Double, maximum: reply["Maximum"] as! Double)
+    }
+
+    /// Every (metric, dimensions) in `namespace`, de-duplicated.
+    func metrics(namespace: String) async throws -> [(String, [(String, String)])] {
+        let reply = try await helper("metrics", ["namespace": namespace]) as? [[Any]] ?? []
+        return reply.map { entry in
+            (entry[0] as! String, (entry[1] as! [[String]]).map { ($0[0], $0[1]) })
+        }
+    }
+
+    func aiokplExport(namespace: String, snapshots: [MetricSnapshot]) async throws {
+        _ = try await helper("aiokpl-export", [
+            "namespace": namespace,
+            "snapshots": snapshots.map { snapshot in
+                ["name": snapshot.name, "count": snapshot.count, "sum": snapshot.sum, "min": snapshot.min,
+                 "max": snapshot.max, "dimensions": snapshot.dimensions.map { [$0.0, $0.1] }] as [String: Any]
+            },
+        ])
+    }
+
+    struct HelperFailure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    private func helper(_ command: String, _ request: [String: Any]) async throws -> Any {
+        guard let python else { throw HelperFailure(description: "METRICS_TEST_PYTHON is not set") }
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("scripts/cloudwatch_helper.py").path
+        let input = try JSONSerialization.data(withJSONObject: request)
+        let result = try await Subprocess.run(python, [script, command], input: input)
+        guard result.status == 0 else {
+            throw HelperFailure(description: "helper \(command) failed: " + String(decoding: result.error.suffix(2000), as: UTF8.self))
+        }
+        return try JSONSerialization.jsonObject(with: result.output, options: [.fragmentsAllowed])
+    }
+}
+
+import Testing
+
+@Suite("Integration setup")
+struct IntegrationSetupTests {
+    @Test("when the test script provides a server, the integration tests really run")
+    func serverPresentWhenRequired() {
+        if ProcessInfo.processInfo.environment["METRICS_TEST_REQUIRED"] == "1" {
+            #expect(IntegrationTarget.available, "METRICS_TEST_* variables are missing: the integration tests would be skipped")
+            #expect(IntegrationTarget.current?.session != nil)
+            #expect(IntegrationTarget.current?.python != nil)
+        }
+    }
+}
