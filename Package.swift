@@ -48,7 +48,7 @@ let package = Package(
 
         .testTarget(
             name: "MetricsCoreTests",
-            dependencies: ["MetricsCore", "Sinks", "MetricsTestSupport", "AllocationCounter", "Locking"]),
+            dependencies: ["MetricsCore", "Sinks", "MetricsTestSupport", "AllocationCounter", "Locking", "HTTPTestSupport"]),
         .testTarget(name: "SinksTests", dependencies: ["Sinks", "MetricsCore", "MetricsTestSupport", "Locking"]),
         .testTarget(name: "ConsoleSinkTests", dependencies: ["ConsoleSink", "MetricsCore"]),
         .testTarget(
@@ -57,6 +57,11 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "CloudWatchSinkTests",
+            dependencies: ["CloudWatchSink", "MetricsCore", "Sinks", "AWSCore", "Locking", "MetricsTestSupport", "HTTPTestSupport"]),
+        // The export pipeline under faults: a failing HTTP backend, stuck sinks,
+        // memory bounds, signals. Also run under ThreadSanitizer in scripts/test.sh.
+        .testTarget(
+            name: "ExportPipelineTests",
             dependencies: ["CloudWatchSink", "MetricsCore", "Sinks", "AWSCore", "Locking", "MetricsTestSupport", "HTTPTestSupport"]),
         // Against a real server (moto from scripts/with-moto.sh, or LocalStack).
         .testTarget(

@@ -13,5 +13,5 @@ echo "== tests (warnings are errors), against moto" >&2
 scripts/with-moto.sh swift test -Xswiftc -warnings-as-errors
 
 echo "== concurrency tests under ThreadSanitizer" >&2
-swift test --sanitize=thread --scratch-path .build-tsan \
+TSAN_OPTIONS="halt_on_error=1 ${TSAN_OPTIONS:-}" swift test --sanitize=thread --scratch-path .build-tsan \
     --filter 'MetricsCoreTests|SinksTests|ExportPipelineTests'

@@ -48,6 +48,7 @@ public final class CloudWatchSink: Sink {
     private let maxDatumsPerRequest: Int
     private let maxRequestBytes: Int
     private let awsRetryPolicy: RetryPolicy
+    private let requestTimeout: Duration
     private let environment: [String: String]
     private let client = Locked<(any CloudWatchClient)?>(nil)
     /// An encoding buffer kept between exports (exports of one sink do not
@@ -73,6 +74,7 @@ public final class CloudWatchSink: Sink {
     ///   - credentialProvider: a provider to use instead of the default chain.
     ///   - retryPolicy: the AWS SDK standard mode by default (3 attempts).
     ///   - maxDatumsPerRequest / maxRequestBytes: request limits (1000, 1 MB).
+    ///   - requestTimeout: deadline of each HTTP request (default 10 s).
     public init(
         region: String? = nil,
         namespace: String = "aiokpl",
@@ -92,6 +94,7 @@ public final class CloudWatchSink: Sink {
         retryPolicy: RetryPolicy = RetryPolicy(),
         maxDatumsPerRequest: Int = 1000,
         maxRequestBytes: Int = 1_000_000,
+        requestTimeout: Duration = .seconds(10),
         name: String = "cloudwatch",
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
@@ -109,6 +112,7 @@ public final class CloudWatchSink: Sink {
         self.maxDatumsPerRequest = max(1, min(maxDatumsPerRequest, 1000))
         self.maxRequestBytes = max(4096, maxRequestBytes)
         self.awsRetryPolicy = retryPolicy
+        self.requestTimeout = requestTimeout
         self.name = name
         self.environment = environment
     }
@@ -190,7 +194,8 @@ public final class CloudWatchSink: Sink {
             throw CloudWatchSinkError.incompleteCredentials
         }
         return try AWSCloudWatchClient(region: region, endpoint: endpoint, credentials: provider, tls: tls,
-                                       wireProtocol: wireProtocol, compression: compression, environment: environment)
+                                       wireProtocol: wireProtocol, compression: compression, timeout: requestTimeout,
+                                       environment: environment)
     }
 }
 

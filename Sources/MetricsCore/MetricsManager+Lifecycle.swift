@@ -129,13 +129,16 @@ extension MetricsManager {
         for waiter in waiters { waiter.resume() }
     }
 
-    /// Ends the current window now, exports it, and waits until every sink's
-    /// queue is empty (delivered or dropped-and-reported): for short-lived
-    /// processes, at the end of each invocation.
+    /// Ends the current window now, exports it, and (by default) waits
+    /// until every sink's queue is empty, delivered or dropped-and-reported:
+    /// for short-lived processes, at the end of each invocation.
+    ///
+    /// - parameter awaitingDelivery: `false` hands the window to the sinks'
+    ///   queues and returns at once, as the periodic export does.
     ///
     /// A no-op at level `.none` and after shutdown; throws
     /// ``MetricsManagerError/notStarted`` before `start()`.
-    public func flush() async throws {
+    public func flush(awaitingDelivery: Bool = true) async throws {
         guard level != .none else { return }
         let phase = lifecycle.withLock { $0.phase }
         switch phase {
@@ -144,6 +147,7 @@ extension MetricsManager {
         case .running: break
         }
         tick()
+        guard awaitingDelivery else { return }
         await withTaskGroup(of: Void.self) { group in
             for worker in workers {
                 group.addTask { await worker.drain() }

@@ -2,6 +2,7 @@ import AWSCore
 @testable import CloudWatchSink
 import Foundation
 import HTTPTestSupport
+import MetricsCore
 import Testing
 
 /// The botocore vectors (Tests/AWSCoreTests/Fixtures) carry the call's
@@ -159,5 +160,46 @@ struct ClassificationTests {
         for text in cases {
             #expect(MetricDatumMapper.classify(text) == reference(text), "\(text.debugDescription)")
         }
+    }
+}
+
+@Suite("Queue size estimates")
+struct EstimateTests {
+    static let shapes: [(String, MetricSnapshot)] = {
+        let end = Date(timeIntervalSince1970: 1_795_437_300)
+        func make(_ name: String, unit: MetricUnit = .none, dimensions: [(String, String)] = [], sum: Double = 6,
+                  buckets: Int = 0) -> MetricSnapshot {
+            let distribution: [MetricSnapshot.Bucket] = (0..<buckets).map { index in
+                MetricSnapshot.Bucket(value: 1.0 + Double(index) * 0.0078125, count: index % 7 + 1)
+            }
+            return MetricSnapshot(name: name, kind: .histogram, unit: unit, dimensions: dimensions, windowStart: end - 60,
+                                  windowEnd: end, count: max(3, buckets), sum: sum, min: 0.25, max: 1234.5,
+                                  distribution: distribution)
+        }
+        return [
+            ("bare counter", make("Requests")),
+            ("KPL put", make("UserRecordsPut", dimensions: [("stream", "orders"), ("shard", "shardId-000000000001")])),
+            ("three dimensions, fractional sum", make("RequestTime", unit: .milliseconds,
+                dimensions: [("stream", "s1"), ("shard", "shardId-000000000123"), ("error_code", "none")], sum: 0.3333333333333333)),
+            ("ten long dimensions", make("Wide", dimensions: (0..<10).map { ("Dimension\($0)", String(repeating: "v", count: 60)) })),
+            ("30 dimensions", make("Widest", dimensions: (0..<30).map { ("D\($0)", "value-\($0)") })),
+            ("histogram, 20 buckets", make("Latency", unit: .milliseconds, dimensions: [("stream", "s1")], buckets: 20)),
+            ("histogram, 150 buckets", make("Latency", unit: .milliseconds, dimensions: [("stream", "s1")], buckets: 150)),
+            ("histogram, 400 buckets", make("Latency", unit: .milliseconds, dimensions: [("stream", "s1")], buckets: 400)),
+        ]
+    }()
+
+    @Test("MetricSnapshot.estimatedSize is within 25 % of the encoded JSON datum(s)", arguments: shapes.map(\.0))
+    func estimate(shape: String) throws {
+        let snapshot = try #require(Self.shapes.first { $0.0 == shape }?.1)
+        let sink = CloudWatchSink(region: "us-east-1", namespace: "N")
+        let datums = try sink.datums(for: snapshot)
+        // Bytes the datums add to a request body (the envelope is per request, not per snapshot).
+        var body = PutMetricDataBody(protocol: .json, namespace: "N")
+        let empty = body.finishedSize
+        for datum in datums { body.append(datum) }
+        let encoded = body.finishedSize - empty
+        let error = abs(Double(snapshot.estimatedSize - encoded)) / Double(encoded)
+        #expect(error <= 0.25, "\(shape): estimate \(snapshot.estimatedSize), encoded \(encoded) bytes (\(Int(error * 100)) %)")
     }
 }

@@ -51,16 +51,18 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
     private let state = Locked((requests: [Request](), connections: Set<Int32>(), stopped: false))
     private let stopSignal = DispatchSemaphore(value: 0)
 
-    /// Starts listening on a free port of 127.0.0.1.
-    public init(handler: @escaping @Sendable (Request) -> Reply) throws {
+    /// Starts listening on 127.0.0.1, on `port` or a free one.
+    public init(port requested: Int = 0, handler: @escaping @Sendable (Request) -> Reply) throws {
         self.handler = handler
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        // Close-on-exec: a child process spawned by another test must not
+        // inherit (and keep open) this server's sockets.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw ServerError.socket(errno) }
         var yes: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
+        address.sin_port = UInt16(requested).bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
@@ -111,6 +113,7 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         defer { close(listener) }
         while true {
             let client = accept(listener, nil, nil)
+            if client >= 0 { _ = fcntl(client, F_SETFD, FD_CLOEXEC) }
             if client < 0 {
                 if state.withLock({ $0.stopped }) { return }
                 continue

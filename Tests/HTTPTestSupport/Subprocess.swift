@@ -10,6 +10,8 @@ import Darwin
 /// cooperative pool). Foundation's `Process.waitUntilExit()` can hang when
 /// awaited from async code on Linux; this does not use it.
 public enum Subprocess {
+    private static let spawnLock = NSLock()
+
     public struct Result: Sendable {
         public let status: Int32
         public let output: Data
@@ -29,10 +31,17 @@ public enum Subprocess {
     }
 
     private static func runBlocking(_ executable: String, _ arguments: [String], input: Data) throws -> Result {
+        // Close-on-exec, so that children spawned at the same time by other
+        // tests do not inherit these pipes and hold them open (no EOF, a
+        // deadlock). dup2 onto 0, 1 and 2 in the child clears the flag for
+        // its own ends. Creating and spawning under one lock closes the
+        // window between pipe() and fcntl().
         var stdinPipe: [Int32] = [0, 0], stdoutPipe: [Int32] = [0, 0], stderrPipe: [Int32] = [0, 0]
+        spawnLock.lock()
         pipe(&stdinPipe)
         pipe(&stdoutPipe)
         pipe(&stderrPipe)
+        for fd in stdinPipe + stdoutPipe + stderrPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -44,6 +53,7 @@ public enum Subprocess {
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        spawnLock.unlock()
         close(stdinPipe[0])
         close(stdoutPipe[1])
         close(stderrPipe[1])

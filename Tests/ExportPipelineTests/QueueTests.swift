@@ -1,0 +1,211 @@
+import Foundation
+import Locking
+@testable import MetricsCore
+import MetricsTestSupport
+import Sinks
+import Testing
+
+/// Counters made before the test, so creating series is not what is measured.
+private func counters(_ manager: MetricsManager, _ count: Int, prefix: String) -> [Counter] {
+    (0..<count).map { manager.counter("\(prefix)", dimensions: [("series", "s\($0)")]) }
+}
+
+@Suite("Export queues")
+struct QueueTests {
+    @Test("with the sink stuck, queued bytes never exceed the bound and every drop is counted")
+    func memoryBound() async throws {
+        let stuck = BlockingSink()
+        let bound = 50_000
+        let manager = MetricsManager(level: .detailed, sink: stuck, uploadInterval: .seconds(3600),
+                                     batching: BatchingConfig(maxBatchSize: 100, maxMemoryBytes: bound),
+                                     shutdownTimeout: .milliseconds(200))
+        try await manager.start()
+        let series = counters(manager, 150, prefix: "Load")
+        var produced = 0
+        for _ in 0..<20 {
+            for counter in series { counter.increment() }
+            manager.tick()
+            produced += series.count
+            let stats = try #require(manager.stats()[sink: "blocking"])
+            #expect(stats.memoryBytes <= bound)
+            #expect(stats.memoryBytes > bound / 2, "the queue does fill up to near the bound")
+        }
+        await stuck.waitUntilEntered()
+        let beforeShutdown = try #require(manager.stats()[sink: "blocking"])
+        #expect(beforeShutdown.dropped[.queueFull, default: 0] > 0)
+        try await manager.shutdown()
+        let stats = try #require(manager.stats()[sink: "blocking"])
+        #expect(stats.exported + stats.totalDropped == produced)
+        #expect(stats.dropped[.queueFull, default: 0] + stats.dropped[.shutdownDeadline, default: 0] == produced)
+        stuck.release()
+    }
+
+    @Test("drop oldest keeps the newest windows; drop newest keeps the oldest", arguments: [
+        BatchingConfig.OverflowDrop.oldest, .newest,
+    ])
+    func overflowPolicy(policy: BatchingConfig.OverflowDrop) async throws {
+        let stuck = BlockingSink()
+        let manager = MetricsManager(level: .detailed, sink: stuck, uploadInterval: .seconds(3600),
+                                     batching: BatchingConfig(maxBatchSize: 1, maxMemoryBytes: 1000, dropOnOverflow: policy))
+        try await manager.start()
+        let counter = manager.counter("Window")
+        // The first window goes in flight and blocks; the next ones queue up.
+        counter.increment(by: 1)
+        manager.tick()
+        await stuck.waitUntilEntered()
+        for window in 2...10 {
+            counter.increment(by: window)
+            manager.tick()
+        }
+        stuck.release()
+        try await manager.flush()
+        let delivered = stuck.deliveredSnapshots.map(\.count)
+        #expect(delivered.first == 1)
+        let stats = try #require(manager.stats()[sink: "blocking"])
+        #expect(stats.dropped[.queueFull, default: 0] > 0)
+        #expect(stats.exported + stats.totalDropped == 10)
+        switch policy {
+        case .oldest: #expect(delivered.last == 10)
+        case .newest: #expect(delivered.dropFirst().first == 2 && !delivered.contains(10))
+        }
+        try await manager.shutdown()
+    }
+
+    @Test("minBatchSize holds small batches back until enough arrive or flushInterval passes")
+    func batchingThresholds() async throws {
+        let clock = ManualClock()
+        let memory = InMemorySink()
+        let manager = MetricsManager(level: .detailed, sink: memory, uploadInterval: .seconds(3600),
+                                     batching: BatchingConfig(flushInterval: .seconds(10), minBatchSize: 5),
+                                     clock: clock, wallClock: clock.wallClock)
+        try await manager.start()
+        let series = counters(manager, 6, prefix: "Batched")
+        for counter in series[0..<3] { counter.increment() }
+        manager.tick()
+        for counter in series[3..<5] { counter.increment() }
+        manager.tick()
+        _ = await memory.waitForSnapshots(count: 5)
+        #expect(memory.exports.map(\.count) == [5], "the first three waited for the next two")
+
+        series[5].increment()
+        manager.tick()
+        #expect(manager.stats()[sink: "memory"]?.queued == 1)
+        clock.advance(by: .seconds(10))
+        _ = await memory.waitForSnapshots(count: 6)
+        #expect(memory.exports.map(\.count) == [5, 1])
+        try await manager.shutdown()
+    }
+
+    @Test("flush() returns only when the queues are empty")
+    func flushWaits() async throws {
+        let gate = BlockingSink()
+        let manager = MetricsManager(level: .detailed, sink: gate, uploadInterval: .seconds(3600))
+        try await manager.start()
+        manager.counter("Gate").increment()
+        let flushed = Locked(false)
+        let flush = Task {
+            try await manager.flush()
+            flushed.withLock { $0 = true }
+        }
+        await gate.waitUntilEntered()
+        #expect(flushed.withLock { $0 } == false)
+        gate.release()
+        try await flush.value
+        #expect(flushed.withLock { $0 })
+        #expect(manager.stats()[sink: "blocking"]?.queued == 0)
+        #expect(gate.deliveredSnapshots.count == 1)
+        try await manager.shutdown()
+    }
+
+    @Test("self-metrics report drops and exports as ordinary series")
+    func selfMetrics() async throws {
+        let memory = InMemorySink()
+        let manager = MetricsManager(level: .summary, sinks: [FailingSink(), memory], uploadInterval: .seconds(3600),
+                                     observer: RecordingObserver(), selfMetrics: SelfMetricsConfig(prefix: "SDK."))
+        try await manager.start()
+        manager.counter("Work").increment()
+        try await manager.flush()
+        try await manager.flush()
+        try await manager.shutdown()
+        let names = Set(memory.allSnapshots.map(\.name))
+        #expect(names.isSuperset(of: ["SDK.SnapshotsDropped", "SDK.SnapshotsExported", "SDK.QueueLength", "SDK.ExportLatency"]))
+        let drops = memory.snapshots(named: "SDK.SnapshotsDropped")
+        #expect(drops.first?.dimensions.map(\.0) == ["sink", "reason"], "self-metrics keep their dimensions at .summary")
+        #expect(drops.contains { $0.dimensions.contains { $0 == ("sink", "failing") } && $0.dimensions.contains { $0 == ("reason", "retriesExhausted") } })
+    }
+}
+
+@Suite("Recording while a sink is stuck")
+struct NonBlockingTests {
+    @Test("a writer's rate with a stuck sink is within 10 % of its rate with a healthy one")
+    func writerRate() async throws {
+        let stuck = BlockingSink()
+        let stuckManager = MetricsManager(level: .detailed, sink: stuck, uploadInterval: .milliseconds(20),
+                                          batching: BatchingConfig(maxMemoryBytes: 1 << 20),
+                                          shutdownTimeout: .milliseconds(100), observer: RecordingObserver())
+        let healthyManager = MetricsManager(level: .detailed, sink: NullSink(), uploadInterval: .milliseconds(20))
+        try await stuckManager.start()
+        try await healthyManager.start()
+        let onStuck = stuckManager.counter("Hot")
+        let onHealthy = healthyManager.counter("Hot")
+        onStuck.increment()
+        await stuck.waitUntilEntered()  // the sink is stuck; windows keep queueing behind it meanwhile
+
+        // Alternate many short slices on one thread and compare the best of
+        // each. Waiting on a stuck sink would slow every slice; preemption by
+        // whatever else runs (other tests in parallel) slows only some, and
+        // the minimum filters it out.
+        let slices = await withCheckedContinuation { (continuation: CheckedContinuation<([Double], [Double]), Never>) in
+            Thread {
+                let clock = ContinuousClock()
+                func nanoseconds(_ body: () -> Void) -> Double {
+                    let start = clock.now
+                    body()
+                    let (seconds, attoseconds) = start.duration(to: clock.now).components
+                    return Double(seconds) * 1e9 + Double(attoseconds) / 1e9
+                }
+                var stuckTimes: [Double] = []
+                var healthyTimes: [Double] = []
+                // About a millisecond per slice in a debug build: short enough
+                // that many slices run without being preempted.
+                let operations = 20_000
+                for _ in 0..<200 {
+                    stuckTimes.append(nanoseconds { for _ in 0..<operations { onStuck.increment() } })
+                    healthyTimes.append(nanoseconds { for _ in 0..<operations { onHealthy.increment() } })
+                }
+                continuation.resume(returning: (stuckTimes, healthyTimes))
+            }.start()
+        }
+        let stuckBest = slices.0.min()!
+        let healthyBest = slices.1.min()!
+        #expect(stuckBest <= healthyBest * 1.10, "stuck \(stuckBest) ns vs healthy \(healthyBest) ns per slice")
+        #expect(stuckManager.stats()[sink: "blocking"]?.exported == 0)
+
+        try await healthyManager.shutdown()
+        try await stuckManager.shutdown()
+        stuck.release()
+    }
+}
+
+@Suite("Signal handling")
+struct SignalTests {
+    @Test("signals arrive as a stream instead of terminating the process")
+    func stream() async throws {
+        let stream = await SignalHandling.signals([SIGUSR2])
+        var iterator = stream.makeAsyncIterator()
+        kill(getpid(), SIGUSR2)  // process-directed, as a real SIGTERM is (raise() targets this pool thread, which blocks signals)
+        #expect(await iterator.next() == SIGUSR2)
+    }
+
+    @Test("shutdownOnSignal flushes the final window")
+    func shutdownOnSignal() async throws {
+        let memory = InMemorySink()
+        let manager = MetricsManager(level: .detailed, sink: memory, uploadInterval: .seconds(3600))
+        try await manager.start()
+        manager.counter("BeforeSignal").increment(by: 4)
+        let signals = await SignalHandling.signals([SIGUSR1])  // handlers in place from here on
+        kill(getpid(), SIGUSR1)
+        #expect(await SignalHandling.shutdown(manager, onFirstOf: signals) == SIGUSR1)
+        #expect(memory.snapshots(named: "BeforeSignal").map(\.count) == [4])
+    }
+}
