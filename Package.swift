@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "ConsoleSink", targets: ["ConsoleSink"]),
         .library(name: "AWSCore", targets: ["AWSCore"]),
         .library(name: "CloudWatchSink", targets: ["CloudWatchSink"]),
+        .library(name: "SystemMetrics", targets: ["SystemMetrics"]),
+        .executable(name: "metrics-agent", targets: ["metrics-agent"]),
     ],
     targets: [
         // The lock every module uses: a pthread mutex, which ThreadSanitizer
@@ -22,7 +24,9 @@ let package = Package(
         .target(name: "Locking"),
         .target(name: "MetricsCore", dependencies: ["Locking"]),
         .target(name: "Sinks", dependencies: ["MetricsCore", "Locking"]),
-        .target(name: "ConsoleSink", dependencies: ["MetricsCore"]),
+        .target(name: "ConsoleSink", dependencies: ["MetricsCore", "UTCTime"]),
+        // UTC dates as text without Foundation's formatters (which load ICU).
+        .target(name: "UTCTime"),
 
         // AWS without dependencies: SHA-256 in C (SHA-NI behind a CPUID
         // check), libcurl loaded at run time for TLS options URLSession lacks
@@ -30,8 +34,14 @@ let package = Package(
         .target(name: "CSHA256"),
         .target(name: "CCurlShim", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
-        .target(name: "AWSCore", dependencies: ["CSHA256", "CCurlShim", "CZlib", "Locking"]),
+        .target(name: "AWSCore", dependencies: ["CSHA256", "CCurlShim", "CZlib", "Locking", "UTCTime"]),
         .target(name: "CloudWatchSink", dependencies: ["MetricsCore", "AWSCore", "Locking"]),
+        .target(name: "SystemMetrics"),
+
+        // The host agent: samples CPU and memory, exports median and max per period.
+        .executableTarget(
+            name: "metrics-agent",
+            dependencies: ["MetricsCore", "Sinks", "ConsoleSink", "CloudWatchSink", "AWSCore", "SystemMetrics"]),
 
         // Benchmarks: figures printed, never asserted. Run in release.
         .target(name: "CBenchSupport"),
@@ -63,9 +73,14 @@ let package = Package(
         .testTarget(
             name: "ExportPipelineTests",
             dependencies: ["CloudWatchSink", "MetricsCore", "Sinks", "AWSCore", "Locking", "MetricsTestSupport", "HTTPTestSupport"]),
+        .testTarget(name: "SystemMetricsTests", dependencies: ["SystemMetrics"]),
+        .testTarget(
+            name: "MetricsAgentTests",
+            dependencies: ["metrics-agent", "SystemMetrics", "MetricsCore", "HTTPTestSupport"]),
         // Against a real server (moto from scripts/with-moto.sh, or LocalStack).
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["CloudWatchSink", "MetricsCore", "Sinks", "AWSCore", "MetricsTestSupport", "HTTPTestSupport"]),
+            dependencies: ["CloudWatchSink", "MetricsCore", "Sinks", "AWSCore", "MetricsTestSupport", "HTTPTestSupport",
+                           "metrics-agent"]),
     ]
 )

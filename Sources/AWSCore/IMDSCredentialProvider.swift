@@ -120,14 +120,18 @@ public struct IMDSCredentialProvider: CredentialProvider {
             let credentials = try RemoteCredentials.parseJSON(Data(document.utf8), provider: name)
             return extendIfExpired(credentials)
         } catch let failure as IMDSClient.Failure {
+            // As in botocore, any trouble with IMDS means "no credentials
+            // here" (off EC2, something else answers that address, or no role),
+            // not an error that stops the chain; the reason is kept.
             switch failure {
-            case .unreachable(let detail):
-                throw CredentialsError.notConfigured(provider: name, reason: detail)
             case .status(404, _):
                 throw CredentialsError.notConfigured(provider: name, reason: "no IAM role attached to the instance")
             default:
-                throw CredentialsError.failed(provider: name, reason: failure.description)
+                throw CredentialsError.notConfigured(provider: name, reason: failure.description)
             }
+        } catch let error as CredentialsError {
+            if case .failed(_, let reason) = error { throw CredentialsError.notConfigured(provider: name, reason: reason) }
+            throw error
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import MetricsCore
+import UTCTime
 
 /// Renders one snapshot as one line of JSON:
 ///
@@ -41,9 +42,7 @@ enum JSONLineFormatter {
     }
 
     static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
+        UTCTime.iso8601(date, fractionalDigits: 3)
     }
 
     static func appendString(_ string: String, to out: inout String) {

@@ -1,5 +1,6 @@
 import Foundation
 import MetricsCore
+import UTCTime
 
 /// Renders a batch of snapshots as an aligned, human-readable table.
 enum TableFormatter {
@@ -49,8 +50,7 @@ enum TableFormatter {
     private static func header(for snapshots: [MetricSnapshot]) -> String {
         let start = snapshots.map(\.windowStart).min() ?? Date()
         let end = snapshots.map(\.windowEnd).max() ?? Date()
-        let formatter = ISO8601DateFormatter()
-        return "-- window \(formatter.string(from: start)) .. \(formatter.string(from: end)): \(snapshots.count) series --\n"
+        return "-- window \(UTCTime.iso8601(start)) .. \(UTCTime.iso8601(end)): \(snapshots.count) series --\n"
     }
 
     static func dimensionText(_ snapshot: MetricSnapshot) -> String {
@@ -76,9 +76,15 @@ enum TableFormatter {
         return out
     }
 
-    /// Integers without a fraction, everything else with six significant digits.
+    /// Integers without a fraction, everything else rounded to six
+    /// significant digits (computed, not through a locale-aware formatter).
     static func format(_ value: Double) -> String {
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        return String(format: "%.6g", value)
+        let magnitude = abs(value)
+        guard magnitude >= 1e-4, magnitude < 1e15 else { return "\(value)" }
+        let decimals = max(0, 6 - (Int(log10(magnitude).rounded(.down)) + 1))
+        let scale = pow(10, Double(decimals))
+        let rounded = (value * scale).rounded() / scale
+        return rounded == rounded.rounded() ? String(Int64(rounded)) : "\(rounded)"
     }
 }

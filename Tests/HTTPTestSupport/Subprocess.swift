@@ -10,7 +10,7 @@ import Darwin
 /// cooperative pool). Foundation's `Process.waitUntilExit()` can hang when
 /// awaited from async code on Linux; this does not use it.
 public enum Subprocess {
-    private static let spawnLock = NSLock()
+    static let spawnLock = NSLock()
 
     public struct Result: Sendable {
         public let status: Int32
@@ -110,6 +110,93 @@ public enum Subprocess {
             }
             close(fd)
             return data
+        }
+    }
+}
+
+/// A program running in the background: its standard error read line by
+/// line, signalled, and reaped. For end-to-end tests of executables.
+public final class RunningProcess: @unchecked Sendable {
+    public let pid: pid_t
+    private let stderrFD: Int32
+    private let stdoutFD: Int32
+    private var buffered = Data()
+
+    /// Starts `executable` with `arguments` and `environment` (the complete
+    /// environment of the child).
+    public init(_ executable: String, _ arguments: [String], environment: [String: String]) throws {
+        var stdoutPipe: [Int32] = [0, 0], stderrPipe: [Int32] = [0, 0]
+        Subprocess.spawnLock.lock()
+        pipe(&stdoutPipe)
+        pipe(&stderrPipe)
+        for fd in stdoutPipe + stderrPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, stdoutPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, stderrPipe[1], 2)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        Subprocess.spawnLock.unlock()
+        close(stdoutPipe[1])
+        close(stderrPipe[1])
+        guard spawned == 0 else {
+            close(stdoutPipe[0]); close(stderrPipe[0])
+            throw Subprocess.Failure.spawn(spawned)
+        }
+        self.pid = pid
+        stdoutFD = stdoutPipe[0]
+        stderrFD = stderrPipe[0]
+    }
+
+    /// The next line the program writes to standard error, or `nil` at its end.
+    public func nextErrorLine() async -> String? {
+        await withCheckedContinuation { continuation in
+            Thread { [self] in continuation.resume(returning: readLine()) }.start()
+        }
+    }
+
+    private func readLine() -> String? {
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            if let newline = buffered.firstIndex(of: 0x0A) {
+                let line = String(decoding: buffered[buffered.startIndex..<newline], as: UTF8.self)
+                buffered = Data(buffered[buffered.index(after: newline)...])
+                return line
+            }
+            let count = read(stderrFD, &chunk, chunk.count)
+            if count <= 0 {
+                guard !buffered.isEmpty else { return nil }
+                defer { buffered = Data() }
+                return String(decoding: buffered, as: UTF8.self)
+            }
+            buffered.append(contentsOf: chunk[0..<count])
+        }
+    }
+
+    public func send(_ signal: Int32) { kill(pid, signal) }
+
+    /// Waits for the program to end; its exit status, or -signal if killed.
+    /// Standard output is drained meanwhile so the program cannot block on
+    /// it. Read standard error to its end first: this closes it.
+    public func waitForExit() async -> Int32 {
+        await withCheckedContinuation { continuation in
+            Thread { [self] in
+                var chunk = [UInt8](repeating: 0, count: 65_536)
+                while read(stdoutFD, &chunk, chunk.count) > 0 {}
+                var status: Int32 = 0
+                waitpid(pid, &status, 0)
+                close(stdoutFD)
+                close(stderrFD)
+                continuation.resume(returning: (status & 0x7F) == 0 ? (status >> 8) & 0xFF : -(status & 0x7F))
+            }.start()
         }
     }
 }

@@ -1,0 +1,85 @@
+// SystemMetrics: CPU and memory utilisation of the host, or of the cgroup
+// the process runs in when that has a limit, from /proc and /sys/fs/cgroup
+// (Linux). Parsers take text, so they are tested on fixtures of several
+// kernels and cgroup layouts.
+
+import Foundation
+
+/// Why a file could not be used.
+public struct SystemMetricsError: Error, Equatable, CustomStringConvertible {
+    public let path: String
+    public let reason: String
+    public init(_ path: String, _ reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+    public var description: String { "\(path): \(reason)" }
+}
+
+/// Aggregate CPU time of all cores since boot, in clock ticks (`/proc/stat`'s first line).
+public struct CPUTimes: Equatable, Sendable {
+    /// Every tick: user, nice, system, idle, iowait, irq, softirq, steal.
+    public let total: UInt64
+    /// Ticks not working: idle and iowait.
+    public let idle: UInt64
+
+    public init(total: UInt64, idle: UInt64) {
+        self.total = total
+        self.idle = idle
+    }
+
+    /// Busy share of all cores between `earlier` and this, in percent
+    /// (0...100), or `nil` if no time passed.
+    public func utilization(since earlier: CPUTimes) -> Double? {
+        guard total > earlier.total else { return nil }
+        let elapsed = Double(total - earlier.total)
+        let idled = Double(idle >= earlier.idle ? idle - earlier.idle : 0)
+        return min(100, max(0, (elapsed - idled) / elapsed * 100))
+    }
+}
+
+/// Host memory from `/proc/meminfo`, in bytes.
+public struct HostMemory: Equatable, Sendable {
+    public let total: UInt64
+    /// What could be used without swapping: `MemAvailable`, or on kernels
+    /// before 3.14 free + buffers + page cache + reclaimable slab - shmem.
+    public let available: UInt64
+
+    /// Used share: `(total - available) / total`, in percent.
+    public var utilization: Double {
+        guard total > 0 else { return 0 }
+        return min(100, max(0, Double(total - min(available, total)) / Double(total) * 100))
+    }
+}
+
+public enum ProcParsers {
+    /// The `cpu` line of `/proc/stat`. Kernels before 2.6.11 lack `steal`,
+    /// before 2.5.41 `iowait` and the rest; `guest` and `guest_nice` are
+    /// already counted in `user` and `nice`, so they are left out.
+    public static func cpuTimes(_ procStat: String) throws -> CPUTimes {
+        guard let line = procStat.split(separator: "\n").first(where: { $0.hasPrefix("cpu ") }) else {
+            throw SystemMetricsError("/proc/stat", "no aggregate cpu line")
+        }
+        let fields = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().compactMap { UInt64($0) }
+        guard fields.count >= 4 else { throw SystemMetricsError("/proc/stat", "fewer than 4 cpu fields") }
+        let counted = fields.prefix(8)  // user nice system idle iowait irq softirq steal
+        let idle = fields[3] + (fields.count > 4 ? fields[4] : 0)
+        return CPUTimes(total: counted.reduce(0, +), idle: idle)
+    }
+
+    /// `/proc/meminfo` (values in kB).
+    public static func memory(_ meminfo: String) throws -> HostMemory {
+        var values: [Substring: UInt64] = [:]
+        for line in meminfo.split(separator: "\n") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let number = line[line.index(after: colon)...].split(separator: " ").first.flatMap { UInt64($0) }
+            if let number { values[line[..<colon]] = number * 1024 }
+        }
+        guard let total = values["MemTotal"], total > 0 else { throw SystemMetricsError("/proc/meminfo", "no MemTotal") }
+        if let available = values["MemAvailable"] { return HostMemory(total: total, available: available) }
+        let free = values["MemFree"] ?? 0
+        let cache = (values["Buffers"] ?? 0) + (values["Cached"] ?? 0) + (values["SReclaimable"] ?? 0)
+        let shared = values["Shmem"] ?? 0
+        return HostMemory(total: total, available: free + cache - min(shared, free + cache))
+    }
+}
