@@ -251,10 +251,11 @@ struct SnapshotDatum: DatumFields {
     var singleValue: Double? { nil }
     var statistics: MetricDatum.StatisticSet? {
         guard buckets == nil else { return nil }
-        let snapshot = self.snapshot.pointee
+        // Field by field through the pointer: copying the whole snapshot
+        // would retain and release every string and array in it.
         return MetricDatum.StatisticSet(
-            sampleCount: Double(snapshot.count), sum: MetricDatumMapper.clamped(snapshot.sum),
-            minimum: MetricDatumMapper.clamped(snapshot.min), maximum: MetricDatumMapper.clamped(snapshot.max))
+            sampleCount: Double(snapshot.pointee.count), sum: MetricDatumMapper.clamped(snapshot.pointee.sum),
+            minimum: MetricDatumMapper.clamped(snapshot.pointee.min), maximum: MetricDatumMapper.clamped(snapshot.pointee.max))
     }
     var valueCount: Int { buckets?.count ?? 0 }
     func value(at index: Int) -> Double {

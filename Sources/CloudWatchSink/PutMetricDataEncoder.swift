@@ -20,6 +20,7 @@ struct PutMetricDataBody {
     let `protocol`: CloudWatchProtocol
     private var storage: ByteStorage
     private(set) var datumCount = 0
+    private var lastTimestamp: (time: Date, encoded: [UInt8])?
 
     /// The bytes written so far (a copy; for tests).
     var bytes: [UInt8] { storage.array() }
@@ -238,7 +239,7 @@ struct PutMetricDataBody {
         }
         if let timestamp = datum.time {
             appendField(prefix, "Timestamp")
-            appendFormEncoded(AWSDate.iso8601(timestamp))
+            appendFormTimestamp(timestamp)
         }
         if let unit = datum.unitName {
             appendField(prefix, "Unit")
@@ -286,17 +287,42 @@ struct PutMetricDataBody {
         }
     }
 
+    /// Form encoding (`URIEncoding.appendFormEncoded`'s rules), written
+    /// straight into the buffer: one pass over the UTF-8, a plain run copied
+    /// at once.
     private mutating func appendFormEncoded(_ text: String) {
-        let plain: Bool? = text.utf8.withContiguousStorageIfAvailable { utf8 in
-            for byte in utf8 where !URIEncoding.isUnreserved(byte) { return false }
-            storage.append(utf8)
-            return true
+        var text = text  // withUTF8 may make a copy contiguous; small strings too
+        text.withUTF8 { utf8 in
+            var plainStart = 0
+            for index in utf8.indices {
+                let byte = utf8[index]
+                if URIEncoding.isUnreserved(byte) { continue }
+                if index > plainStart { storage.append(UnsafeBufferPointer(rebasing: utf8[plainStart..<index])) }
+                plainStart = index + 1
+                if byte == 0x20 {
+                    storage.append(0x2B)  // +
+                } else {
+                    storage.append(0x25)  // %
+                    storage.append(Self.upperHex[Int(byte >> 4)])
+                    storage.append(Self.upperHex[Int(byte & 0x0F)])
+                }
+            }
+            if utf8.count > plainStart { storage.append(UnsafeBufferPointer(rebasing: utf8[plainStart...])) }
         }
-        if plain != true {
-            var encoded: [UInt8] = []
-            URIEncoding.appendFormEncoded(text, to: &encoded)
-            encoded.withUnsafeBufferPointer { storage.append($0) }
+    }
+
+    private static let upperHex: [UInt8] = Array("0123456789ABCDEF".utf8)
+
+    /// The form-encoded timestamp of a datum; the datums of a request
+    /// nearly always share one (their window's end), so the last one is kept.
+    private mutating func appendFormTimestamp(_ time: Date) {
+        if let cached = lastTimestamp, cached.time == time {
+            cached.encoded.withUnsafeBufferPointer { storage.append($0) }
+            return
         }
+        let start = storage.count
+        appendFormEncoded(AWSDate.iso8601(time))
+        lastTimestamp = (time, storage.slice(from: start))
     }
 
     // MARK: Numbers and text
@@ -414,6 +440,11 @@ final class ByteStorage {
             position -= 1
         }
         count += digits
+    }
+
+    /// A copy of the bytes from `start` to the end.
+    func slice(from start: Int) -> [UInt8] {
+        Array(UnsafeBufferPointer(start: base + start, count: count - start))
     }
 
     func array(appending suffix: StaticString = "") -> [UInt8] {

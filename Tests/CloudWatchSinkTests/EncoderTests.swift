@@ -77,6 +77,24 @@ struct EncoderTests {
         #expect(body.finishedSize == expected.count)
     }
 
+    @Test("query timestamps: whole seconds, each datum its own, also when they alternate (the encoder keeps the last one)")
+    func queryTimestamps() {
+        let first = Date(timeIntervalSince1970: 1_795_437_300)
+        let second = Date(timeIntervalSince1970: 1_795_437_360.5)
+        var body = PutMetricDataBody(protocol: .query, namespace: "N s")
+        for time in [first, first, second, first, nil] {
+            body.append(MetricDatum(metricName: "m", value: 1, timestamp: time))
+        }
+        let fields = String(decoding: body.finished(), as: UTF8.self).split(separator: "&").filter { $0.contains("Timestamp") }
+        #expect(fields == [
+            "MetricData.member.1.Timestamp=2026-11-23T12%3A35%3A00Z",
+            "MetricData.member.2.Timestamp=2026-11-23T12%3A35%3A00Z",
+            "MetricData.member.3.Timestamp=2026-11-23T12%3A36%3A00Z",
+            "MetricData.member.4.Timestamp=2026-11-23T12%3A35%3A00Z",
+        ])
+        #expect(String(decoding: body.finished(), as: UTF8.self).hasPrefix("Action=PutMetricData&Version=2010-08-01&Namespace=N+s&"))
+    }
+
     @Test("numbers print as Python's repr")
     func numbers() {
         let cases: [(Double, String)] = [(3, "3.0"), (-0.0, "-0.0"), (0.5, "0.5"), (1e-05, "1e-05"), (1e15, "1000000000000000.0"),

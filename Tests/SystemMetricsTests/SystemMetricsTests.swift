@@ -94,13 +94,20 @@ struct HostSamplerTests {
         var date = Date(timeIntervalSince1970: 1_795_437_300)
     }
 
-    @Test("no limits: host CPU from /proc/stat deltas and MemTotal - MemAvailable")
-    func host() throws {
-        let root = try FakeRoot(CGroupLayout.v1Host.merging([
-            "/proc/stat": "cpu  1000 0 0 800 0 0 0 0\n", "/proc/meminfo": Kernel.meminfoOld,
-        ]) { $1 })
+    /// A fake root with `layout` plus `/proc/stat` and `/proc/meminfo`, and a
+    /// sampler reading it on a clock the test moves.
+    func makeSampler(_ layout: [String: String], stat: String = Kernel.linux6Stat, meminfo: String = Kernel.meminfo)
+        throws -> (root: FakeRoot, time: FakeTime, sampler: HostSampler)
+    {
+        let root = try FakeRoot(layout.merging(["/proc/stat": stat, "/proc/meminfo": meminfo]) { $1 })
         let time = FakeTime()
         let sampler = HostSampler(files: root.reader, wallClock: { time.date }, monotonicNanoseconds: { time.nanoseconds })
+        return (root, time, sampler)
+    }
+
+    @Test("no limits: host CPU from /proc/stat deltas and MemTotal - MemAvailable")
+    func host() throws {
+        let (root, time, sampler) = try makeSampler(CGroupLayout.v1Host, stat: "cpu  1000 0 0 800 0 0 0 0\n", meminfo: Kernel.meminfoOld)
         #expect(sampler.cpuBasis == .host)
         #expect(sampler.memoryBasis == .host)
         let first = try sampler.sample()
@@ -113,11 +120,7 @@ struct HostSamplerTests {
 
     @Test("v1 container limits: CPU relative to 0.5 CPUs, memory to 512 MiB")
     func v1Limited() throws {
-        let root = try FakeRoot(CGroupLayout.v1Docker.merging([
-            "/proc/stat": Kernel.linux6Stat, "/proc/meminfo": Kernel.meminfo,
-        ]) { $1 })
-        let time = FakeTime()
-        let sampler = HostSampler(files: root.reader, wallClock: { time.date }, monotonicNanoseconds: { time.nanoseconds })
+        let (root, time, sampler) = try makeSampler(CGroupLayout.v1Docker)
         #expect(sampler.cpuBasis == .cgroup(.v1, limit: "0.50 CPUs"))
         #expect(sampler.memoryBasis == .cgroup(.v1, limit: "512 MiB"))
         let first = try sampler.sample()
@@ -131,11 +134,7 @@ struct HostSamplerTests {
 
     @Test("v2 limits, and values clamped to 0...100")
     func v2Limited() throws {
-        let root = try FakeRoot(CGroupLayout.v2Limited.merging([
-            "/proc/stat": Kernel.linux6Stat, "/proc/meminfo": Kernel.meminfo,
-        ]) { $1 })
-        let time = FakeTime()
-        let sampler = HostSampler(files: root.reader, wallClock: { time.date }, monotonicNanoseconds: { time.nanoseconds })
+        let (root, time, sampler) = try makeSampler(CGroupLayout.v2Limited)
         #expect(sampler.cpuBasis == .cgroup(.v2, limit: "1.50 CPUs"))
         #expect(try sampler.sample().memoryUtilization == 25)
         time.nanoseconds += 1_000_000_000
