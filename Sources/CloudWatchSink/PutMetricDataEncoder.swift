@@ -113,22 +113,8 @@ struct PutMetricDataBody {
             appendNumber(statistics.maximum)
             append("}")
         }
-        if datum.valueCount > 0 {
-            append(", \"Values\": [")
-            for index in 0..<datum.valueCount {
-                if index > 0 { append(", ") }
-                appendNumber(datum.value(at: index))
-            }
-            append("]")
-        }
-        if datum.countCount > 0 {
-            append(", \"Counts\": [")
-            for index in 0..<datum.countCount {
-                if index > 0 { append(", ") }
-                appendNumber(datum.count(at: index))
-            }
-            append("]")
-        }
+        appendJSONNumbers(", \"Values\": [", count: datum.valueCount, datum.value(at:))
+        appendJSONNumbers(", \"Counts\": [", count: datum.countCount, datum.count(at:))
         if let timestamp = datum.time {
             append(", \"Timestamp\": ")
             appendInteger(Int(timestamp.timeIntervalSince1970.rounded(.down)))
@@ -142,6 +128,17 @@ struct PutMetricDataBody {
             appendInteger(resolution)
         }
         append("}")
+    }
+
+    /// `opening` then `count` numbers and `]`; nothing when `count` is 0.
+    private mutating func appendJSONNumbers(_ opening: StaticString, count: Int, _ number: (Int) -> Double) {
+        guard count > 0 else { return }
+        append(opening)
+        for index in 0..<count {
+            if index > 0 { append(", ") }
+            appendNumber(number(index))
+        }
+        append("]")
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)

@@ -23,6 +23,20 @@ public struct FileReader: Sendable {
         }
         return String(decoding: bytes, as: UTF8.self)
     }
+
+    /// The file's content as one number, surrounding whitespace ignored.
+    func number<Value: LosslessStringConvertible>(_ path: String, as type: Value.Type = Value.self) -> Value? {
+        read(path).flatMap { Value($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    /// The value of `key` in a file of `key value` lines (`memory.stat`, `cpu.stat`).
+    func keyedValue(_ path: String, key: String) -> UInt64? {
+        for line in (read(path) ?? "").split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            if parts.count == 2, parts[0] == key, let value = UInt64(parts[1]) { return value }
+        }
+        return nil
+    }
 }
 
 
@@ -129,10 +143,8 @@ public struct CGroup: Equatable, Sendable {
     }
 
     private static func v1CPULimit(_ files: FileReader, _ directory: String) -> Double? {
-        guard let quota = files.read(directory + "/cpu.cfs_quota_us").flatMap({ Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }),
-              quota > 0,
-              let period = files.read(directory + "/cpu.cfs_period_us").flatMap({ Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }),
-              period > 0 else { return nil }
+        guard let quota = files.number(directory + "/cpu.cfs_quota_us", as: Double.self), quota > 0,
+              let period = files.number(directory + "/cpu.cfs_period_us", as: Double.self), period > 0 else { return nil }
         return quota / period
     }
 
@@ -141,15 +153,9 @@ public struct CGroup: Equatable, Sendable {
     func memoryWorkingSet(_ files: FileReader) -> UInt64? {
         guard let directory = memoryDirectory else { return nil }
         let usageFile = version == .v1 ? "/memory.usage_in_bytes" : "/memory.current"
-        guard let usage = files.read(directory + usageFile).flatMap({ UInt64($0.trimmingCharacters(in: .whitespacesAndNewlines)) }) else {
-            return nil
-        }
+        guard let usage = files.number(directory + usageFile, as: UInt64.self) else { return nil }
         let key = version == .v1 ? "total_inactive_file" : "inactive_file"
-        var inactive: UInt64 = 0
-        for line in (files.read(directory + "/memory.stat") ?? "").split(separator: "\n") {
-            let parts = line.split(separator: " ")
-            if parts.count == 2, parts[0] == key, let value = UInt64(parts[1]) { inactive = value }
-        }
+        let inactive = files.keyedValue(directory + "/memory.stat", key: key) ?? 0
         return usage - min(inactive, usage)
     }
 
@@ -158,14 +164,10 @@ public struct CGroup: Equatable, Sendable {
         switch version {
         case .v1:
             guard let directory = cpuAccountingDirectory else { return nil }
-            return files.read(directory + "/cpuacct.usage").flatMap { UInt64($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            return files.number(directory + "/cpuacct.usage", as: UInt64.self)
         case .v2:
             guard let directory = cpuDirectory else { return nil }
-            for line in (files.read(directory + "/cpu.stat") ?? "").split(separator: "\n") {
-                let parts = line.split(separator: " ")
-                if parts.count == 2, parts[0] == "usage_usec", let micro = UInt64(parts[1]) { return micro * 1000 }
-            }
-            return nil
+            return files.keyedValue(directory + "/cpu.stat", key: "usage_usec").map { $0 * 1000 }
         }
     }
 }

@@ -52,7 +52,7 @@ struct Agent {
             if let endpoint = options.endpoint { destination += " at \(endpoint.absoluteString)" }
         }
 
-        var dimensions = [("ServiceName", options.service)] + options.dimensions
+        var dimensions = [("ServiceName", options.service)] + options.dimensions.map { ($0.key, $0.value) }
         if options.instanceId {
             do {
                 let id = try await IMDSClient().get("/latest/meta-data/instance-id")

@@ -10,7 +10,7 @@ struct AgentOptions: Equatable {
     var service = AgentOptions.shortHostName()
     var period = 60
     var sampleInterval = 0.9
-    var dimensions: [(String, String)] = []
+    var dimensions: [Dimension] = []
     var instanceId = false
     var dryRun = false
     var format = ConsoleSink.Format.table
@@ -20,12 +20,10 @@ struct AgentOptions: Equatable {
     var storageResolution = 60
     var verbose = false
 
-    static func == (lhs: AgentOptions, rhs: AgentOptions) -> Bool {
-        lhs.namespace == rhs.namespace && lhs.service == rhs.service && lhs.period == rhs.period
-            && lhs.sampleInterval == rhs.sampleInterval && lhs.dimensions.map { "\($0.0)=\($0.1)" } == rhs.dimensions.map { "\($0.0)=\($0.1)" }
-            && lhs.instanceId == rhs.instanceId && lhs.dryRun == rhs.dryRun && lhs.format == rhs.format
-            && lhs.region == rhs.region && lhs.endpoint == rhs.endpoint && lhs.verifySSL == rhs.verifySSL
-            && lhs.storageResolution == rhs.storageResolution && lhs.verbose == rhs.verbose
+    /// An extra `--dimension key=value`.
+    struct Dimension: Equatable {
+        let key: String
+        let value: String
     }
 
     /// The host name up to its first dot (`gethostname`, not ProcessInfo,
@@ -103,7 +101,7 @@ struct AgentOptions: Equatable {
                 guard key != "ServiceName", key != "InstanceId", seenDimensionKeys.insert(key).inserted else {
                     throw fail("--dimension \(key) is given twice or is set by the agent")
                 }
-                options.dimensions.append((key, String(parts[1])))
+                options.dimensions.append(Dimension(key: key, value: String(parts[1])))
             case "--instance-id":
                 try noValue()
                 options.instanceId = true

@@ -201,10 +201,7 @@ struct CloudWatchSinkTests {
         #expect(client.delivered.flatMap { $0 }.map { $0.dimensions[0].value } == ["ok"])
         #expect(manager.stats()[sink: "cloudwatch"]?.dropped == [.invalidDatum: 1])
         #expect(manager.stats()[sink: "cloudwatch"]?.exported == 1)
-        let reasons = observer.all.compactMap { event -> MetricDatumValidationError? in
-            if case .sink(_, .datumRejected(_, let error)) = event { return error as? MetricDatumValidationError }
-            return nil
-        }
+        let reasons = observer.datumRejections.compactMap { $0 as? MetricDatumValidationError }
         #expect(reasons == [.nonASCIIDimension(dimension: "StreamName")])
     }
 
@@ -228,10 +225,7 @@ struct CloudWatchSinkTests {
         try await manager.start()
         manager.counter("Requests").increment()
         try await manager.shutdown()
-        let failure = observer.all.compactMap { event -> String? in
-            if case .sink(_, .exportFailed(let error)) = event { return "\(error)" }
-            return nil
-        }.first
+        let failure = observer.exportFailures.first.map { "\($0)" }
         #expect(failure?.contains("no credentials found: tried environment") == true)
         #expect(manager.stats()[sink: "cloudwatch"]?.dropped == [.nonRetryableError: 1])
     }

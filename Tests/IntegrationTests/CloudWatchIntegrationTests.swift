@@ -98,10 +98,7 @@ struct CloudWatchIntegrationTests {
         try await bad.start()
         bad.put("WithToken", 3)
         try await bad.shutdown()
-        let failures = observer.all.compactMap { event -> AWSError? in
-            if case .sink(_, .exportFailed(let error)) = event { return error as? AWSError }
-            return nil
-        }
+        let failures = observer.exportFailures.compactMap { $0 as? AWSError }
         #expect(failures.map(\.code) == ["InvalidClientTokenId"])
         #expect(bad.stats()[sink: "cloudwatch"]?.dropped == [.nonRetryableError: 1])
     }
@@ -119,10 +116,7 @@ struct CloudWatchIntegrationTests {
         #expect(Set(listed.map { $0.1[0].1 }) == Set((0..<10).map { "s\($0)" }))
         #expect(manager.stats()[sink: "cloudwatch"]?.dropped == [.invalidDatum: 1])
         #expect(manager.stats()[sink: "cloudwatch"]?.exported == 10)
-        let rejected = observer.all.compactMap { event -> MetricDatumValidationError? in
-            if case .sink(_, .datumRejected(_, let error)) = event { return error as? MetricDatumValidationError }
-            return nil
-        }
+        let rejected = observer.datumRejections.compactMap { $0 as? MetricDatumValidationError }
         #expect(rejected == [.nonASCIIDimension(dimension: "StreamName")])
     }
 
@@ -139,10 +133,7 @@ struct CloudWatchIntegrationTests {
         try await manager.flush()
         manager.put("Denied", 2)
         try await manager.shutdown()
-        let failures = observer.all.compactMap { event -> AWSError? in
-            if case .sink(_, .exportFailed(let error)) = event { return error as? AWSError }
-            return nil
-        }
+        let failures = observer.exportFailures.compactMap { $0 as? AWSError }
         #expect(failures.count == 2)
         #expect(failures.allSatisfy { $0.code == "SignatureDoesNotMatch" && $0.statusCode == 403 })
         #expect(failures.allSatisfy { !"\($0)".contains(wrong) && !"\($0)".contains(target.secretAccessKey) })

@@ -35,7 +35,7 @@ struct OptionTests {
         #expect(parsed.namespace == "TestNamespace")
         #expect(parsed.service == "FooService")
         #expect(parsed.sampleInterval == 0.5)
-        #expect(parsed.dimensions.map { "\($0.0)=\($0.1)" } == ["Cluster=prod", "Team=metrics=core"])
+        #expect(parsed.dimensions.map { "\($0.key)=\($0.value)" } == ["Cluster=prod", "Team=metrics=core"])
         #expect(parsed.instanceId && !parsed.verifySSL && parsed.verbose)
         #expect(parsed.format == .jsonLines)
         #expect(parsed.region == "eu-west-1")

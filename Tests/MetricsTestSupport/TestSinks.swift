@@ -148,6 +148,22 @@ public final class RecordingObserver: MetricsObserver {
         return result
     }
 
+    /// The errors of every `exportFailed` event, in order, over every sink.
+    public var exportFailures: [any Error] {
+        all.compactMap { event in
+            if case .sink(_, .exportFailed(let error)) = event { return error }
+            return nil
+        }
+    }
+
+    /// The errors of every `datumRejected` event, in order, over every sink.
+    public var datumRejections: [any Error] {
+        all.compactMap { event in
+            if case .sink(_, .datumRejected(_, let error)) = event { return error }
+            return nil
+        }
+    }
+
     public var retries: Int {
         var total = 0
         for case .sink(_, .retried) in all { total += 1 }
