@@ -43,6 +43,10 @@ let package = Package(
             name: "metrics-agent",
             dependencies: ["MetricsCore", "Sinks", "ConsoleSink", "CloudWatchSink", "AWSCore", "SystemMetrics"]),
 
+        // Fuzz harnesses for the parsers of outside input (scripts/fuzz.sh);
+        // built normally, it replays saved inputs.
+        .executableTarget(name: "metrics-fuzz", dependencies: ["AWSCore", "SystemMetrics"]),
+
         // Benchmarks: figures printed, never asserted. Run in release.
         .target(name: "CBenchSupport"),
         .executableTarget(
@@ -73,7 +77,7 @@ let package = Package(
         .testTarget(
             name: "ExportPipelineTests",
             dependencies: ["CloudWatchSink", "MetricsCore", "Sinks", "AWSCore", "Locking", "MetricsTestSupport", "HTTPTestSupport"]),
-        .testTarget(name: "SystemMetricsTests", dependencies: ["SystemMetrics"]),
+        .testTarget(name: "SystemMetricsTests", dependencies: ["SystemMetrics", "metrics-fuzz"]),
         .testTarget(
             name: "MetricsAgentTests",
             dependencies: ["metrics-agent", "SystemMetrics", "MetricsCore", "HTTPTestSupport"]),

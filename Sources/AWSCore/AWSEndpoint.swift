@@ -23,6 +23,8 @@ public enum EndpointError: Error, Equatable, CustomStringConvertible {
     case malformed(String)
     case unsupportedScheme(String)
     case missingRegion(service: String)
+    /// The region is not a DNS label (see ``AWSRegion/isValid(_:)``).
+    case invalidRegion(String)
 
     public var description: String {
         switch self {
@@ -30,6 +32,9 @@ public enum EndpointError: Error, Equatable, CustomStringConvertible {
         case .unsupportedScheme(let text): return "unsupported endpoint scheme in '\(text)': use http or https"
         case .missingRegion(let service):
             return "no region for \(service): pass one, or set AWS_REGION, or add region to the profile"
+        case .invalidRegion(let region):
+            return "invalid region \(region.debugDescription): a region is letters, digits and hyphens, "
+                + "for example us-east-1"
         }
     }
 }
@@ -71,6 +76,8 @@ public struct AWSEndpoint: Sendable, Equatable, CustomStringConvertible {
         useDualStack: Bool = false,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> AWSEndpoint {
+        // Checked even with an explicit endpoint: the region is still signed into every request.
+        if let region, !region.isEmpty { try AWSRegion.validate(region) }
         if let explicit { return try AWSEndpoint(url: explicit) }
         if let specific = environment["AWS_ENDPOINT_URL_\(service.environmentName)"], !specific.isEmpty {
             return try AWSEndpoint(string: specific)

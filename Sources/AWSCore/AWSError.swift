@@ -97,10 +97,12 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
             faultType = faultType ?? XMLText.first("Type", in: trimmed)
         }
         let retryAfter = response.header("x-amz-retry-after").flatMap(Int.init).map { Duration.milliseconds($0) }
-        let fallbackMessage = trimmed.isEmpty ? "no error details in the response" : String(trimmed.prefix(300))
+        // Redacted before it is cut short: a secret cut in two would no longer match.
+        let fallbackMessage = trimmed.isEmpty ? "no error details in the response"
+            : String(trimmed.redacting(secrets).prefix(300))
         return AWSError(
-            code: code ?? "HTTP\(response.status)",
-            message: (message ?? fallbackMessage).redacting(secrets),
+            code: (code ?? "HTTP\(response.status)").redacting(secrets),
+            message: message?.redacting(secrets) ?? fallbackMessage,
             statusCode: response.status, requestId: requestId, faultType: faultType, retryAfter: retryAfter)
     }
 }

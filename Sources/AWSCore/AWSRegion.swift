@@ -17,6 +17,26 @@ public enum AWSRegion {
         return nil
     }
 
+    /// Whether `region` can name a region: one DNS label of letters, digits
+    /// and inner hyphens, 1 to 63 characters (botocore's
+    /// `validate_region_name` rule). A region becomes part of a host name
+    /// that receives signed requests, so anything else (`x@evil.example/`)
+    /// is refused before a request is made.
+    public static func isValid(_ region: String) -> Bool {
+        let bytes = Array(region.utf8)
+        guard (1...63).contains(bytes.count) else { return false }
+        func isAlphanumeric(_ byte: UInt8) -> Bool {
+            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+        }
+        guard isAlphanumeric(bytes[0]), isAlphanumeric(bytes[bytes.count - 1]) else { return false }
+        return bytes.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "-") }
+    }
+
+    /// Throws ``EndpointError/invalidRegion(_:)`` unless ``isValid(_:)``.
+    public static func validate(_ region: String) throws(EndpointError) {
+        guard isValid(region) else { throw EndpointError.invalidRegion(region) }
+    }
+
     /// The partition of `region`: its DNS suffixes.
     public struct Partition: Sendable, Equatable {
         public let name: String

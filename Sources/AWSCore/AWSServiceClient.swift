@@ -1,4 +1,5 @@
 import Foundation
+import Locking
 
 /// Sends signed requests to one AWS service: resolves credentials, gzips
 /// the body when asked, signs, sends, and turns an error response into an
@@ -28,6 +29,7 @@ public struct AWSServiceClient: Sendable {
     public var signsHashOfCompressedPayload: Bool
     /// A clock for signatures (injectable for tests).
     public var now: @Sendable () -> Date
+    private let clockOffset = ClockOffset()
 
     public init(
         service: AWSService,
@@ -53,20 +55,75 @@ public struct AWSServiceClient: Sendable {
     /// true (`Content-Encoding: gzip`, signed). Returns the 2xx response;
     /// throws ``AWSError`` for any other status, ``HTTPTransportError`` when
     /// no response came, ``CredentialsError`` when there are no credentials.
+    ///
+    /// Two answers are handled here, once each per call, as the AWS SDKs do:
+    ///
+    /// - a signature refused as too old or too new (`RequestTimeTooSkewed`,
+    ///   `RequestExpired`, `InvalidSignatureException`, `SignatureDoesNotMatch`)
+    ///   with a server `Date` more than 4 minutes from the time signed: the
+    ///   difference is kept as this client's clock offset (later requests use
+    ///   it too) and the request is signed again and resent;
+    /// - credentials refused as expired or unknown (`ExpiredToken`,
+    ///   `ExpiredTokenException`, `InvalidClientTokenId`): the provider is told
+    ///   to forget them, and the request is signed with fresh ones and resent.
     public func send(headers: [(String, String)], body: Data, gzip: Bool = false) async throws -> HTTPResponse {
-        let credentials = try await self.credentials.credentials()
         var headers = headers
         var payload = body
         if gzip {
             payload = try Gzip.compress(body)
             headers.append(("Content-Encoding", "gzip"))
         }
-        let signer = SigV4Signer(credentials: credentials, region: region, service: service.signingName,
-                                 sendsContentSHA256: gzip && signsHashOfCompressedPayload)
-        let signed = signer.signedHeaders(method: "POST", url: endpoint.url, headers: headers, body: payload, date: now())
-        let response = try await transport.send(HTTPRequest(
-            method: "POST", url: endpoint.url, headers: signed, body: payload, timeout: timeout))
-        guard response.isSuccess else { throw AWSError.parse(response, redacting: credentials.secrets) }
-        return response
+        var correctedClock = false
+        var refreshedCredentials = false
+        while true {
+            let credentials = try await self.credentials.credentials()
+            let signer = SigV4Signer(credentials: credentials, region: region, service: service.signingName,
+                                     sendsContentSHA256: gzip && signsHashOfCompressedPayload)
+            let signingDate = now().addingTimeInterval(clockOffset.seconds)
+            let signed = signer.signedHeaders(method: "POST", url: endpoint.url, headers: headers, body: payload,
+                                              date: signingDate)
+            let response = try await transport.send(HTTPRequest(
+                method: "POST", url: endpoint.url, headers: signed, body: payload, timeout: timeout))
+            if response.isSuccess { return response }
+            let error = AWSError.parse(response, redacting: credentials.secrets)
+            if !correctedClock, Self.clockSkewCodes.contains(error.code),
+               let serverDate = response.header("Date").flatMap(AWSDate.parseHTTPDate),
+               abs(serverDate.timeIntervalSince(signingDate)) > Self.tolerableSkew {
+                clockOffset.seconds = serverDate.timeIntervalSince(now())
+                correctedClock = true
+                continue
+            }
+            if !refreshedCredentials, Self.expiredCredentialCodes.contains(error.code) {
+                self.credentials.invalidate()
+                refreshedCredentials = true
+                continue
+            }
+            throw error
+        }
+    }
+
+    /// The clock offset in use: the server's time minus ours, learnt from a
+    /// refused signature (0 until then).
+    public var clockSkew: TimeInterval { clockOffset.seconds }
+
+    /// Error codes of a signature refused for its time.
+    static let clockSkewCodes: Set<String> = [
+        "RequestTimeTooSkewed", "RequestExpired", "InvalidSignatureException", "SignatureDoesNotMatch",
+        "RequestInTheFuture",
+    ]
+    /// Error codes of credentials that expired or that the service does not know.
+    static let expiredCredentialCodes: Set<String> = ["ExpiredToken", "ExpiredTokenException", "InvalidClientTokenId"]
+    /// How far the server's clock may be from ours before it is corrected.
+    static let tolerableSkew: TimeInterval = 4 * 60
+}
+
+/// The difference between a service's clock and ours, shared by the copies
+/// of one client.
+final class ClockOffset: Sendable {
+    private let storage = Locked<TimeInterval>(0)
+
+    var seconds: TimeInterval {
+        get { storage.withLock { $0 } }
+        set { storage.withLock { $0 = newValue } }
     }
 }

@@ -2,13 +2,21 @@ import Foundation
 
 /// Credentials of an ECS task role or EKS Pod Identity.
 ///
-/// `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` is read from
-/// `http://169.254.170.2`; otherwise `AWS_CONTAINER_CREDENTIALS_FULL_URI`,
-/// which must be `https`, or `http` to loopback, `169.254.170.2`,
-/// `169.254.170.23` or `fd00:ec2::23`. The `Authorization` header is the
-/// content of `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE` (re-read on every
-/// call) or `AWS_CONTAINER_AUTHORIZATION_TOKEN`.
-public struct ContainerCredentialProvider: CredentialProvider {
+/// `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` (a path starting with `/`) is
+/// read from `http://169.254.170.2`; otherwise
+/// `AWS_CONTAINER_CREDENTIALS_FULL_URI`, whose host must be one of the
+/// container agents' addresses (`169.254.170.2`, `169.254.170.23`,
+/// `fd00:ec2::23`), `localhost`, or a loopback *address* (`127.0.0.0/8`,
+/// `::1`), whatever the scheme: the credentials and the authorization
+/// token never go anywhere else. The `Authorization` header is the content
+/// of `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE` (re-read on every call, at
+/// most 64 KiB) or `AWS_CONTAINER_AUTHORIZATION_TOKEN`.
+public struct ContainerCredentialProvider: CredentialProvider, CustomStringConvertible, CustomDebugStringConvertible,
+    CustomReflectable {
+    static let environmentKeys = [
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    ]
     private let environment: [String: String]
     private let transport: any HTTPTransport
     private let relativeBase: URL
@@ -22,13 +30,17 @@ public struct ContainerCredentialProvider: CredentialProvider {
         relativeBase: URL = URL(string: "http://169.254.170.2")!,
         timeout: Duration = .seconds(2)
     ) {
-        self.environment = environment
+        self.environment = environment.only(Self.environmentKeys)
         self.transport = transport
         self.relativeBase = relativeBase
         self.timeout = timeout
     }
 
     public var name: String { "container credentials" }
+
+    public var description: String { "ContainerCredentialProvider()" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
 
     public func credentials() async throws -> AWSCredentials {
         let url = try endpoint()
@@ -51,8 +63,10 @@ public struct ContainerCredentialProvider: CredentialProvider {
 
     private func endpoint() throws -> URL {
         if let relative = environment["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"], !relative.isEmpty {
-            guard let url = URL(string: relativeBase.absoluteString + relative) else {
-                throw CredentialsError.failed(provider: name, reason: "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is not a path")
+            guard relative.hasPrefix("/"), let url = URL(string: relativeBase.absoluteString + relative),
+                  url.host == relativeBase.host else {
+                throw CredentialsError.failed(
+                    provider: name, reason: "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI must be a path starting with /")
             }
             return url
         }
@@ -60,30 +74,44 @@ public struct ContainerCredentialProvider: CredentialProvider {
             throw CredentialsError.notConfigured(
                 provider: name, reason: "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and _FULL_URI are not set")
         }
-        guard let url = URL(string: full), let scheme = url.scheme?.lowercased(), let host = url.host else {
-            throw CredentialsError.failed(provider: name, reason: "AWS_CONTAINER_CREDENTIALS_FULL_URI is not a URL")
+        guard let url = URL(string: full), let scheme = url.scheme?.lowercased(), let host = url.host,
+              scheme == "http" || scheme == "https" else {
+            throw CredentialsError.failed(provider: name, reason: "AWS_CONTAINER_CREDENTIALS_FULL_URI is not an http(s) URL")
         }
-        guard scheme == "https" || (scheme == "http" && Self.isAllowedPlainHost(host)) else {
+        guard Self.isAllowedHost(host) else {
             throw CredentialsError.failed(
                 provider: name,
-                reason: "AWS_CONTAINER_CREDENTIALS_FULL_URI must be https, or http to loopback or the container agent")
+                reason: "AWS_CONTAINER_CREDENTIALS_FULL_URI must point at the container agent "
+                    + "(169.254.170.2, 169.254.170.23, fd00:ec2::23) or a loopback address")
         }
         return url
     }
 
-    static func isAllowedPlainHost(_ host: String) -> Bool {
+    /// The container agents' addresses, `localhost`, and loopback addresses
+    /// written as addresses (a name such as `127.0.0.1.evil.example` is not one).
+    static func isAllowedHost(_ host: String) -> Bool {
         let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
-        if ["localhost", "::1", "169.254.170.2", "169.254.170.23", "fd00:ec2::23"].contains(bare) { return true }
-        return bare.hasPrefix("127.") && bare.split(separator: ".").count == 4
+        if ["localhost", "169.254.170.2", "169.254.170.23"].contains(bare) { return true }
+        var v4 = in_addr()
+        if inet_pton(AF_INET, bare, &v4) == 1 {
+            return UInt32(bigEndian: v4.s_addr) >> 24 == 127
+        }
+        var v6 = in6_addr()
+        guard inet_pton(AF_INET6, bare, &v6) == 1 else { return false }
+        let bytes = withUnsafeBytes(of: &v6) { Array($0) }
+        let loopback: [UInt8] = Array(repeating: 0, count: 15) + [1]
+        let agent: [UInt8] = [0xfd, 0x00, 0x0e, 0xc2] + Array(repeating: 0, count: 11) + [0x23]
+        return bytes == loopback || bytes == agent
     }
 
     private func authorizationToken() throws -> String? {
         var token: String?
         if let path = environment["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"], !path.isEmpty {
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw CredentialsError.failed(provider: name, reason: "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \(path)")
+            do {
+                token = try SmallFile.read(path)
+            } catch {
+                throw CredentialsError.failed(provider: name, reason: "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: \(error)")
             }
-            token = text.trimmingCharacters(in: .whitespacesAndNewlines)
         } else {
             token = environment["AWS_CONTAINER_AUTHORIZATION_TOKEN"]
         }

@@ -13,6 +13,14 @@ public protocol CredentialProvider: Sendable {
     /// Current credentials. Throws ``CredentialsError/notConfigured(provider:reason:)``
     /// when this source is simply not set up (the chain then tries the next).
     func credentials() async throws -> AWSCredentials
+    /// Forgets cached credentials, so that the next ``credentials()`` fetches
+    /// new ones: called when a service answers that they expired or are
+    /// unknown (`ExpiredToken`, `InvalidClientTokenId`). Default: nothing.
+    func invalidate()
+}
+
+extension CredentialProvider {
+    public func invalidate() {}
 }
 
 /// Why no credentials could be had. The text names sources and files,
@@ -47,14 +55,22 @@ public struct StaticCredentialProvider: CredentialProvider {
 /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and optional
 /// `AWS_SESSION_TOKEN` (or the legacy `AWS_SECURITY_TOKEN`), with
 /// `AWS_CREDENTIAL_EXPIRATION` when set.
-public struct EnvironmentCredentialProvider: CredentialProvider {
+public struct EnvironmentCredentialProvider: CredentialProvider, CustomStringConvertible, CustomDebugStringConvertible,
+    CustomReflectable {
     private let environment: [String: String]
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
-        self.environment = environment
+        self.environment = environment.only([
+            "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
+            "AWS_CREDENTIAL_EXPIRATION",
+        ])
     }
 
     public var name: String { "environment" }
+
+    public var description: String { "EnvironmentCredentialProvider()" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
 
     public func credentials() async throws -> AWSCredentials {
         let keyId = environment["AWS_ACCESS_KEY_ID"].flatMap { $0.isEmpty ? nil : $0 }
@@ -76,7 +92,8 @@ public struct EnvironmentCredentialProvider: CredentialProvider {
 
 /// Static keys of a profile of the shared files (`aws_access_key_id`,
 /// `aws_secret_access_key`, `aws_session_token`).
-public struct ProfileCredentialProvider: CredentialProvider {
+public struct ProfileCredentialProvider: CredentialProvider, CustomStringConvertible, CustomDebugStringConvertible,
+    CustomReflectable {
     private let files: SharedConfigFiles
 
     public init(files: SharedConfigFiles = SharedConfigFiles()) {
@@ -84,6 +101,10 @@ public struct ProfileCredentialProvider: CredentialProvider {
     }
 
     public var name: String { "profile \(files.profileName)" }
+
+    public var description: String { "ProfileCredentialProvider(\(files))" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["files": files]) }
 
     public func credentials() async throws -> AWSCredentials {
         let settings = files.settings
@@ -114,6 +135,10 @@ public struct CredentialProviderChain: CredentialProvider {
 
     public var name: String { "chain(" + providers.map(\.name).joined(separator: ", ") + ")" }
 
+    public func invalidate() {
+        for provider in providers { provider.invalidate() }
+    }
+
     public func credentials() async throws -> AWSCredentials {
         var tried: [String] = []
         for provider in providers {
@@ -137,12 +162,16 @@ public struct CredentialProviderChain: CredentialProvider {
 ///
 /// - from 15 minutes before expiry (advisory window) a refresh is tried, and
 ///   if it fails the cached credentials are still used;
-/// - from 10 minutes before expiry (mandatory window) a refresh must succeed.
+/// - from 10 minutes before expiry (mandatory window) a refresh must succeed;
+/// - credentials without an expiry are fetched again after `maxAge`
+///   (15 minutes) and kept if that fails: a role's credentials from a
+///   container endpoint that sent no `Expiration` are never cached forever.
 ///
 /// Concurrent callers share one refresh: no thundering herd on IMDS or STS.
 public final class CachingCredentialProvider: CredentialProvider {
     private struct State {
         var cached: AWSCredentials?
+        var fetchedAt: Date?
         var refresh: Task<AWSCredentials, any Error>?
     }
 
@@ -150,31 +179,47 @@ public final class CachingCredentialProvider: CredentialProvider {
     private let state = Locked(State())
     private let advisoryWindow: TimeInterval
     private let mandatoryWindow: TimeInterval
+    private let maxAge: TimeInterval
     private let now: @Sendable () -> Date
 
     /// - parameters:
     ///   - base: the provider to cache.
     ///   - advisoryWindow: try to refresh this long before expiry (default 15 min).
     ///   - mandatoryWindow: must refresh this long before expiry (default 10 min).
+    ///   - maxAge: how long credentials without an expiry are kept before
+    ///     they are fetched again (default 15 min).
     ///   - now: the wall clock (injectable for tests).
     public init(
         _ base: any CredentialProvider,
         advisoryWindow: TimeInterval = 15 * 60,
         mandatoryWindow: TimeInterval = 10 * 60,
+        maxAge: TimeInterval = 15 * 60,
         now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.base = base
         self.advisoryWindow = advisoryWindow
         self.mandatoryWindow = mandatoryWindow
+        self.maxAge = maxAge
         self.now = now
     }
 
     public var name: String { base.name }
 
+    /// Drops the cached credentials (the next call fetches new ones) and
+    /// passes the request on to the cached provider.
+    public func invalidate() {
+        state.withLock { state in
+            state.cached = nil
+            state.fetchedAt = nil
+        }
+        base.invalidate()
+    }
+
     public func credentials() async throws -> AWSCredentials {
         let current = now()
         let (cached, task) = state.withLock { state -> (AWSCredentials?, Task<AWSCredentials, any Error>?) in
-            if let cached = state.cached, !needsRefresh(cached, at: current, window: advisoryWindow) {
+            if let cached = state.cached,
+               !needsRefresh(cached, fetchedAt: state.fetchedAt, at: current, window: advisoryWindow) {
                 return (cached, nil)
             }
             if let refresh = state.refresh { return (state.cached, refresh) }
@@ -186,20 +231,28 @@ public final class CachingCredentialProvider: CredentialProvider {
         guard let task else { return cached! }
         do {
             let fresh = try await task.value
+            let fetchedAt = now()
             state.withLock { state in
                 state.cached = fresh
+                state.fetchedAt = fetchedAt
                 state.refresh = nil
             }
             return fresh
         } catch {
             state.withLock { $0.refresh = nil }
-            if let cached, !needsRefresh(cached, at: now(), window: mandatoryWindow) { return cached }
+            // Credentials without an expiry stay usable when their refresh fails.
+            if let cached, cached.expiration == nil || !needsRefresh(cached, fetchedAt: nil, at: now(), window: mandatoryWindow) {
+                return cached
+            }
             throw error
         }
     }
 
-    private func needsRefresh(_ credentials: AWSCredentials, at date: Date, window: TimeInterval) -> Bool {
-        guard let expiration = credentials.expiration else { return false }
+    private func needsRefresh(_ credentials: AWSCredentials, fetchedAt: Date?, at date: Date, window: TimeInterval) -> Bool {
+        guard let expiration = credentials.expiration else {
+            guard let fetchedAt else { return false }
+            return date >= fetchedAt.addingTimeInterval(maxAge)
+        }
         return date >= expiration.addingTimeInterval(-window)
     }
 }

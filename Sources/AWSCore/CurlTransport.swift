@@ -11,9 +11,13 @@ import Synchronization
 /// cancelling the task aborts the transfer.
 public struct CurlTransport: HTTPTransport {
     public let tls: TLSOptions
+    /// The largest response body accepted (AWS error bodies are small); a
+    /// longer one fails with ``HTTPTransportError/responseTooLarge(limit:)``.
+    public let maxResponseBytes: Int
 
-    public init(tls: TLSOptions = .default) {
+    public init(tls: TLSOptions = .default, maxResponseBytes: Int = 1 << 20) {
         self.tls = tls
+        self.maxResponseBytes = max(1, maxResponseBytes)
     }
 
     /// Whether libcurl can be loaded on this machine (and why not).
@@ -27,10 +31,13 @@ public struct CurlTransport: HTTPTransport {
         try HTTPTransportError.validate(request.url)
         let flag = CancellationFlag()
         let tls = self.tls
+        let limit = maxResponseBytes
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, any Error>) in
                 let thread = Thread {
-                    continuation.resume(with: Result { try Self.perform(request, tls: tls, cancelled: flag) })
+                    continuation.resume(with: Result {
+                        try Self.perform(request, tls: tls, maxResponseBytes: limit, cancelled: flag)
+                    })
                 }
                 thread.stackSize = 512 << 10
                 thread.start()
@@ -40,9 +47,11 @@ public struct CurlTransport: HTTPTransport {
         }
     }
 
-    private static func perform(_ request: HTTPRequest, tls: TLSOptions, cancelled: CancellationFlag) throws -> HTTPResponse {
+    private static func perform(
+        _ request: HTTPRequest, tls: TLSOptions, maxResponseBytes: Int, cancelled: CancellationFlag
+    ) throws -> HTTPResponse {
         let headerLines = request.headers.map { "\($0.0): \($0.1)" }
-        let timeout = max(1000, Int(request.timeout.timeInterval * 1000))
+        let timeout = max(1000, request.timeout.clampedMilliseconds)
         var response = mcurl_response()
         defer { mcurl_response_free(&response) }
 
@@ -57,7 +66,7 @@ public struct CurlTransport: HTTPTransport {
                                     body: body.baseAddress?.assumingMemoryBound(to: UInt8.self), body_length: body.count,
                                     timeout_ms: timeout, connect_timeout_ms: min(timeout, 5000),
                                     verify_peer: tls.verifyPeer ? 1 : 0, verify_host: tls.verifyPeer ? 1 : 0,
-                                    ca_file: caFile, cancelled: flag)
+                                    ca_file: caFile, cancelled: flag, max_response_bytes: maxResponseBytes)
                                 return mcurl_perform(&curlRequest, &response)
                             }
                         }
@@ -68,6 +77,7 @@ public struct CurlTransport: HTTPTransport {
         let message = withUnsafeBytes(of: response.error) { raw in
             String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
         }
+        if response.too_large != 0 { throw HTTPTransportError.responseTooLarge(limit: maxResponseBytes) }
         switch code {
         case 0: break
         case 42 where cancelled.isCancelled: throw HTTPTransportError.cancelled

@@ -50,4 +50,6 @@ public struct DefaultCredentialProvider: CredentialProvider {
     public func credentials() async throws -> AWSCredentials {
         try await cached.credentials()
     }
+
+    public func invalidate() { cached.invalidate() }
 }

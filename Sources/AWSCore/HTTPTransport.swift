@@ -2,7 +2,11 @@ import Foundation
 
 /// An HTTP request, as the transports send it: exactly these headers
 /// (the signer's output) and exactly this body.
-public struct HTTPRequest: Sendable {
+///
+/// Its `description` and mirror show the method, the URL, the header names
+/// (the values of `Authorization` and token headers redacted) and the body's
+/// length, never the body: it can carry a token.
+public struct HTTPRequest: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     public var method: String
     public var url: URL
     public var headers: [(String, String)]
@@ -18,10 +22,24 @@ public struct HTTPRequest: Sendable {
         self.body = body
         self.timeout = timeout
     }
+
+    public var description: String {
+        "HTTPRequest(\(method) \(url.absoluteString), headers: \(redactedHeaders(headers)), body: \(body.count) bytes)"
+    }
+
+    public var debugDescription: String { description }
+
+    public var customMirror: Mirror {
+        Mirror(self, children: ["method": method, "url": url, "headers": redactedHeaders(headers),
+                                "body": "\(body.count) bytes", "timeout": timeout], displayStyle: .struct)
+    }
 }
 
 /// An HTTP response of any status: transports do not throw for 4xx/5xx.
-public struct HTTPResponse: Sendable {
+///
+/// Its `description` and mirror show the status, the headers and the body's
+/// length, never the body: a credentials endpoint answers with secrets.
+public struct HTTPResponse: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     public var status: Int
     public var headers: [(String, String)]
     public var body: Data
@@ -38,6 +56,17 @@ public struct HTTPResponse: Sendable {
     }
 
     public var isSuccess: Bool { (200..<300).contains(status) }
+
+    public var description: String {
+        "HTTPResponse(status: \(status), headers: \(redactedHeaders(headers)), body: \(body.count) bytes)"
+    }
+
+    public var debugDescription: String { description }
+
+    public var customMirror: Mirror {
+        Mirror(self, children: ["status": status, "headers": redactedHeaders(headers), "body": "\(body.count) bytes"],
+               displayStyle: .struct)
+    }
 }
 
 /// Sends HTTP requests. Implementations must be safe to share between tasks.
@@ -63,6 +92,10 @@ public enum HTTPTransportError: Error, Equatable, CustomStringConvertible {
     case tlsFailure(String)
     /// The task was cancelled.
     case cancelled
+    /// The response was larger than the transport accepts.
+    case responseTooLarge(limit: Int)
+    /// The transport the TLS options need cannot be used here (libcurl missing).
+    case unavailable(String)
     /// Anything else the HTTP stack reported.
     case other(String)
 
@@ -75,6 +108,8 @@ public enum HTTPTransportError: Error, Equatable, CustomStringConvertible {
         case .connectionReset(let detail): return "the connection was reset: \(detail)"
         case .tlsFailure(let detail): return "TLS failure: \(detail)"
         case .cancelled: return "the request was cancelled"
+        case .responseTooLarge(let limit): return "the response is larger than \(limit) bytes"
+        case .unavailable(let detail): return "no HTTP transport: \(detail)"
         case .other(let detail): return "HTTP failure: \(detail)"
         }
     }
@@ -114,11 +149,20 @@ public struct TLSOptions: Sendable, Equatable {
 /// The transport for `tls`: URLSession when the defaults suffice; on Linux,
 /// libcurl directly when verification is off or a CA bundle is given
 /// (URLSession cannot do either there), on Darwin URLSession with a delegate.
-public func makeHTTPTransport(tls: TLSOptions = .default) -> any HTTPTransport {
+///
+/// Throws ``HTTPTransportError/unavailable(_:)`` at once when libcurl is
+/// needed and cannot be loaded, so a sink fails at `start()`, not at its
+/// first export.
+public func makeHTTPTransport(tls: TLSOptions = .default) throws -> any HTTPTransport {
     if tls == .default { return URLSessionTransport() }
     #if canImport(Darwin)
     return URLSessionTransport(tls: tls)
     #else
+    let curl = CurlTransport.availability()
+    guard curl.available else {
+        throw HTTPTransportError.unavailable(
+            "verifySSL: false and a CA bundle need libcurl (libcurl.so.4), which cannot be loaded: \(curl.reason)")
+    }
     return CurlTransport(tls: tls)
     #endif
 }

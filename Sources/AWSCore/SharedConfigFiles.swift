@@ -9,7 +9,10 @@ import Foundation
 /// - Sections: `[name]` in the credentials file; `[profile name]` (and
 ///   `[default]`) in the config file. For the same key the credentials
 ///   file wins.
-public struct SharedConfigFiles: Sendable {
+///
+/// Printing, dumping or mirroring a value shows the profile name, the files
+/// and the setting names, never their values (they hold secret keys).
+public struct SharedConfigFiles: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// The selected profile's name.
     public let profileName: String
     /// The selected profile's settings, both files merged.
@@ -38,6 +41,17 @@ public struct SharedConfigFiles: Sendable {
         profileName = name
         settings = merged
         self.sources = sources
+    }
+
+    public var description: String {
+        "SharedConfigFiles(profile: \(profileName), sources: \(sources), settings: \(settings.keys.sorted()))"
+    }
+
+    public var debugDescription: String { description }
+
+    public var customMirror: Mirror {
+        Mirror(self, children: ["profileName": profileName, "sources": sources, "settingNames": settings.keys.sorted()],
+               displayStyle: .struct)
     }
 
     private static func expand(_ path: String) -> String {

@@ -31,8 +31,9 @@ public struct SigV4Signer: Sendable {
         case singleEncoded
     }
 
-    /// The parts of one signature.
-    public struct Signature: Sendable {
+    /// The parts of one signature. Its `description` and mirror leave out
+    /// the session token (a header the signature adds).
+    public struct Signature: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
         public let canonicalRequest: String
         public let stringToSign: String
         public let signature: String
@@ -40,6 +41,22 @@ public struct SigV4Signer: Sendable {
         public let authorization: String
         /// The request's headers plus those the signature adds, in order.
         public let headers: [(String, String)]
+
+        public var description: String {
+            "Signature(signedHeaders: \(signedHeaderNames), signature: \(signature), headers: \(redactedHeaders(headers)))"
+        }
+
+        public var debugDescription: String { description }
+
+        public var customMirror: Mirror {
+            let canonical = canonicalRequest.split(separator: "\n", omittingEmptySubsequences: false)
+                .map { $0.lowercased().hasPrefix("x-amz-security-token:") ? "x-amz-security-token:<redacted>" : String($0) }
+                .joined(separator: "\n")
+            return Mirror(self, children: [
+                "canonicalRequest": canonical, "stringToSign": stringToSign, "signature": signature,
+                "signedHeaderNames": signedHeaderNames, "headers": redactedHeaders(headers),
+            ], displayStyle: .struct)
+        }
     }
 
     public let credentials: AWSCredentials

@@ -6,6 +6,11 @@ import FoundationNetworking
 /// Sends requests with URLSession, TLS verified against the system's trust
 /// store. Adds its own overall deadline, since URLSession on Linux does not
 /// enforce `timeoutIntervalForResource` and truncates timeouts to whole seconds.
+///
+/// Redirects are never followed: a 3xx comes back as the response, like any
+/// other status. (Following one would resend a signed request, with its
+/// `Authorization` header, to wherever the `Location` points, and report a
+/// body-less 2xx from there as a delivery.)
 public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
     // @unchecked: URLSession is thread-safe but not marked Sendable on Linux.
     private let session: URLSession
@@ -17,12 +22,8 @@ public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
         configuration.httpCookieStorage = nil
         configuration.urlCache = nil
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        #if canImport(Darwin)
-        session = URLSession(configuration: configuration, delegate: tls.verifyPeer ? nil : TrustingDelegate(),
+        session = URLSession(configuration: configuration, delegate: SessionDelegate(verifyPeer: tls.verifyPeer),
                              delegateQueue: nil)
-        #else
-        session = URLSession(configuration: configuration)
-        #endif
     }
 
     deinit { session.finishTasksAndInvalidate() }
@@ -31,7 +32,7 @@ public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
         try HTTPTransportError.validate(request.url)
         var urlRequest = URLRequest(url: request.url)
         urlRequest.httpMethod = request.method
-        urlRequest.timeoutInterval = max(1, request.timeout.timeInterval.rounded(.up))
+        urlRequest.timeoutInterval = max(1, (Double(request.timeout.clampedMilliseconds) / 1000).rounded(.up))
         for (name, value) in request.headers where name.lowercased() != "host" {
             urlRequest.addValue(value, forHTTPHeaderField: name)
         }
@@ -79,19 +80,29 @@ private struct SendableRequest: @unchecked Sendable {
     let request: URLRequest
 }
 
-#if canImport(Darwin)
-/// Accepts any server certificate: only for `verifyPeer: false`.
-private final class TrustingDelegate: NSObject, URLSessionDelegate, Sendable {
+/// Refuses every redirect (the 3xx response is handed back as it is) and,
+/// on Darwin with `verifyPeer: false` only, accepts any server certificate.
+private final class SessionDelegate: NSObject, URLSessionTaskDelegate, Sendable {
+    let verifyPeer: Bool
+
+    init(verifyPeer: Bool) { self.verifyPeer = verifyPeer }
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+                    newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
+        completionHandler(nil)
+    }
+
+    #if canImport(Darwin)
     func urlSession(_ session: URLSession, didReceive challenge: URLAuthenticationChallenge,
                     completionHandler: @escaping (URLSession.AuthChallengeDisposition, URLCredential?) -> Void) {
-        if let trust = challenge.protectionSpace.serverTrust {
+        if !verifyPeer, let trust = challenge.protectionSpace.serverTrust {
             completionHandler(.useCredential, URLCredential(trust: trust))
         } else {
             completionHandler(.performDefaultHandling, nil)
         }
     }
+    #endif
 }
-#endif
 
 /// Runs `operation`, throwing `HTTPTransportError.timedOut` if it has not
 /// finished after `timeout`; the operation is cancelled then.
@@ -99,7 +110,7 @@ func withDeadline<T: Sendable>(_ timeout: Duration, _ operation: @escaping @Send
     try await withThrowingTaskGroup(of: T?.self) { group in
         group.addTask { try await operation() }
         group.addTask {
-            try await Task.sleep(for: max(timeout, .seconds(1)) + .milliseconds(250))
+            try await Task.sleep(for: .milliseconds(max(timeout.clampedMilliseconds, 1000) + 250))
             return nil
         }
         defer { group.cancelAll() }
@@ -113,5 +124,14 @@ extension Duration {
     var timeInterval: TimeInterval {
         let (seconds, attoseconds) = components
         return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
+    }
+
+    /// Whole milliseconds, at least 0 and at most a day: never traps,
+    /// whatever the duration (a `.seconds(Int64.max)` timeout included).
+    var clampedMilliseconds: Int {
+        let (seconds, attoseconds) = components
+        guard seconds >= 0 else { return 0 }
+        guard seconds < 86_400 else { return 86_400_000 }
+        return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
     }
 }

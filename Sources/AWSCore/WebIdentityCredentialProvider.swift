@@ -8,7 +8,8 @@ import Foundation
 /// `role_arn` and `role_session_name`. The token file is read again on every
 /// call, since it is rotated. The STS endpoint is regional (`AWS_REGION` or
 /// the profile's region), overridable with `AWS_ENDPOINT_URL_STS`.
-public struct WebIdentityCredentialProvider: CredentialProvider {
+public struct WebIdentityCredentialProvider: CredentialProvider, CustomStringConvertible, CustomDebugStringConvertible,
+    CustomReflectable {
     private let tokenFile: String?
     private let roleArn: String?
     private let sessionName: String
@@ -29,12 +30,18 @@ public struct WebIdentityCredentialProvider: CredentialProvider {
         sessionName = environment["AWS_ROLE_SESSION_NAME"] ?? profile.settings["role_session_name"]
             ?? "swift-metrics-\(Int(Date().timeIntervalSince1970))"
         region = AWSRegion.resolve(environment: environment, files: profile)
-        self.environment = environment
+        self.environment = environment.only(["AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"])
         self.transport = transport
         self.stsEndpoint = stsEndpoint
     }
 
     public var name: String { "web identity" }
+
+    public var description: String { "WebIdentityCredentialProvider(role: \(roleArn ?? "none"))" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror {
+        Mirror(self, children: ["roleArn": roleArn as Any, "tokenFile": tokenFile as Any], displayStyle: .struct)
+    }
 
     public func credentials() async throws -> AWSCredentials {
         guard let tokenFile, !tokenFile.isEmpty else {
@@ -43,10 +50,13 @@ public struct WebIdentityCredentialProvider: CredentialProvider {
         guard let roleArn, !roleArn.isEmpty else {
             throw CredentialsError.failed(provider: name, reason: "a web identity token file without AWS_ROLE_ARN")
         }
-        guard let token = try? String(contentsOfFile: tokenFile, encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty else {
-            throw CredentialsError.failed(provider: name, reason: "cannot read the token file \(tokenFile)")
+        let token: String
+        do {
+            token = try SmallFile.read(tokenFile)
+        } catch {
+            throw CredentialsError.failed(provider: name, reason: "the web identity token file: \(error)")
         }
+        guard !token.isEmpty else { throw CredentialsError.failed(provider: name, reason: "the token file \(tokenFile) is empty") }
         let endpoint: AWSEndpoint
         do {
             endpoint = try AWSEndpoint.resolve(service: .sts, region: region ?? "us-east-1", explicit: stsEndpoint,

@@ -32,6 +32,7 @@ enum {
     OPT_CAINFO = 10065,
     OPT_HEADERFUNCTION = 20079,
     OPT_HTTPGET = 80,
+    OPT_FOLLOWLOCATION = 52,
     OPT_SSL_VERIFYHOST = 81,
     OPT_NOSIGNAL = 99,
     OPT_TIMEOUT_MS = 155,
@@ -67,7 +68,10 @@ static struct {
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 
 static void load(void) {
-    const char *names[] = {"libcurl.so.4", "libcurl.so", "libcurl-gnutls.so.4", "libcurl.4.dylib", "libcurl.dylib"};
+    /* Versioned sonames only (an unversioned or relative name could load
+       whatever a library path or the working directory offers), and the
+       macOS system library by its absolute path. */
+    const char *names[] = {"libcurl.so.4", "libcurl-gnutls.so.4", "/usr/lib/libcurl.4.dylib"};
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]) && !curl.handle; i++) {
         curl.handle = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
     }
@@ -104,9 +108,16 @@ typedef struct {
     uint8_t *data;
     size_t length;
     size_t capacity;
+    size_t limit;       /* the most bytes accepted; more aborts the transfer */
+    int overflowed;
 } buffer;
 
+/* Returning fewer bytes than offered makes curl abort with CURLE_WRITE_ERROR. */
 static size_t append(buffer *buffer, const char *data, size_t length) {
+    if (length > buffer->limit - buffer->length) {
+        buffer->overflowed = 1;
+        return 0;
+    }
     if (buffer->length + length + 1 > buffer->capacity) {
         size_t capacity = buffer->capacity ? buffer->capacity * 2 : 4096;
         while (capacity < buffer->length + length + 1) capacity *= 2;
@@ -143,47 +154,70 @@ int mcurl_perform(const mcurl_request *request, mcurl_response *response) {
         response->curl_code = 2;
         return response->curl_code;
     }
-    buffer body = {0}, headers = {0};
+    size_t limit = request->max_response_bytes ? request->max_response_bytes : (size_t)1 << 20;
+    buffer body = {.limit = limit}, headers = {.limit = 64 * 1024};
     char error[256] = {0};
     struct curl_slist *header_list = NULL;
-    for (size_t i = 0; i < request->header_count; i++) {
-        header_list = curl.slist_append(header_list, request->headers[i]);
+    CURLcode code = 0;
+    const char *failed = NULL;
+    for (size_t i = 0; i <= request->header_count && !failed; i++) {
+        /* The last one: no "Expect: 100-continue" round trip; the body goes out at once. */
+        const char *line = i < request->header_count ? request->headers[i] : "Expect:";
+        struct curl_slist *grown = curl.slist_append(header_list, line);
+        if (!grown) failed = "curl_slist_append";
+        else header_list = grown;
     }
-    /* No "Expect: 100-continue" round trip; the body goes out at once. */
-    header_list = curl.slist_append(header_list, "Expect:");
 
-    curl.easy_setopt(handle, OPT_URL, request->url);
-    curl.easy_setopt(handle, OPT_NOSIGNAL, 1L);
-    curl.easy_setopt(handle, OPT_ERRORBUFFER, error);
-    curl.easy_setopt(handle, OPT_HTTPHEADER, header_list);
-    curl.easy_setopt(handle, OPT_WRITEFUNCTION, on_data);
-    curl.easy_setopt(handle, OPT_WRITEDATA, (void *)&body);
-    curl.easy_setopt(handle, OPT_HEADERFUNCTION, on_data);
-    curl.easy_setopt(handle, OPT_HEADERDATA, (void *)&headers);
-    curl.easy_setopt(handle, OPT_TIMEOUT_MS, request->timeout_ms);
-    curl.easy_setopt(handle, OPT_CONNECTTIMEOUT_MS, request->connect_timeout_ms);
-    curl.easy_setopt(handle, OPT_SSL_VERIFYPEER, request->verify_peer ? 1L : 0L);
-    curl.easy_setopt(handle, OPT_SSL_VERIFYHOST, request->verify_host ? 2L : 0L);
-    if (request->ca_file) curl.easy_setopt(handle, OPT_CAINFO, request->ca_file);
-    curl.easy_setopt(handle, OPT_NOPROGRESS, 0L);
-    curl.easy_setopt(handle, OPT_XFERINFOFUNCTION, on_progress);
-    curl.easy_setopt(handle, OPT_XFERINFODATA, (void *)request->cancelled);
+#define SET(option, value) \
+    if (!failed && (code = curl.easy_setopt(handle, option, value)) != 0) failed = #option
+    SET(OPT_URL, request->url);
+    SET(OPT_NOSIGNAL, 1L);
+    SET(OPT_ERRORBUFFER, error);
+    SET(OPT_HTTPHEADER, header_list);
+    SET(OPT_WRITEFUNCTION, on_data);
+    SET(OPT_WRITEDATA, (void *)&body);
+    SET(OPT_HEADERFUNCTION, on_data);
+    SET(OPT_HEADERDATA, (void *)&headers);
+    SET(OPT_TIMEOUT_MS, request->timeout_ms);
+    SET(OPT_CONNECTTIMEOUT_MS, request->connect_timeout_ms);
+    SET(OPT_SSL_VERIFYPEER, request->verify_peer ? 1L : 0L);
+    SET(OPT_SSL_VERIFYHOST, request->verify_host ? 2L : 0L);
+    if (request->ca_file) SET(OPT_CAINFO, request->ca_file);
+    SET(OPT_NOPROGRESS, 0L);
+    SET(OPT_XFERINFOFUNCTION, on_progress);
+    SET(OPT_XFERINFODATA, (void *)request->cancelled);
+    /* Redirects are never followed (curl's default, set explicitly). */
+    SET(OPT_FOLLOWLOCATION, 0L);
 
     if (strcmp(request->method, "GET") == 0 && request->body_length == 0) {
-        curl.easy_setopt(handle, OPT_HTTPGET, 1L);
+        SET(OPT_HTTPGET, 1L);
     } else {
         static const uint8_t empty = 0;
-        curl.easy_setopt(handle, OPT_POSTFIELDSIZE_LARGE, (long long)request->body_length);
-        curl.easy_setopt(handle, OPT_POSTFIELDS, request->body_length ? (const void *)request->body : (const void *)&empty);
-        if (strcmp(request->method, "POST") != 0) curl.easy_setopt(handle, OPT_CUSTOMREQUEST, request->method);
+        SET(OPT_POSTFIELDSIZE_LARGE, (long long)request->body_length);
+        SET(OPT_POSTFIELDS, request->body_length ? (const void *)request->body : (const void *)&empty);
+        if (strcmp(request->method, "POST") != 0) SET(OPT_CUSTOMREQUEST, request->method);
+    }
+#undef SET
+
+    if (failed) {
+        snprintf(response->error, sizeof(response->error), "libcurl refused %s (code %d)", failed, code);
+        response->curl_code = 2; /* CURLE_FAILED_INIT */
+        free(body.data);
+        free(headers.data);
+        curl.slist_free_all(header_list);
+        curl.easy_cleanup(handle);
+        return response->curl_code;
     }
 
-    CURLcode code = curl.easy_perform(handle);
+    code = curl.easy_perform(handle);
     long status = 0;
     curl.easy_getinfo(handle, INFO_RESPONSE_CODE, &status);
     response->status = status;
     response->curl_code = code;
-    if (code != 0) {
+    response->too_large = body.overflowed || headers.overflowed;
+    if (response->too_large) {
+        snprintf(response->error, sizeof(response->error), "the response is larger than %zu bytes", limit);
+    } else if (code != 0) {
         snprintf(response->error, sizeof(response->error), "%s", error[0] ? error : curl.easy_strerror(code));
     }
     response->body = body.data;

@@ -51,7 +51,7 @@ public struct AWSCloudWatchClient: CloudWatchClient {
         self.compression = compression
         client = AWSServiceClient(
             service: .cloudWatch, region: region, endpoint: resolved, credentials: credentials,
-            transport: transport ?? makeHTTPTransport(tls: tls), timeout: timeout)
+            transport: try transport ?? makeHTTPTransport(tls: tls), timeout: timeout)
     }
 
     /// The endpoint requests go to.

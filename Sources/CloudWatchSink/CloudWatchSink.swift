@@ -22,11 +22,16 @@ import MetricsCore
 /// Each export validates every snapshot (skipping and reporting invalid
 /// ones, see ``MetricDatumValidationError``), turns the rest into datums
 /// (``MetricDatum``), packs them into requests of at most 1000 datums and
-/// 1 MB (measured), and sends them. If a request fails after others
-/// succeeded, the export throws `PartialExportError` with only the
+/// 1 MB (measured), and sends them. A request refused for good (a 400 such
+/// as `InvalidParameterValue`) drops only its own snapshots, reported with
+/// the error, and the other requests still go out. If a request fails with
+/// a retryable error, the export throws `PartialExportError` with only the
 /// undelivered snapshots, so the retry never sends a datum twice. Retries
 /// follow the AWS SDK standard mode (``AWSCore/RetryPolicy``).
-public final class CloudWatchSink: Sink {
+///
+/// Printing, dumping or mirroring the sink shows its name, namespace,
+/// region and endpoint, never the credentials it was given.
+public final class CloudWatchSink: Sink, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// The original's dimension names: `stream` → `StreamName`,
     /// `shard` → `ShardId`, `error_code` → `ErrorCode`.
     public static let defaultDimensionNames: [String: String] = [
@@ -114,7 +119,21 @@ public final class CloudWatchSink: Sink {
         self.awsRetryPolicy = retryPolicy
         self.requestTimeout = requestTimeout
         self.name = name
-        self.environment = environment
+        self.environment = environment.awsSettings
+    }
+
+    public var description: String {
+        var text = "CloudWatchSink(name: \(name), namespace: \(namespace)"
+        if let region { text += ", region: \(region)" }
+        if let endpoint { text += ", endpoint: \(endpoint.absoluteString)" }
+        return text + ", credentials: \(explicitCredentials.keyId == nil ? "default chain" : "explicit, <redacted>"))"
+    }
+
+    public var debugDescription: String { description }
+
+    public var customMirror: Mirror {
+        Mirror(self, children: ["name": name, "namespace": namespace, "region": region as Any,
+                                "endpoint": endpoint as Any, "wireProtocol": wireProtocol], displayStyle: .class)
     }
 
     public var retryPolicy: any ExportRetryPolicy { AWSExportRetryPolicy(policy: awsRetryPolicy) }
@@ -142,17 +161,39 @@ public final class CloudWatchSink: Sink {
                                            scratch: buffer)
         let chunks = chunker.chunks(snapshots, valid: valid)
         scratch.withLock { $0 = buffer }
+        // Snapshots of a request refused for good: dropped and reported, while
+        // the other requests of the batch still go out.
+        var refused = Set<Int>()
+        var firstRefusal: (any Error)?
+        var retriedRequestPending = (context?.attempt ?? 1) > 1
         for (position, chunk) in chunks.enumerated() {
             do {
                 try await client.putMetricData(PutMetricDataRequest(
                     namespace: namespace, chunk: chunk, snapshots: snapshots, mapper: mapper, protocol: wireProtocol))
-                awsRetryPolicy.recordSuccess(afterRetries: 0)
+                // The first request of a retried export is the one that failed
+                // before: its success refunds the retry's cost, as the AWS
+                // standard mode does; every other success refunds one token.
+                if retriedRequestPending {
+                    awsRetryPolicy.recordSuccess(
+                        afterRetries: (context?.attempt ?? 1) - 1,
+                        lastKind: context?.previousError.flatMap(RetryPolicy.classify))
+                } else {
+                    awsRetryPolicy.recordSuccess(afterRetries: 0)
+                }
+                retriedRequestPending = false
+            } catch where !awsRetryPolicy.isRetryable(error) && !(error is CancellationError) {
+                retriedRequestPending = false
+                let newlyRefused = chunk.snapshotIndices.filter { refused.insert($0).inserted }
+                context?.fail(newlyRefused.count, error: error)
+                firstRefusal = firstRefusal ?? error
             } catch {
-                var seen = Set<Int>()
+                var seen = refused
                 let remaining = chunks[position...].flatMap(\.snapshotIndices).filter { seen.insert($0).inserted }
                 throw PartialExportError(remaining: remaining.map { snapshots[$0] }, underlying: error)
             }
         }
+        // Called outside an export worker, nobody counted the refusals: say so.
+        if context == nil, let firstRefusal { throw firstRefusal }
     }
 
     /// The datums a batch of snapshots becomes (validation errors thrown),

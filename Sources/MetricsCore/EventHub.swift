@@ -68,7 +68,7 @@ final class StandardErrorLogger: Sendable {
         }
         guard let suppressed else { return }
         let suffix = suppressed > 0 ? " (\(suppressed) similar message(s) suppressed)" : ""
-        FileHandle.standardError.write(Data("metrics: \(message)\(suffix)\n".utf8))
+        StandardError.write("metrics: \(message)\(suffix)\n")
     }
 
     private static func line(for event: MetricsEvent) -> (String, String)? {

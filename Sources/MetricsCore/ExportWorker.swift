@@ -326,8 +326,9 @@ final class ExportWorker: Sendable {
     private func export(_ batch: [MetricSnapshot]) async {
         var pending = batch
         var attempt = 1
+        var previousError: (any Error)?
         while true {
-            let context = ExportContext(onEvent: report)
+            let context = ExportContext(attempt: attempt, previousError: previousError, onEvent: report)
             let started = time.elapsed()
             let outcome: (any Error)?
             do {
@@ -340,15 +341,18 @@ final class ExportWorker: Sendable {
             }
             let duration = time.elapsed() - started
             let invalid = context.rejectedCount
+            let refused = context.failedCount
 
             guard let error = outcome else {
-                settle(delivered: pending.count - invalid, invalid: invalid, remaining: [], duration: duration)
+                settle(delivered: pending.count - invalid - refused, invalid: invalid, refused: refused, remaining: [],
+                       duration: duration)
                 return
             }
             var failure = error
             if let partial = error as? PartialExportError {
-                let delivered = pending.count - partial.remaining.count - invalid
-                settle(delivered: delivered, invalid: invalid, remaining: partial.remaining, duration: duration)
+                let delivered = pending.count - partial.remaining.count - invalid - refused
+                settle(delivered: delivered, invalid: invalid, refused: refused, remaining: partial.remaining,
+                       duration: duration)
                 pending = partial.remaining
                 failure = partial.underlying
             }
@@ -365,6 +369,7 @@ final class ExportWorker: Sendable {
                 do { try await time.sleep(for: delay) } catch { return }
                 if isAbandoned { return }
                 attempt += 1
+                previousError = failure
             case .exhausted:
                 report(.exportFailed(error: failure))
                 drop(pending.count, reason: .retriesExhausted)
@@ -380,7 +385,9 @@ final class ExportWorker: Sendable {
     private var isAbandoned: Bool { state.withLock { $0.abandoned } }
 
     /// Records the outcome of one `export` call. `remaining` stays in flight.
-    private func settle(delivered: Int, invalid: Int, remaining: [MetricSnapshot], duration: Duration) {
+    /// `refused` were dropped by the sink (through `ExportContext.fail`),
+    /// which has reported them already.
+    private func settle(delivered: Int, invalid: Int, refused: Int, remaining: [MetricSnapshot], duration: Duration) {
         let now = wallClock.now()
         let counted = state.withLock { state -> Bool in
             guard !state.abandoned else { return false }
@@ -389,6 +396,7 @@ final class ExportWorker: Sendable {
                 state.lastExport = now
             }
             if invalid > 0 { state.dropped[.invalidDatum, default: 0] += invalid }
+            if refused > 0 { state.dropped[.nonRetryableError, default: 0] += refused }
             state.inFlightCount = remaining.count
             state.inFlightBytes = remaining.reduce(0) { $0 + $1.estimatedSize }
             return true

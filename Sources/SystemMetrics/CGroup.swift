@@ -138,8 +138,10 @@ public struct CGroup: Equatable, Sendable {
     /// `cpu.max`: "quota period" or "max period".
     static func parseCPUMax(_ text: String) -> Double? {
         let fields = text.split(whereSeparator: \.isWhitespace)
-        guard fields.count == 2, let quota = Double(fields[0]), let period = Double(fields[1]), period > 0 else { return nil }
-        return quota / period
+        guard fields.count == 2, let quota = Double(fields[0]), let period = Double(fields[1]),
+              quota.isFinite, quota > 0, period.isFinite, period > 0 else { return nil }
+        let cores = quota / period
+        return cores.isFinite ? cores : nil
     }
 
     private static func v1CPULimit(_ files: FileReader, _ directory: String) -> Double? {

@@ -42,9 +42,15 @@ public struct HostSample: Equatable, Sendable {
 ///   that is without free memory, buffers, page cache and reclaimable slab.
 ///
 /// One reading costs two or three small file reads (~30 µs).
+///
+/// If a cgroup file that was readable at start becomes unreadable (the
+/// cgroup was moved or unmounted), the reading falls back to the host,
+/// and ``onFallback`` is told once per resource.
 public final class HostSampler {
-    public let cpuBasis: UtilizationBasis
-    public let memoryBasis: UtilizationBasis
+    public private(set) var cpuBasis: UtilizationBasis
+    public private(set) var memoryBasis: UtilizationBasis
+    /// Told once, in words, when a reading falls back from the cgroup to the host.
+    public var onFallback: ((String) -> Void)?
     private let files: FileReader
     private let cgroup: CGroup?
     private let wallClock: () -> Date
@@ -72,7 +78,7 @@ public final class HostSampler {
             memoryBasis = .host
         }
         if let cgroup, let cores = cgroup.cpuLimit, cgroup.cpuUsageNanoseconds(files) != nil {
-            let hundredths = Int((cores * 100).rounded())
+            let hundredths = Int(min(cores * 100, 1e9).rounded())
             cpuBasis = .cgroup(cgroup.version, limit: "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100) CPUs")
         } else {
             cpuBasis = .host
@@ -85,7 +91,12 @@ public final class HostSampler {
     }
 
     private func cpu() throws -> Double? {
-        if case .cgroup = cpuBasis, let cgroup, let cores = cgroup.cpuLimit, let usage = cgroup.cpuUsageNanoseconds(files) {
+        if case .cgroup = cpuBasis, let cgroup, let cores = cgroup.cpuLimit {
+            guard let usage = cgroup.cpuUsageNanoseconds(files) else {
+                cpuBasis = .host
+                onFallback?("the cgroup's CPU usage can no longer be read; CPU utilisation is now relative to the host")
+                return try cpu()
+            }
             let now = monotonicNanoseconds()
             defer { previousCGroup = (usage, now) }
             guard let previous = previousCGroup, now > previous.at else { return nil }
@@ -99,7 +110,12 @@ public final class HostSampler {
     }
 
     private func memory() throws -> Double {
-        if case .cgroup = memoryBasis, let cgroup, let limit = cgroup.memoryLimit, let used = cgroup.memoryWorkingSet(files) {
+        if case .cgroup = memoryBasis, let cgroup, let limit = cgroup.memoryLimit {
+            guard let used = cgroup.memoryWorkingSet(files) else {
+                memoryBasis = .host
+                onFallback?("the cgroup's memory usage can no longer be read; memory utilisation is now relative to the host")
+                return try memory()
+            }
             return min(100, Double(used) / Double(limit) * 100)
         }
         guard let text = files.read("/proc/meminfo") else { throw SystemMetricsError("/proc/meminfo", "cannot be read") }

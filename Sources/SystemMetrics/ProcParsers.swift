@@ -63,8 +63,16 @@ public enum ProcParsers {
         let fields = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().compactMap { UInt64($0) }
         guard fields.count >= 4 else { throw SystemMetricsError("/proc/stat", "fewer than 4 cpu fields") }
         let counted = fields.prefix(8)  // user nice system idle iowait irq softirq steal
-        let idle = fields[3] + (fields.count > 4 ? fields[4] : 0)
-        return CPUTimes(total: counted.reduce(0, +), idle: idle)
+        // Real counters are far from 2^64; a sum that overflows is a corrupt file, not a trap.
+        var total: UInt64 = 0
+        for field in counted {
+            let (sum, overflow) = total.addingReportingOverflow(field)
+            guard !overflow else { throw SystemMetricsError("/proc/stat", "cpu fields out of range") }
+            total = sum
+        }
+        let idle = fields[3].addingReportingOverflow(fields.count > 4 ? fields[4] : 0)
+        guard !idle.overflow, idle.partialValue <= total else { throw SystemMetricsError("/proc/stat", "cpu fields out of range") }
+        return CPUTimes(total: total, idle: idle.partialValue)
     }
 
     /// `/proc/meminfo` (values in kB).
@@ -73,10 +81,12 @@ public enum ProcParsers {
         for line in meminfo.split(separator: "\n") {
             guard let colon = line.firstIndex(of: ":") else { continue }
             let number = line[line.index(after: colon)...].split(separator: " ").first.flatMap { UInt64($0) }
-            if let number { values[line[..<colon]] = number * 1024 }
+            // Over 2^50 kB (an exbibyte) is not a real value but a corrupt file: left out.
+            if let number, number <= 1 << 50 { values[line[..<colon]] = number * 1024 }
         }
         guard let total = values["MemTotal"], total > 0 else { throw SystemMetricsError("/proc/meminfo", "no MemTotal") }
         if let available = values["MemAvailable"] { return HostMemory(total: total, available: available) }
+        // Each value is at most 2^60 here, so these sums cannot overflow.
         let free = values["MemFree"] ?? 0
         let cache = (values["Buffers"] ?? 0) + (values["Cached"] ?? 0) + (values["SReclaimable"] ?? 0)
         let shared = values["Shmem"] ?? 0

@@ -31,6 +31,10 @@ struct Agent {
                 log("no AWS region: pass --region, or set AWS_REGION (or use --dry-run to print the metrics instead)")
                 return 1
             }
+            guard AWSRegion.isValid(region) else {
+                log("\(EndpointError.invalidRegion(region)) (from AWS_REGION, AWS_DEFAULT_REGION or the profile)")
+                return 2
+            }
             let credentials = DefaultCredentialProvider()
             do {
                 _ = try await credentials.credentials()
@@ -63,6 +67,7 @@ struct Agent {
         }
 
         let sampler = HostSampler()
+        sampler.onFallback = { log($0) }
         do {
             _ = try sampler.sample()
         } catch {
@@ -170,5 +175,5 @@ struct Publisher: Sendable {
 
 /// One line to standard error.
 func log(_ message: String) {
-    FileHandle.standardError.write(Data("metrics-agent: \(message)\n".utf8))
+    StandardError.write("metrics-agent: \(message)\n")
 }

@@ -5,6 +5,8 @@ import Foundation
 /// The agent's command line.
 struct AgentOptions: Equatable {
     static let version = "0.1.0"
+    /// The longest period: a year (longer ones overflow nothing, but mean nothing either).
+    static let maxPeriod = 366 * 86_400
 
     var namespace = "MetricsAgent"
     var service = AgentOptions.shortHostName()
@@ -83,7 +85,9 @@ struct AgentOptions: Equatable {
                 if options.service.isEmpty { throw fail("--service must not be empty") }
             case "--period":
                 let text = try value()
-                guard let seconds = Int(text), seconds >= 1 else { throw fail("--period must be a whole number of seconds, at least 1 (got '\(text)')") }
+                guard let seconds = Int(text), (1...maxPeriod).contains(seconds) else {
+                    throw fail("--period must be a whole number of seconds from 1 to \(maxPeriod) (got '\(text)')")
+                }
                 options.period = seconds
             case "--sample-interval":
                 let text = try value()
@@ -116,7 +120,9 @@ struct AgentOptions: Equatable {
                 default: throw fail("--format must be table or json (got '\(text)')")
                 }
             case "--region":
-                options.region = try value()
+                let region = try value()
+                guard AWSRegion.isValid(region) else { throw fail("--region: \(EndpointError.invalidRegion(region))") }
+                options.region = region
             case "--endpoint":
                 let text = try value()
                 do {

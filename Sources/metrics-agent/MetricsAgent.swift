@@ -1,5 +1,6 @@
 import Foundation
 
+#if !FUZZING
 /// `metrics-agent`: CPU and memory of this host (or container) to
 /// CloudWatch, median and max per period. See `metrics-agent --help`.
 @main
@@ -26,3 +27,4 @@ enum MetricsAgent {
         }
     }
 }
+#endif

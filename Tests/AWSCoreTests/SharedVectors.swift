@@ -1,25 +1,14 @@
 import Foundation
 
-/// Where the shared test vectors live: `$METRICS_SHARED_VECTORS`, else
-/// `../shared/vectors` beside the repository, else `/work/shared/vectors`.
-/// They are read in place, never copied into the repository.
+/// The test vectors kept in the repository under `Fixtures/vectors` (their
+/// sources and licences are in its README.md). Read beside this file, so a
+/// test never depends on anything outside the clone.
 enum SharedVectors {
-    static let directory: URL? = {
-        var candidates: [URL] = []
-        if let explicit = ProcessInfo.processInfo.environment["METRICS_SHARED_VECTORS"] {
-            candidates.append(URL(fileURLWithPath: explicit))
-        }
-        let repository = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        candidates.append(repository.deletingLastPathComponent().appendingPathComponent("shared/vectors"))
-        candidates.append(URL(fileURLWithPath: "/work/shared/vectors"))
-        return candidates.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("sha256").path) }
-    }()
-
-    static var available: Bool { directory != nil }
+    static let directory = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().appendingPathComponent("Fixtures/vectors")
 
     static func url(_ relative: String) -> URL {
-        directory!.appendingPathComponent(relative)
+        directory.appendingPathComponent(relative)
     }
 
     static func json(_ relative: String) throws -> Any {

@@ -163,7 +163,7 @@ struct TLSTests {
     func unverified() async throws {
         let fixture = try HTTPSFixture()
         defer { fixture.stop() }
-        let transport = makeHTTPTransport(tls: TLSOptions(verifyPeer: false))
+        let transport = try makeHTTPTransport(tls: TLSOptions(verifyPeer: false))
         let response = try await transport.send(HTTPRequest(method: "POST", url: fixture.url, body: Data("x".utf8)))
         #expect(response.status == 200)
         #expect(String(decoding: response.body, as: UTF8.self) == "ok")
@@ -173,7 +173,7 @@ struct TLSTests {
     func caBundle() async throws {
         let fixture = try HTTPSFixture()
         defer { fixture.stop() }
-        let transport = makeHTTPTransport(tls: TLSOptions(verifyPeer: true, caBundlePath: fixture.certificatePath))
+        let transport = try makeHTTPTransport(tls: TLSOptions(verifyPeer: true, caBundlePath: fixture.certificatePath))
         let response = try await transport.send(HTTPRequest(method: "GET", url: fixture.url))
         #expect(response.status == 200)
     }

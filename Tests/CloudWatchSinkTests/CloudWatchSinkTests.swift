@@ -19,9 +19,10 @@ struct CloudWatchSinkTests {
             accessKeyId: nil, secretAccessKey: nil, sessionToken: nil,
             clientFactory: nil
         )
-        let manager = MetricsManager(level: .detailed, sink: sink)
-        #expect(manager.level == .detailed)
+        _ = MetricsManager(level: .detailed, sink: sink)
         #expect(CloudWatchSink(region: "us-east-1").namespace == "aiokpl")
+        #expect(sink.description == "CloudWatchSink(name: cloudwatch, namespace: MyService, region: us-east-1, "
+                + "endpoint: http://127.0.0.1:4566, credentials: default chain)")
     }
 
     @Test("datums: the original's names and statistics, plus timestamp, unit and resolution")
@@ -187,6 +188,41 @@ struct CloudWatchSinkTests {
         #expect(Set(delivered).count == 2500)
         #expect(observer.retries == 1)
         #expect(manager.stats()[sink: "cloudwatch"]?.exported == 2500)
+    }
+
+    @Test("one request refused for good drops only its own snapshots; the others are still sent")
+    func refusedChunk() async throws {
+        let refused = AWSError(code: "InvalidParameterValue", message: "no", statusCode: 400)
+        let client = FakeCloudWatchClient(failures: [1: refused])
+        let observer = RecordingObserver()
+        let manager = MetricsManager(level: .detailed, sink: sink(client), batching: BatchingConfig(maxBatchSize: 2500),
+                                     observer: observer)
+        try await manager.start()
+        for index in 0..<2500 { manager.counter("Requests", dimensions: [("series", "s\(index)")]).increment() }
+        try await manager.shutdown()
+        #expect(client.calls.withLock { $0.count } == 3)
+        #expect(client.delivered.flatMap { $0 }.count == 1500)
+        let stats = try #require(manager.stats()[sink: "cloudwatch"])
+        #expect(stats.exported == 1500)
+        #expect(stats.dropped == [.nonRetryableError: 1000])
+        #expect(observer.exportFailures.compactMap { $0 as? AWSError } == [refused])
+        #expect(observer.retries == 0)
+    }
+
+    @Test("a request that succeeds on a retry refunds the retry's cost to the quota")
+    func quotaRefund() async throws {
+        let quota = RetryQuota()
+        let throttled = AWSError(code: "Throttling", message: "Rate exceeded", statusCode: 400)
+        let client = FakeCloudWatchClient(failures: [1: throttled])
+        let sink = CloudWatchSink(region: "us-east-1", clientFactory: { client },
+                                  retryPolicy: RetryPolicy(quota: quota, random: { 0 }))
+        let manager = MetricsManager(level: .detailed, sink: sink)
+        try await manager.start()
+        manager.counter("Requests").increment()
+        try await manager.shutdown()
+        #expect(client.delivered.count == 1)
+        // 500, less 5 for the retry, plus 5 back for its success (not 1, as for a first try).
+        #expect(quota.available == 500)
     }
 
     @Test("validation rejections reach the manager's observer and stats")

@@ -16,12 +16,19 @@ public enum Subprocess {
         public let status: Int32
         public let output: Data
         public let error: Data
+        /// The program outlived its time limit and was killed.
+        public let timedOut: Bool
     }
 
-    public static func run(_ executable: String, _ arguments: [String], input: Data = Data()) async throws -> Result {
+    /// Runs the program; kills it (SIGKILL) if it is still running after
+    /// `timeLimit`, so that a hang fails the test instead of stalling it.
+    public static func run(_ executable: String, _ arguments: [String], input: Data = Data(),
+                           timeLimit: Duration = .seconds(120)) async throws -> Result {
         try await withCheckedThrowingContinuation { continuation in
             Thread {
-                continuation.resume(with: Swift.Result { try runBlocking(executable, arguments, input: input) })
+                continuation.resume(with: Swift.Result {
+                    try runBlocking(executable, arguments, input: input, timeLimit: timeLimit)
+                })
             }.start()
         }
     }
@@ -30,7 +37,8 @@ public enum Subprocess {
         case spawn(Int32)
     }
 
-    private static func runBlocking(_ executable: String, _ arguments: [String], input: Data) throws -> Result {
+    private static func runBlocking(_ executable: String, _ arguments: [String], input: Data,
+                                    timeLimit: Duration) throws -> Result {
         // Close-on-exec, so that children spawned at the same time by other
         // tests do not inherit these pipes and hold them open (no EOF, a
         // deadlock). dup2 onto 0, 1 and 2 in the child clears the flag for
@@ -75,13 +83,15 @@ public enum Subprocess {
             close(inputFD)
         }
         writer.start()
+        let watchdog = Watchdog(pid: pid, timeLimit: timeLimit)
         let errorCollector = Collector(fd: stderrPipe[0])
         let output = Collector.readAll(stdoutPipe[0])
         let error = errorCollector.finish()
         var status: Int32 = 0
         waitpid(pid, &status, 0)
+        let timedOut = watchdog.reaped()
         let exited = (status & 0x7F) == 0
-        return Result(status: exited ? (status >> 8) & 0xFF : -1, output: output, error: error)
+        return Result(status: exited ? (status >> 8) & 0xFF : -1, output: output, error: error, timedOut: timedOut)
     }
 
     private final class Collector: @unchecked Sendable {
@@ -114,17 +124,57 @@ public enum Subprocess {
     }
 }
 
+/// Kills a child that outlives its time limit. `reaped()` must be called
+/// right after `waitpid`, so the pid is never signalled once it may be reused.
+final class Watchdog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = false
+    private var fired = false
+
+    init(pid: pid_t, timeLimit: Duration) {
+        let (seconds, attoseconds) = timeLimit.components
+        let delay = Double(seconds) + Double(attoseconds) / 1e18
+        DispatchQueue.global().asyncAfter(deadline: .now() + delay) { [self] in
+            lock.lock()
+            defer { lock.unlock() }
+            guard !done else { return }
+            fired = true
+            kill(pid, SIGKILL)
+        }
+    }
+
+    /// Disarms the watchdog; whether it had fired.
+    func reaped() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        done = true
+        return fired
+    }
+}
+
 /// A program running in the background: its standard error read line by
-/// line, signalled, and reaped. For end-to-end tests of executables.
+/// line, signalled, and reaped. For end-to-end tests of executables. A
+/// program still running after `timeLimit` is killed, which ends its output,
+/// so a test waiting on it fails instead of hanging (see ``timedOut``).
 public final class RunningProcess: @unchecked Sendable {
     public let pid: pid_t
+    private let watchdog: Watchdog
+    private let killedByWatchdog = NSLock()
+    private var timedOutValue = false
+    /// Whether the program was killed for outliving its time limit (known after ``waitForExit()``).
+    public var timedOut: Bool {
+        killedByWatchdog.lock()
+        defer { killedByWatchdog.unlock() }
+        return timedOutValue
+    }
     private let stderrFD: Int32
     private let stdoutFD: Int32
     private var buffered = Data()
 
     /// Starts `executable` with `arguments` and `environment` (the complete
     /// environment of the child).
-    public init(_ executable: String, _ arguments: [String], environment: [String: String]) throws {
+    public init(_ executable: String, _ arguments: [String], environment: [String: String],
+                timeLimit: Duration = .seconds(120)) throws {
         var stdoutPipe: [Int32] = [0, 0], stderrPipe: [Int32] = [0, 0]
         Subprocess.spawnLock.lock()
         pipe(&stdoutPipe)
@@ -152,6 +202,7 @@ public final class RunningProcess: @unchecked Sendable {
             throw Subprocess.Failure.spawn(spawned)
         }
         self.pid = pid
+        watchdog = Watchdog(pid: pid, timeLimit: timeLimit)
         stdoutFD = stdoutPipe[0]
         stderrFD = stderrPipe[0]
     }
@@ -193,6 +244,10 @@ public final class RunningProcess: @unchecked Sendable {
                 while read(stdoutFD, &chunk, chunk.count) > 0 {}
                 var status: Int32 = 0
                 waitpid(pid, &status, 0)
+                let fired = watchdog.reaped()
+                killedByWatchdog.lock()
+                timedOutValue = fired
+                killedByWatchdog.unlock()
                 close(stdoutFD)
                 close(stderrFD)
                 continuation.resume(returning: (status & 0x7F) == 0 ? (status >> 8) & 0xFF : -(status & 0x7F))

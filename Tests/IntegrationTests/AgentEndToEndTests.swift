@@ -54,7 +54,7 @@ struct AgentEndToEndTests {
         let line = await bad.nextErrorLine()
         while await bad.nextErrorLine() != nil {}
         #expect(await bad.waitForExit() == 2)
-        #expect(line == "metrics-agent: --period must be a whole number of seconds, at least 1 (got 'soon') (see --help)")
+        #expect(line == "metrics-agent: --period must be a whole number of seconds from 1 to 31622400 (got 'soon') (see --help)")
         for flag in ["--help", "--version"] {
             #expect(await (try RunningProcess(agentPath, [flag], environment: [:])).waitForExit() == 0)
         }

@@ -19,6 +19,7 @@ typedef struct {
     int verify_host;                  /* 0 turns host name verification off */
     const char *ca_file;              /* PEM bundle path, or NULL */
     const int *cancelled;             /* polled during the transfer; non-zero aborts */
+    size_t max_response_bytes;        /* a longer body aborts the transfer; 0 means 1 MiB */
 } mcurl_request;
 
 typedef struct {
@@ -28,6 +29,7 @@ typedef struct {
     char *headers;                    /* raw header lines, malloc'd */
     size_t headers_length;
     int curl_code;                    /* CURLcode; 0 is success */
+    int too_large;                    /* 1 when the body or headers passed their limit */
     char error[256];
 } mcurl_response;
 
