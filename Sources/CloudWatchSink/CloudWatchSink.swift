@@ -181,11 +181,11 @@ public final class CloudWatchSink: Sink, CustomStringConvertible, CustomDebugStr
                     awsRetryPolicy.recordSuccess(afterRetries: 0)
                 }
                 retriedRequestPending = false
-            } catch where !awsRetryPolicy.isRetryable(error) && !(error is CancellationError) {
+            } catch let refusal as AWSError where Self.refusesOnlyThisRequest(refusal, policy: awsRetryPolicy) {
                 retriedRequestPending = false
                 let newlyRefused = chunk.snapshotIndices.filter { refused.insert($0).inserted }
-                context?.fail(newlyRefused.count, error: error)
-                firstRefusal = firstRefusal ?? error
+                context?.fail(newlyRefused.count, error: refusal)
+                firstRefusal = firstRefusal ?? refusal
             } catch {
                 var seen = refused
                 let remaining = chunks[position...].flatMap(\.snapshotIndices).filter { seen.insert($0).inserted }
@@ -194,6 +194,16 @@ public final class CloudWatchSink: Sink, CustomStringConvertible, CustomDebugStr
         }
         // Called outside an export worker, nobody counted the refusals: say so.
         if context == nil, let firstRefusal { throw firstRefusal }
+    }
+
+    /// Whether `error` concerns this request's content alone (a 4xx such as
+    /// `InvalidParameterValue`), so the batch's other requests may still
+    /// succeed. Retryable errors, authentication and authorisation refusals
+    /// (401, 403) and anything that is not a response (no credentials, TLS)
+    /// would fail every request alike: they stop the export instead.
+    static func refusesOnlyThisRequest(_ error: AWSError, policy: RetryPolicy) -> Bool {
+        !policy.isRetryable(error) && (400..<500).contains(error.statusCode) && error.statusCode != 401
+            && error.statusCode != 403
     }
 
     /// The datums a batch of snapshots becomes (validation errors thrown),

@@ -209,6 +209,18 @@ struct CloudWatchSinkTests {
         #expect(observer.retries == 0)
     }
 
+    @Test("a refusal that every request would meet (403) stops the export at once")
+    func refusedAuthorisation() async throws {
+        let denied = AWSError(code: "AccessDenied", message: "no", statusCode: 403)
+        let client = FakeCloudWatchClient(failures: [1: denied])
+        let manager = MetricsManager(level: .detailed, sink: sink(client), batching: BatchingConfig(maxBatchSize: 2500))
+        try await manager.start()
+        for index in 0..<2500 { manager.counter("Requests", dimensions: [("series", "s\(index)")]).increment() }
+        try await manager.shutdown()
+        #expect(client.calls.withLock { $0.count } == 1)
+        #expect(manager.stats()[sink: "cloudwatch"]?.dropped == [.nonRetryableError: 2500])
+    }
+
     @Test("a request that succeeds on a retry refunds the retry's cost to the quota")
     func quotaRefund() async throws {
         let quota = RetryQuota()
