@@ -5,7 +5,7 @@ Prints five lines: ACCESS_KEY_ID and SECRET_ACCESS_KEY of an IAM user allowed
 to do everything, then the ACCESS_KEY_ID, SECRET_ACCESS_KEY and SESSION_TOKEN
 of a role it assumed (temporary credentials moto verifies, token included).
 After this, moto answers a wrongly signed request with 403
-SignatureDoesNotMatch (see shared/PEERS.md).
+SignatureDoesNotMatch (moto enforces signatures once IAM is in use).
 """
 import json
 import sys
