@@ -29,7 +29,8 @@ public struct AWSServiceClient: Sendable {
     public var signsHashOfCompressedPayload: Bool
     /// A clock for signatures (injectable for tests).
     public var now: @Sendable () -> Date
-    private let clockOffset = ClockOffset()
+    /// The server's clock minus ours, shared by the copies of this client.
+    private let clockOffset = Locked<TimeInterval>(0)
 
     public init(
         service: AWSService,
@@ -79,7 +80,7 @@ public struct AWSServiceClient: Sendable {
             let credentials = try await self.credentials.credentials()
             let signer = SigV4Signer(credentials: credentials, region: region, service: service.signingName,
                                      sendsContentSHA256: gzip && signsHashOfCompressedPayload)
-            let signingDate = now().addingTimeInterval(clockOffset.seconds)
+            let signingDate = now().addingTimeInterval(clockSkew)
             let signed = signer.signedHeaders(method: "POST", url: endpoint.url, headers: headers, body: payload,
                                               date: signingDate)
             let response = try await transport.send(HTTPRequest(
@@ -89,7 +90,8 @@ public struct AWSServiceClient: Sendable {
             if !correctedClock, Self.clockSkewCodes.contains(error.code),
                let serverDate = response.header("Date").flatMap(AWSDate.parseHTTPDate),
                abs(serverDate.timeIntervalSince(signingDate)) > Self.tolerableSkew {
-                clockOffset.seconds = serverDate.timeIntervalSince(now())
+                let offset = serverDate.timeIntervalSince(now())
+                clockOffset.withLock { $0 = offset }
                 correctedClock = true
                 continue
             }
@@ -104,7 +106,7 @@ public struct AWSServiceClient: Sendable {
 
     /// The clock offset in use: the server's time minus ours, learnt from a
     /// refused signature (0 until then).
-    public var clockSkew: TimeInterval { clockOffset.seconds }
+    public var clockSkew: TimeInterval { clockOffset.withLock { $0 } }
 
     /// Error codes of a signature refused for its time.
     static let clockSkewCodes: Set<String> = [
@@ -115,15 +117,4 @@ public struct AWSServiceClient: Sendable {
     static let expiredCredentialCodes: Set<String> = ["ExpiredToken", "ExpiredTokenException", "InvalidClientTokenId"]
     /// How far the server's clock may be from ours before it is corrected.
     static let tolerableSkew: TimeInterval = 4 * 60
-}
-
-/// The difference between a service's clock and ours, shared by the copies
-/// of one client.
-final class ClockOffset: Sendable {
-    private let storage = Locked<TimeInterval>(0)
-
-    var seconds: TimeInterval {
-        get { storage.withLock { $0 } }
-        set { storage.withLock { $0 = newValue } }
-    }
 }

@@ -240,10 +240,9 @@ public final class CachingCredentialProvider: CredentialProvider {
             return fresh
         } catch {
             state.withLock { $0.refresh = nil }
-            // Credentials without an expiry stay usable when their refresh fails.
-            if let cached, cached.expiration == nil || !needsRefresh(cached, fetchedAt: nil, at: now(), window: mandatoryWindow) {
-                return cached
-            }
+            // Without `fetchedAt`, credentials without an expiry never need a
+            // refresh here: they stay usable when their refresh fails.
+            if let cached, !needsRefresh(cached, fetchedAt: nil, at: now(), window: mandatoryWindow) { return cached }
             throw error
         }
     }
