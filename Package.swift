@@ -16,6 +16,9 @@ let package = Package(
         .library(name: "AWSCore", targets: ["AWSCore"]),
         .library(name: "CloudWatchSink", targets: ["CloudWatchSink"]),
         .library(name: "SystemMetrics", targets: ["SystemMetrics"]),
+        // What a user's tests import: a recording CloudWatch client, a manual
+        // clock, a recording observer, timed waits on an InMemorySink.
+        .library(name: "MetricsTestKit", targets: ["MetricsTestKit"]),
         .executable(name: "metrics-agent", targets: ["metrics-agent"]),
     ],
     targets: [
@@ -37,11 +40,12 @@ let package = Package(
         .target(name: "AWSCore", dependencies: ["CSHA256", "CCurlShim", "CZlib", "Locking", "UTCTime"]),
         .target(name: "CloudWatchSink", dependencies: ["MetricsCore", "AWSCore", "Locking"]),
         .target(name: "SystemMetrics"),
+        .target(name: "MetricsTestKit", dependencies: ["MetricsCore", "Sinks", "CloudWatchSink", "AWSCore", "Locking"]),
 
         // The host agent: samples CPU and memory, exports median and max per period.
         .executableTarget(
             name: "metrics-agent",
-            dependencies: ["MetricsCore", "Sinks", "ConsoleSink", "CloudWatchSink", "AWSCore", "SystemMetrics"]),
+            dependencies: ["MetricsCore", "ConsoleSink", "CloudWatchSink", "AWSCore", "SystemMetrics", "Locking"]),
 
         // Fuzz harnesses for the parsers of outside input (scripts/fuzz.sh);
         // built normally, it replays saved inputs.
@@ -51,7 +55,7 @@ let package = Package(
         .target(name: "CBenchSupport"),
         .executableTarget(
             name: "metrics-bench",
-            dependencies: ["MetricsCore", "Sinks", "AWSCore", "CloudWatchSink", "CBenchSupport"]
+            dependencies: ["MetricsCore", "Sinks", "AWSCore", "CloudWatchSink", "CBenchSupport", "Locking"]
         ),
 
         // Test-only helpers: fake sinks and observers, and a thread-local
@@ -62,8 +66,8 @@ let package = Package(
 
         .testTarget(
             name: "MetricsCoreTests",
-            dependencies: ["MetricsCore", "Sinks", "MetricsTestSupport", "AllocationCounter", "Locking", "HTTPTestSupport"]),
-        .testTarget(name: "SinksTests", dependencies: ["Sinks", "MetricsCore", "MetricsTestSupport", "Locking"]),
+            dependencies: ["MetricsCore", "Sinks", "MetricsTestKit", "MetricsTestSupport", "AllocationCounter", "Locking", "HTTPTestSupport"]),
+        .testTarget(name: "SinksTests", dependencies: ["Sinks", "MetricsCore", "MetricsTestKit", "MetricsTestSupport", "Locking"]),
         .testTarget(name: "ConsoleSinkTests", dependencies: ["ConsoleSink", "MetricsCore"]),
         .testTarget(
             name: "AWSCoreTests",
@@ -71,20 +75,22 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "CloudWatchSinkTests",
-            dependencies: ["CloudWatchSink", "MetricsCore", "Sinks", "AWSCore", "Locking", "MetricsTestSupport", "HTTPTestSupport"]),
+            dependencies: ["CloudWatchSink", "MetricsCore", "Sinks", "AWSCore", "Locking", "MetricsTestKit", "MetricsTestSupport",
+                           "HTTPTestSupport"]),
         // The export pipeline under faults: a failing HTTP backend, stuck sinks,
         // memory bounds, signals. Also run under ThreadSanitizer in scripts/test.sh.
         .testTarget(
             name: "ExportPipelineTests",
-            dependencies: ["CloudWatchSink", "MetricsCore", "Sinks", "AWSCore", "Locking", "MetricsTestSupport", "HTTPTestSupport"]),
+            dependencies: ["CloudWatchSink", "MetricsCore", "Sinks", "AWSCore", "Locking", "MetricsTestKit", "MetricsTestSupport",
+                           "HTTPTestSupport"]),
         .testTarget(name: "SystemMetricsTests", dependencies: ["SystemMetrics", "metrics-fuzz"]),
         .testTarget(
             name: "MetricsAgentTests",
-            dependencies: ["metrics-agent", "SystemMetrics", "MetricsCore", "HTTPTestSupport"]),
+            dependencies: ["metrics-agent", "SystemMetrics", "HTTPTestSupport"]),
         // Against a real server (moto from scripts/with-moto.sh, or LocalStack).
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["CloudWatchSink", "MetricsCore", "Sinks", "AWSCore", "MetricsTestSupport", "HTTPTestSupport",
-                           "metrics-agent"]),
+            dependencies: ["CloudWatchSink", "MetricsCore", "AWSCore", "Locking", "MetricsTestKit", "MetricsTestSupport",
+                           "HTTPTestSupport", "metrics-agent"]),
     ]
 )

@@ -7,7 +7,13 @@
 #      the core, the sinks, the export pipeline, AWSCore (credential cache,
 #      curl cancellation, transports) and CloudWatchSink;
 #   3. a short run of every fuzz harness (scripts/fuzz.sh; 20 s each in CI),
-#      so the harnesses cannot rot.
+#      so the harnesses cannot rot;
+#   4. the surface: the manifest against every target's imports
+#      (scripts/check-imports.py), the public API against its listing in api/
+#      (scripts/public-api.py --check), and the documented examples, which
+#      must all be in the Examples/ package (scripts/check-doc-examples.py)
+#      that is then built and tested from outside this package, as a user's
+#      code is.
 # Needs only the Swift toolchain, python3 and pip (network access to PyPI on
 # the first run).
 set -euo pipefail
@@ -29,3 +35,11 @@ swift test --sanitize=thread --scratch-path .build-tsan --filter 'AWSCoreTests|C
 
 echo "== fuzzing every parser of outside input" >&2
 scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
+
+echo "== the surface: manifest, public API, documented examples" >&2
+python3 scripts/check-imports.py
+python3 scripts/public-api.py --check
+python3 scripts/check-doc-examples.py
+swift build --package-path Examples -Xswiftc -warnings-as-errors
+swift test --package-path Examples
+swift run --package-path Examples DocExamples

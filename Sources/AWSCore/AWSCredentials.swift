@@ -26,7 +26,7 @@ public struct AWSCredentials: Sendable, Equatable, CustomStringConvertible, Cust
     }
 
     /// The access key id with all but its last four characters masked.
-    public var maskedAccessKeyId: String {
+    package var maskedAccessKeyId: String {
         accessKeyId.count <= 4 ? String(repeating: "*", count: accessKeyId.count)
             : String(repeating: "*", count: 4) + accessKeyId.suffix(4)
     }

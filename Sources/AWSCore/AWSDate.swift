@@ -3,27 +3,27 @@ import UTCTime
 
 /// The date formats AWS uses, computed directly from the epoch (no
 /// DateFormatter, no locale, always UTC).
-public enum AWSDate {
+package enum AWSDate {
     /// `20150830T123600Z`, the SigV4 `X-Amz-Date` format.
-    public static func amzDate(_ date: Date) -> String {
+    package static func amzDate(_ date: Date) -> String {
         let c = UTCTime.components(date)
         return pad(c.year, 4) + pad(c.month, 2) + pad(c.day, 2) + "T" + pad(c.hour, 2) + pad(c.minute, 2) + pad(c.second, 2) + "Z"
     }
 
     /// `20150830`, the date of a SigV4 credential scope.
-    public static func scopeDate(_ date: Date) -> String {
+    package static func scopeDate(_ date: Date) -> String {
         let c = UTCTime.components(date)
         return pad(c.year, 4) + pad(c.month, 2) + pad(c.day, 2)
     }
 
     /// `2015-08-30T12:36:00Z` (whole seconds), ISO 8601 as AWS Query APIs take it.
-    public static func iso8601(_ date: Date) -> String {
+    package static func iso8601(_ date: Date) -> String {
         UTCTime.iso8601(date)
     }
 
     /// Parses ISO 8601 timestamps as AWS returns them (`2026-11-23T10:00:00Z`,
     /// with optional fractional seconds or a numeric offset).
-    public static func parseISO8601(_ text: String) -> Date? {
+    package static func parseISO8601(_ text: String) -> Date? {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
         if let date = formatter.date(from: text) { return date }
@@ -33,7 +33,7 @@ public enum AWSDate {
 
     /// Parses an HTTP `Date` header (`Sun, 06 Nov 1994 08:49:37 GMT`, the
     /// IMF-fixdate of RFC 9110), or `nil` for anything else.
-    public static func parseHTTPDate(_ text: String) -> Date? {
+    package static func parseHTTPDate(_ text: String) -> Date? {
         let parts = text.split(separator: " ")
         guard parts.count == 6, parts[5] == "GMT", let day = Int(parts[1]), let year = Int(parts[3]),
               let month = months.firstIndex(of: String(parts[2])).map({ $0 + 1 }) else { return nil }

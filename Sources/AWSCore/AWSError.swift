@@ -48,7 +48,7 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Codes AWS SDKs treat as throttling (standard retry mode). Not
     /// `LimitExceededException`: for CloudWatch Logs it means a quota is
     /// full, which retrying does not fix.
-    public static let throttlingCodes: Set<String> = [
+    package static let throttlingCodes: Set<String> = [
         "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
         "TooManyRequestsException", "ProvisionedThroughputExceededException", "TransactionInProgressException",
         "RequestLimitExceeded", "BandwidthLimitExceeded", "RequestThrottled", "SlowDown",
@@ -56,23 +56,23 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
     ]
 
     /// Codes of transient failures.
-    public static let transientCodes: Set<String> = [
+    package static let transientCodes: Set<String> = [
         "RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete", "InternalFailure",
         "InternalServiceError", "InternalError", "ServiceUnavailable", "ServiceUnavailableException",
     ]
 
     /// Throttled: back off and retry.
-    public var isThrottling: Bool { Self.throttlingCodes.contains(code) || statusCode == 429 }
+    package var isThrottling: Bool { Self.throttlingCodes.contains(code) || statusCode == 429 }
 
     /// A server-side failure worth retrying.
-    public var isTransient: Bool { [500, 502, 503, 504].contains(statusCode) || Self.transientCodes.contains(code) }
+    package var isTransient: Bool { [500, 502, 503, 504].contains(statusCode) || Self.transientCodes.contains(code) }
 
     /// Retrying may succeed (throttling or transient); validation and
     /// authentication errors are not retryable.
     public var isRetryable: Bool { isThrottling || isTransient }
 
     /// Parses a non-2xx response, removing `redacting` (secrets) from the text.
-    public static func parse(_ response: HTTPResponse, redacting secrets: [String] = []) -> AWSError {
+    package static func parse(_ response: HTTPResponse, redacting secrets: [String] = []) -> AWSError {
         let body = String(decoding: response.body, as: UTF8.self)
         var code: String?
         var message: String?

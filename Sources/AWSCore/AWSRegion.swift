@@ -38,15 +38,15 @@ public enum AWSRegion {
     }
 
     /// The partition of `region`: its DNS suffixes.
-    public struct Partition: Sendable, Equatable {
-        public let name: String
-        public let dnsSuffix: String
-        public let dualStackDNSSuffix: String
+    package struct Partition: Sendable, Equatable {
+        package let name: String
+        package let dnsSuffix: String
+        package let dualStackDNSSuffix: String
     }
 
     /// The partition a region belongs to, by its name (the regex rules of
     /// botocore's partitions.json, reduced to prefixes).
-    public static func partition(of region: String) -> Partition {
+    package static func partition(of region: String) -> Partition {
         if region.hasPrefix("cn-") {
             return Partition(name: "aws-cn", dnsSuffix: "amazonaws.com.cn", dualStackDNSSuffix: "api.amazonwebservices.com.cn")
         }

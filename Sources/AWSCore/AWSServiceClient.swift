@@ -15,24 +15,24 @@ import Locking
 ///                               credentials: DefaultCredentialProvider())
 /// let response = try await client.send(headers: [("Content-Type", "application/x-amz-json-1.0")], body: body)
 /// ```
-public struct AWSServiceClient: Sendable {
-    public let service: AWSService
-    public let region: String
-    public let endpoint: AWSEndpoint
-    public let credentials: any CredentialProvider
-    public let transport: any HTTPTransport
+package struct AWSServiceClient: Sendable {
+    package let service: AWSService
+    package let region: String
+    package let endpoint: AWSEndpoint
+    package let credentials: any CredentialProvider
+    package let transport: any HTTPTransport
     /// Deadline of each request.
-    public var timeout: Duration
+    package var timeout: Duration
     /// Sends (and signs) `X-Amz-Content-SHA256` with gzipped bodies. AWS
     /// accepts it; moto needs it to verify gzipped requests (it otherwise
     /// checks the signature against the decompressed body).
-    public var signsHashOfCompressedPayload: Bool
+    package var signsHashOfCompressedPayload: Bool
     /// A clock for signatures (injectable for tests).
-    public var now: @Sendable () -> Date
+    package var now: @Sendable () -> Date
     /// The server's clock minus ours, shared by the copies of this client.
     private let clockOffset = Locked<TimeInterval>(0)
 
-    public init(
+    package init(
         service: AWSService,
         region: String,
         endpoint: AWSEndpoint,
@@ -67,7 +67,7 @@ public struct AWSServiceClient: Sendable {
     /// - credentials refused as expired or unknown (`ExpiredToken`,
     ///   `ExpiredTokenException`, `InvalidClientTokenId`): the provider is told
     ///   to forget them, and the request is signed with fresh ones and resent.
-    public func send(headers: [(String, String)], body: Data, gzip: Bool = false) async throws -> HTTPResponse {
+    package func send(headers: [(String, String)], body: Data, gzip: Bool = false) async throws -> HTTPResponse {
         var headers = headers
         var payload = body
         if gzip {
@@ -106,7 +106,7 @@ public struct AWSServiceClient: Sendable {
 
     /// The clock offset in use: the server's time minus ours, learnt from a
     /// refused signature (0 until then).
-    public var clockSkew: TimeInterval { clockOffset.withLock { $0 } }
+    package var clockSkew: TimeInterval { clockOffset.withLock { $0 } }
 
     /// Error codes of a signature refused for its time.
     static let clockSkewCodes: Set<String> = [

@@ -24,12 +24,19 @@ public struct ContainerCredentialProvider: CredentialProvider, CustomStringConve
 
     /// - parameter relativeBase: where relative URIs point (the ECS agent's
     ///   address; configurable for tests).
-    public init(
-        environment: [String: String] = ProcessInfo.processInfo.environment,
-        transport: any HTTPTransport = URLSessionTransport(),
+    /// - parameter environment: where `AWS_CONTAINER_*` settings are read.
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.init(environment: environment, transport: nil)
+    }
+
+    /// With an injected transport and endpoint (tests).
+    package init(
+        environment: [String: String],
+        transport: (any HTTPTransport)? = nil,
         relativeBase: URL = URL(string: "http://169.254.170.2")!,
         timeout: Duration = .seconds(2)
     ) {
+        let transport = transport ?? URLSessionTransport()
         self.environment = environment.only(Self.environmentKeys)
         self.transport = transport
         self.relativeBase = relativeBase

@@ -9,25 +9,25 @@ import Synchronization
 ///
 /// Each transfer runs on a thread of its own, never on the cooperative pool;
 /// cancelling the task aborts the transfer.
-public struct CurlTransport: HTTPTransport {
-    public let tls: TLSOptions
+package struct CurlTransport: HTTPTransport {
+    package let tls: TLSOptions
     /// The largest response body accepted (AWS error bodies are small); a
     /// longer one fails with ``HTTPTransportError/responseTooLarge(limit:)``.
-    public let maxResponseBytes: Int
+    package let maxResponseBytes: Int
 
-    public init(tls: TLSOptions = .default, maxResponseBytes: Int = 1 << 20) {
+    package init(tls: TLSOptions = .default, maxResponseBytes: Int = 1 << 20) {
         self.tls = tls
         self.maxResponseBytes = max(1, maxResponseBytes)
     }
 
     /// Whether libcurl can be loaded on this machine (and why not).
-    public static func availability() -> (available: Bool, reason: String) {
+    package static func availability() -> (available: Bool, reason: String) {
         var buffer = [CChar](repeating: 0, count: 256)
         let available = mcurl_available(&buffer, buffer.count) == 1
         return (available, available ? "" : String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
     }
 
-    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+    package func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         try HTTPTransportError.validate(request.url)
         let flag = CancellationFlag()
         let tls = self.tls

@@ -21,16 +21,21 @@ public struct DefaultCredentialProvider: CredentialProvider {
     /// - parameters:
     ///   - explicit: credentials given in code, tried first.
     ///   - environment: the environment to read (injectable for tests).
-    ///   - transport: HTTP for STS, the container endpoint and IMDS.
-    ///   - imdsEndpoint / containerBase / stsEndpoint: overrides for tests.
-    public init(
+    public init(explicit: AWSCredentials? = nil,
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.init(explicit: explicit, environment: environment, transport: nil)
+    }
+
+    /// With an injected transport and endpoints (tests).
+    package init(
         explicit: AWSCredentials? = nil,
-        environment: [String: String] = ProcessInfo.processInfo.environment,
-        transport: any HTTPTransport = URLSessionTransport(),
+        environment: [String: String],
+        transport: (any HTTPTransport)? = nil,
         imdsEndpoint: URL? = nil,
         containerBase: URL = URL(string: "http://169.254.170.2")!,
         stsEndpoint: URL? = nil
     ) {
+        let transport = transport ?? URLSessionTransport()
         let files = SharedConfigFiles(environment: environment)
         var providers: [any CredentialProvider] = []
         if let explicit { providers.append(StaticCredentialProvider(explicit)) }

@@ -2,10 +2,10 @@ import CZlib
 import Foundation
 
 /// gzip compression of request bodies (zlib's deflate with a gzip wrapper).
-public enum Gzip {
-    public enum Failure: Error, CustomStringConvertible {
+package enum Gzip {
+    package enum Failure: Error, CustomStringConvertible {
         case zlib(Int32)
-        public var description: String {
+        package var description: String {
             switch self {
             case .zlib(let code): return "zlib failed with code \(code)"
             }
@@ -13,7 +13,7 @@ public enum Gzip {
     }
 
     /// `data` as a gzip stream (RFC 1952), at zlib's default level.
-    public static func compress(_ data: Data, level: Int32 = Z_DEFAULT_COMPRESSION) throws -> Data {
+    package static func compress(_ data: Data, level: Int32 = Z_DEFAULT_COMPRESSION) throws -> Data {
         var stream = z_stream()
         // deflateInit2 is a macro; its function takes the version and size explicitly.
         // windowBits 15 + 16 asks for a gzip header and trailer.
@@ -38,7 +38,7 @@ public enum Gzip {
     }
 
     /// Decompresses a gzip stream (for tests and fakes).
-    public static func decompress(_ data: Data) throws -> Data {
+    package static func decompress(_ data: Data) throws -> Data {
         var stream = z_stream()
         var status = inflateInit2_(&stream, 15 + 32, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
         guard status == Z_OK else { throw Failure.zlib(status) }

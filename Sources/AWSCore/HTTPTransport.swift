@@ -6,16 +6,16 @@ import Foundation
 /// Its `description` and mirror show the method, the URL, the header names
 /// (the values of `Authorization` and token headers redacted) and the body's
 /// length, never the body: it can carry a token.
-public struct HTTPRequest: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
-    public var method: String
-    public var url: URL
-    public var headers: [(String, String)]
-    public var body: Data
+package struct HTTPRequest: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    package var method: String
+    package var url: URL
+    package var headers: [(String, String)]
+    package var body: Data
     /// Deadline of the whole exchange, connect included. Under a second is
     /// raised to one (URLSession truncates timeouts to whole seconds).
-    public var timeout: Duration
+    package var timeout: Duration
 
-    public init(method: String, url: URL, headers: [(String, String)] = [], body: Data = Data(), timeout: Duration = .seconds(10)) {
+    package init(method: String, url: URL, headers: [(String, String)] = [], body: Data = Data(), timeout: Duration = .seconds(10)) {
         self.method = method
         self.url = url
         self.headers = headers
@@ -23,13 +23,13 @@ public struct HTTPRequest: Sendable, CustomStringConvertible, CustomDebugStringC
         self.timeout = timeout
     }
 
-    public var description: String {
+    package var description: String {
         "HTTPRequest(\(method) \(url.absoluteString), headers: \(redactedHeaders(headers)), body: \(body.count) bytes)"
     }
 
-    public var debugDescription: String { description }
+    package var debugDescription: String { description }
 
-    public var customMirror: Mirror {
+    package var customMirror: Mirror {
         Mirror(self, children: ["method": method, "url": url, "headers": redactedHeaders(headers),
                                 "body": "\(body.count) bytes", "timeout": timeout], displayStyle: .struct)
     }
@@ -39,38 +39,38 @@ public struct HTTPRequest: Sendable, CustomStringConvertible, CustomDebugStringC
 ///
 /// Its `description` and mirror show the status, the headers and the body's
 /// length, never the body: a credentials endpoint answers with secrets.
-public struct HTTPResponse: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
-    public var status: Int
-    public var headers: [(String, String)]
-    public var body: Data
+package struct HTTPResponse: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    package var status: Int
+    package var headers: [(String, String)]
+    package var body: Data
 
-    public init(status: Int, headers: [(String, String)] = [], body: Data = Data()) {
+    package init(status: Int, headers: [(String, String)] = [], body: Data = Data()) {
         self.status = status
         self.headers = headers
         self.body = body
     }
 
     /// The first header named `name`, case-insensitively.
-    public func header(_ name: String) -> String? {
+    package func header(_ name: String) -> String? {
         headers.first { $0.0.caseInsensitiveCompare(name) == .orderedSame }?.1
     }
 
-    public var isSuccess: Bool { (200..<300).contains(status) }
+    package var isSuccess: Bool { (200..<300).contains(status) }
 
-    public var description: String {
+    package var description: String {
         "HTTPResponse(status: \(status), headers: \(redactedHeaders(headers)), body: \(body.count) bytes)"
     }
 
-    public var debugDescription: String { description }
+    package var debugDescription: String { description }
 
-    public var customMirror: Mirror {
+    package var customMirror: Mirror {
         Mirror(self, children: ["status": status, "headers": redactedHeaders(headers), "body": "\(body.count) bytes"],
                displayStyle: .struct)
     }
 }
 
 /// Sends HTTP requests. Implementations must be safe to share between tasks.
-public protocol HTTPTransport: Sendable {
+package protocol HTTPTransport: Sendable {
     /// Sends `request` and returns the response, whatever its status.
     /// Throws ``HTTPTransportError`` for anything that is not a response.
     func send(_ request: HTTPRequest) async throws -> HTTPResponse
@@ -123,7 +123,7 @@ public enum HTTPTransportError: Error, Equatable, CustomStringConvertible {
     }
 
     /// Checks that `url` can be sent at all: http(s) with a host.
-    public static func validate(_ url: URL) throws {
+    package static func validate(_ url: URL) throws {
         guard let scheme = url.scheme?.lowercased() else { throw HTTPTransportError.invalidURL(url.absoluteString) }
         guard scheme == "http" || scheme == "https" else { throw HTTPTransportError.unsupportedScheme(scheme) }
         guard let host = url.host, !host.isEmpty else { throw HTTPTransportError.invalidURL(url.absoluteString) }
@@ -131,19 +131,19 @@ public enum HTTPTransportError: Error, Equatable, CustomStringConvertible {
 }
 
 /// TLS settings of a transport.
-public struct TLSOptions: Sendable, Equatable {
+package struct TLSOptions: Sendable, Equatable {
     /// Verify the server's certificate and host name (default true).
-    public var verifyPeer: Bool
+    package var verifyPeer: Bool
     /// A PEM file of extra trusted certificates (a private CA, LocalStack's).
-    public var caBundlePath: String?
+    package var caBundlePath: String?
 
-    public init(verifyPeer: Bool = true, caBundlePath: String? = nil) {
+    package init(verifyPeer: Bool = true, caBundlePath: String? = nil) {
         self.verifyPeer = verifyPeer
         self.caBundlePath = caBundlePath
     }
 
     /// The defaults: system trust store, full verification.
-    public static let `default` = TLSOptions()
+    package static let `default` = TLSOptions()
 }
 
 /// The transport for `tls`: URLSession when the defaults suffice; on Linux,
@@ -153,7 +153,7 @@ public struct TLSOptions: Sendable, Equatable {
 /// Throws ``HTTPTransportError/unavailable(_:)`` at once when libcurl is
 /// needed and cannot be loaded, so a sink fails at `start()`, not at its
 /// first export.
-public func makeHTTPTransport(tls: TLSOptions = .default) throws -> any HTTPTransport {
+package func makeHTTPTransport(tls: TLSOptions = .default) throws -> any HTTPTransport {
     if tls == .default { return URLSessionTransport() }
     #if canImport(Darwin)
     return URLSessionTransport(tls: tls)

@@ -7,13 +7,13 @@ import Foundation
 /// else `http://169.254.169.254`. A token is fetched with a `PUT`; a 403, 404
 /// or 405 there means IMDSv1 only, used unless `AWS_EC2_METADATA_V1_DISABLED=true`.
 /// Short timeouts (1 s): off EC2, nothing answers.
-public struct IMDSClient: Sendable {
-    public let endpoint: URL
-    public let timeout: Duration
+package struct IMDSClient: Sendable {
+    package let endpoint: URL
+    package let timeout: Duration
     private let transport: any HTTPTransport
     private let allowsV1: Bool
 
-    public init(
+    package init(
         environment: [String: String] = ProcessInfo.processInfo.environment,
         transport: any HTTPTransport = URLSessionTransport(),
         endpoint: URL? = nil,
@@ -28,7 +28,7 @@ public struct IMDSClient: Sendable {
     }
 
     /// Why metadata could not be read.
-    public enum Failure: Error, Equatable, CustomStringConvertible {
+    package enum Failure: Error, Equatable, CustomStringConvertible {
         /// Nothing answered: not on EC2 (or IMDS is blocked).
         case unreachable(String)
         /// IMDS answered with an error status.
@@ -36,7 +36,7 @@ public struct IMDSClient: Sendable {
         /// IMDSv2 is required here but the token request was refused.
         case tokenRefused(Int)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .unreachable(let detail): return "no instance metadata service (\(detail))"
             case .status(let status, let path): return "instance metadata \(path) answered HTTP \(status)"
@@ -46,7 +46,7 @@ public struct IMDSClient: Sendable {
     }
 
     /// A session token, or `nil` when only IMDSv1 is available.
-    public func token() async throws -> String? {
+    package func token() async throws -> String? {
         let request = HTTPRequest(
             method: "PUT", url: endpoint.appendingPathComponent("latest/api/token"),
             headers: [("x-aws-ec2-metadata-token-ttl-seconds", "21600")], timeout: timeout)
@@ -66,7 +66,7 @@ public struct IMDSClient: Sendable {
     }
 
     /// The text at `path` (for example `/latest/meta-data/instance-id`).
-    public func get(_ path: String, token: String?) async throws -> String {
+    package func get(_ path: String, token: String?) async throws -> String {
         let trimmed = path.hasPrefix("/") ? String(path.dropFirst()) : path
         var headers: [(String, String)] = []
         if let token { headers.append(("x-aws-ec2-metadata-token", token)) }
@@ -82,7 +82,7 @@ public struct IMDSClient: Sendable {
     }
 
     /// Fetches a token and then `path`.
-    public func get(_ path: String) async throws -> String {
+    package func get(_ path: String) async throws -> String {
         try await get(path, token: try await token())
     }
 }
@@ -94,9 +94,15 @@ public struct IMDSCredentialProvider: CredentialProvider {
     private let disabled: Bool
     private let now: @Sendable () -> Date
 
-    public init(
-        environment: [String: String] = ProcessInfo.processInfo.environment,
-        client: IMDSClient? = nil,
+    /// - parameter environment: where `AWS_EC2_METADATA_*` settings are read.
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.init(environment: environment, client: nil)
+    }
+
+    /// With an injected metadata client and clock (tests).
+    package init(
+        environment: [String: String],
+        client: IMDSClient?,
         now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.client = client ?? IMDSClient(environment: environment)

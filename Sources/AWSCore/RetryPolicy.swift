@@ -29,7 +29,7 @@ public struct RetryPolicy: Sendable {
     }
 
     /// Why an error is retryable.
-    public enum Kind: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable {
         case throttling, transient, timeout
     }
 
@@ -65,7 +65,7 @@ public struct RetryPolicy: Sendable {
     }
 
     /// Whether (and why) `error` is worth retrying.
-    public static func classify(_ error: any Error) -> Kind? {
+    package static func classify(_ error: any Error) -> Kind? {
         if let aws = error as? AWSError {
             if aws.isThrottling { return .throttling }
             if aws.isTransient { return .transient }
@@ -84,7 +84,7 @@ public struct RetryPolicy: Sendable {
     /// The delay before retry number `retry` (1 for the first retry) after
     /// `error`, or `nil` when the policy gives up: not retryable, no attempts
     /// left, or the quota is spent. Takes the retry's cost from the quota.
-    public func delay(beforeRetry retry: Int, after error: any Error) -> Duration? {
+    package func delay(beforeRetry retry: Int, after error: any Error) -> Duration? {
         guard let kind = Self.classify(error), retry < maxAttempts else { return nil }
         if let quota, !quota.acquire(cost: kind == .timeout ? 10 : 5) { return nil }
         let base: Duration
@@ -105,7 +105,7 @@ public struct RetryPolicy: Sendable {
     public func isRetryable(_ error: any Error) -> Bool { Self.classify(error) != nil }
 
     /// Records a success; refunds the quota (1 token, or the last retry's cost).
-    public func recordSuccess(afterRetries retries: Int, lastKind: Kind? = nil) {
+    package func recordSuccess(afterRetries retries: Int, lastKind: Kind? = nil) {
         guard let quota else { return }
         quota.release(retries == 0 ? 1 : (lastKind == .timeout ? 10 : 5))
     }

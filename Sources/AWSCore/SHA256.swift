@@ -14,9 +14,9 @@ import Foundation
 /// them (see ``usesHardwareAcceleration``).
 public struct SHA256: Sendable {
     /// Digest length in bytes.
-    public static let byteCount = 32
+    package static let byteCount = 32
     /// Block length in bytes.
-    public static let blockByteCount = 64
+    package static let blockByteCount = 64
 
     private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
         (0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19)
@@ -26,7 +26,7 @@ public struct SHA256: Sendable {
     private let portable: Bool
 
     /// Which block function a hasher uses.
-    public enum Implementation: Sendable {
+    package enum Implementation: Sendable {
         /// The SHA extensions when the CPU has them, portable C otherwise.
         case automatic
         /// Always portable C (to compare the two in tests and benchmarks).
@@ -34,15 +34,15 @@ public struct SHA256: Sendable {
     }
 
     /// A hasher using `implementation` (default: the fastest available).
-    public init(implementation: Implementation = .automatic) {
+    package init(implementation: Implementation = .automatic) {
         portable = implementation == .portable
     }
 
     /// Whether this CPU's SHA extensions are used.
-    public static var usesHardwareAcceleration: Bool { csha256_uses_sha_extensions() == 1 }
+    package static var usesHardwareAcceleration: Bool { csha256_uses_sha_extensions() == 1 }
 
     /// Adds bytes to the message.
-    public mutating func update(_ data: some DataProtocol) {
+    package mutating func update(_ data: some DataProtocol) {
         if let contiguous = data.withContiguousStorageIfAvailable({ update(UnsafeRawBufferPointer($0)) }) {
             return contiguous
         }
@@ -52,7 +52,7 @@ public struct SHA256: Sendable {
     }
 
     /// Adds bytes to the message.
-    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+    package mutating func update(_ bytes: UnsafeRawBufferPointer) {
         guard var base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count > 0 else { return }
         var remaining = bytes.count
         length &+= UInt64(remaining)
@@ -92,7 +92,7 @@ public struct SHA256: Sendable {
     }
 
     /// Pads the message and returns its 32-byte digest.
-    public consuming func finalize() -> [UInt8] {
+    package consuming func finalize() -> [UInt8] {
         let bitLength = length &* 8
         var tail = [UInt8](repeating: 0, count: buffered < 56 ? 64 - buffered : 128 - buffered)
         tail[0] = 0x80
@@ -116,22 +116,27 @@ public struct SHA256: Sendable {
         return digest
     }
 
-    /// The digest of `data`.
-    public static func hash(_ data: some DataProtocol, implementation: Implementation = .automatic) -> [UInt8] {
+    /// The digest of `data` (32 bytes), with the SHA extensions when the CPU has them.
+    public static func hash(_ data: some DataProtocol) -> [UInt8] {
+        hash(data, implementation: .automatic)
+    }
+
+    /// The digest of `data` with a chosen implementation (tests, benchmarks).
+    package static func hash(_ data: some DataProtocol, implementation: Implementation) -> [UInt8] {
         var hasher = SHA256(implementation: implementation)
         hasher.update(data)
         return hasher.finalize()
     }
 
     /// The digest of `bytes`.
-    public static func hash(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+    package static func hash(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
         var hasher = SHA256()
         hasher.update(bytes)
         return hasher.finalize()
     }
 
     /// The lower-case hex digest of `data`.
-    public static func hexHash(_ data: some DataProtocol) -> String {
+    package static func hexHash(_ data: some DataProtocol) -> String {
         Hex.encode(hash(data))
     }
 }
@@ -146,7 +151,7 @@ public struct HMACSHA256: Sendable {
     private var outerKey: [UInt8]
 
     /// Starts a MAC with `key` (keys longer than a block are hashed first).
-    public init(key: some DataProtocol) {
+    package init(key: some DataProtocol) {
         var block = [UInt8](repeating: 0, count: SHA256.blockByteCount)
         let keyBytes = key.count > SHA256.blockByteCount ? SHA256.hash(key) : Array(key)
         block.replaceSubrange(0..<keyBytes.count, with: keyBytes)
@@ -156,10 +161,10 @@ public struct HMACSHA256: Sendable {
     }
 
     /// Adds bytes to the message.
-    public mutating func update(_ data: some DataProtocol) { inner.update(data) }
+    package mutating func update(_ data: some DataProtocol) { inner.update(data) }
 
     /// Returns the 32-byte authentication code.
-    public consuming func finalize() -> [UInt8] {
+    package consuming func finalize() -> [UInt8] {
         let innerDigest = inner.finalize()
         var outer = SHA256()
         outer.update(outerKey)
@@ -176,11 +181,11 @@ public struct HMACSHA256: Sendable {
 }
 
 /// Lower-case hexadecimal.
-public enum Hex {
+package enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
 
     /// `bytes` as lower-case hex.
-    public static func encode(_ bytes: some Sequence<UInt8>) -> String {
+    package static func encode(_ bytes: some Sequence<UInt8>) -> String {
         var out = [UInt8]()
         out.reserveCapacity(bytes.underestimatedCount * 2)
         for byte in bytes {
@@ -191,7 +196,7 @@ public enum Hex {
     }
 
     /// The bytes of a hex string, or `nil` if it is not hex.
-    public static func decode(_ text: String) -> [UInt8]? {
+    package static func decode(_ text: String) -> [UInt8]? {
         let utf8 = Array(text.utf8)
         guard utf8.count % 2 == 0 else { return nil }
         var out = [UInt8]()

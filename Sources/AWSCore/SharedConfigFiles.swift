@@ -16,9 +16,9 @@ public struct SharedConfigFiles: Sendable, CustomStringConvertible, CustomDebugS
     /// The selected profile's name.
     public let profileName: String
     /// The selected profile's settings, both files merged.
-    public let settings: [String: String]
+    package let settings: [String: String]
     /// The files that were read (existing ones only).
-    public let sources: [String]
+    package let sources: [String]
 
     /// Reads the files the environment points at. Missing files are simply empty.
     public init(environment: [String: String] = ProcessInfo.processInfo.environment, profile: String? = nil) {

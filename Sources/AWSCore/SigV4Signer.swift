@@ -19,7 +19,7 @@ import Foundation
 /// tests and debugging.
 public struct SigV4Signer: Sendable {
     /// How the path enters the canonical request.
-    public enum PathEncoding: Sendable {
+    package enum PathEncoding: Sendable {
         /// AWS's rule for every service but S3, as botocore applies it: the
         /// path as sent (already percent-encoded) is encoded once more, so
         /// `%20` becomes `%2520`. Dot segments and repeated slashes are
@@ -33,22 +33,22 @@ public struct SigV4Signer: Sendable {
 
     /// The parts of one signature. Its `description` and mirror leave out
     /// the session token (a header the signature adds).
-    public struct Signature: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
-        public let canonicalRequest: String
-        public let stringToSign: String
-        public let signature: String
-        public let signedHeaderNames: String
-        public let authorization: String
+    package struct Signature: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+        package let canonicalRequest: String
+        package let stringToSign: String
+        package let signature: String
+        package let signedHeaderNames: String
+        package let authorization: String
         /// The request's headers plus those the signature adds, in order.
-        public let headers: [(String, String)]
+        package let headers: [(String, String)]
 
-        public var description: String {
+        package var description: String {
             "Signature(signedHeaders: \(signedHeaderNames), signature: \(signature), headers: \(redactedHeaders(headers)))"
         }
 
-        public var debugDescription: String { description }
+        package var debugDescription: String { description }
 
-        public var customMirror: Mirror {
+        package var customMirror: Mirror {
             let canonical = canonicalRequest.split(separator: "\n", omittingEmptySubsequences: false)
                 .map { $0.lowercased().hasPrefix("x-amz-security-token:") ? "x-amz-security-token:<redacted>" : String($0) }
                 .joined(separator: "\n")
@@ -59,18 +59,26 @@ public struct SigV4Signer: Sendable {
         }
     }
 
-    public let credentials: AWSCredentials
-    public let region: String
-    public let service: String
-    public var pathEncoding: PathEncoding
-    public var normalizesPath: Bool
+    package let credentials: AWSCredentials
+    package let region: String
+    package let service: String
+    package var pathEncoding: PathEncoding
+    package var normalizesPath: Bool
     /// Adds `X-Amz-Security-Token` before signing (true: what botocore does
     /// for CloudWatch and Logs) or after (false: unsigned, as some services want).
-    public var signsSecurityToken: Bool
+    package var signsSecurityToken: Bool
     /// Also sends (and signs) `X-Amz-Content-SHA256` with the payload hash.
-    public var sendsContentSHA256: Bool
+    package var sendsContentSHA256: Bool
 
-    public init(
+    /// A signer for `service` (its signing name, such as `monitoring`) in
+    /// `region`, with botocore's defaults for CloudWatch and Logs.
+    public init(credentials: AWSCredentials, region: String, service: String) {
+        self.init(credentials: credentials, region: region, service: service, pathEncoding: .doubleEncoded,
+                  normalizesPath: true)
+    }
+
+    /// A signer with every option (the SigV4 test suite and S3-style services).
+    package init(
         credentials: AWSCredentials,
         region: String,
         service: String,
@@ -97,14 +105,14 @@ public struct SigV4Signer: Sendable {
 
     /// The headers to send with a request whose body hashes to
     /// `payloadHash` (lower-case hex SHA-256), at `date`.
-    public func signedHeaders(
+    package func signedHeaders(
         method: String, url: URL, headers: [(String, String)], payloadHash: String, date: Date
     ) -> [(String, String)] {
         sign(method: method, url: url, headers: headers, payloadHash: payloadHash, date: date).headers
     }
 
     /// Signs and returns every intermediate value.
-    public func sign(
+    package func sign(
         method: String, url: URL, headers: [(String, String)], payloadHash: String, date: Date
     ) -> Signature {
         let amzDate = AWSDate.amzDate(date)
@@ -153,7 +161,7 @@ public struct SigV4Signer: Sendable {
     }
 
     /// `kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")`.
-    public static func signingKey(secret: String, date: String, region: String, service: String) -> [UInt8] {
+    package static func signingKey(secret: String, date: String, region: String, service: String) -> [UInt8] {
         let kDate = HMACSHA256.authenticationCode(for: Data(date.utf8), key: Data(("AWS4" + secret).utf8))
         let kRegion = HMACSHA256.authenticationCode(for: Data(region.utf8), key: kDate)
         let kService = HMACSHA256.authenticationCode(for: Data(service.utf8), key: kRegion)
@@ -161,7 +169,7 @@ public struct SigV4Signer: Sendable {
     }
 
     /// `host` or `host:port` when the port is not the scheme's default.
-    public static func hostHeader(for url: URL) -> String {
+    package static func hostHeader(for url: URL) -> String {
         var host = url.host ?? ""
         if host.contains(":"), !host.hasPrefix("[") { host = "[\(host)]" }  // IPv6 literal
         guard let port = url.port else { return host }

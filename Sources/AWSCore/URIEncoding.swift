@@ -1,12 +1,12 @@
 /// Percent-encoding as SigV4 defines it: every byte except the unreserved
 /// `A-Z a-z 0-9 - . _ ~` becomes `%XX` (upper-case hex); a space is `%20`,
 /// never `+`.
-public enum URIEncoding {
+package enum URIEncoding {
     private static let hex = Array("0123456789ABCDEF".utf8)
 
     /// `A-Z a-z 0-9 - . _ ~`: the bytes SigV4 and form encoding leave as they are.
     @inlinable
-    public static func isUnreserved(_ byte: UInt8) -> Bool {
+    package static func isUnreserved(_ byte: UInt8) -> Bool {
         switch byte {
         case 0x41...0x5A, 0x61...0x7A, 0x30...0x39, 0x2D, 0x2E, 0x5F, 0x7E: return true
         default: return false
@@ -14,7 +14,7 @@ public enum URIEncoding {
     }
 
     /// Encodes every byte but the unreserved ones (and `/` when `keepSlash`).
-    public static func encode(_ text: some StringProtocol, keepSlash: Bool = false) -> String {
+    package static func encode(_ text: some StringProtocol, keepSlash: Bool = false) -> String {
         var out = [UInt8]()
         out.reserveCapacity(text.utf8.count)
         for byte in text.utf8 {
@@ -32,7 +32,7 @@ public enum URIEncoding {
     /// Appends the form encoding of `text` to `out`: as `encode`, but a
     /// space is `+` (`application/x-www-form-urlencoded`, as Python's
     /// `urlencode` writes it).
-    public static func appendFormEncoded(_ text: some StringProtocol, to out: inout [UInt8]) {
+    package static func appendFormEncoded(_ text: some StringProtocol, to out: inout [UInt8]) {
         for byte in text.utf8 {
             if isUnreserved(byte) {
                 out.append(byte)
@@ -47,7 +47,7 @@ public enum URIEncoding {
     }
 
     /// Decodes `%XX` escapes (not `+`); invalid escapes are kept as they are.
-    public static func decode(_ text: some StringProtocol) -> String {
+    package static func decode(_ text: some StringProtocol) -> String {
         let bytes = Array(text.utf8)
         var out = [UInt8]()
         out.reserveCapacity(bytes.count)

@@ -11,13 +11,13 @@ import FoundationNetworking
 /// other status. (Following one would resend a signed request, with its
 /// `Authorization` header, to wherever the `Location` points, and report a
 /// body-less 2xx from there as a delivery.)
-public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
+package final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
     // @unchecked: URLSession is thread-safe but not marked Sendable on Linux.
     private let session: URLSession
 
     /// - parameter tls: on Darwin, `verifyPeer: false` is honoured through
     ///   the session delegate; on Linux, use ``CurlTransport`` for TLS options.
-    public init(tls: TLSOptions = .default) {
+    package init(tls: TLSOptions = .default) {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.httpCookieStorage = nil
         configuration.urlCache = nil
@@ -28,7 +28,7 @@ public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
 
     deinit { session.finishTasksAndInvalidate() }
 
-    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+    package func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         try HTTPTransportError.validate(request.url)
         var urlRequest = URLRequest(url: request.url)
         urlRequest.httpMethod = request.method
@@ -39,7 +39,7 @@ public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
         if !request.body.isEmpty || request.method != "GET" { urlRequest.httpBody = request.body }
         let session = self.session
         let sendable = SendableRequest(request: urlRequest)
-        return try await withDeadline(request.timeout) {
+        return try await withRequestDeadline(request.timeout) {
             do {
                 let (data, response) = try await session.data(for: sendable.request)
                 guard let http = response as? HTTPURLResponse else {
@@ -102,36 +102,4 @@ private final class SessionDelegate: NSObject, URLSessionTaskDelegate, Sendable 
         }
     }
     #endif
-}
-
-/// Runs `operation`, throwing `HTTPTransportError.timedOut` if it has not
-/// finished after `timeout`; the operation is cancelled then.
-func withDeadline<T: Sendable>(_ timeout: Duration, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await operation() }
-        group.addTask {
-            try await Task.sleep(for: .milliseconds(max(timeout.clampedMilliseconds, 1000) + 250))
-            return nil
-        }
-        defer { group.cancelAll() }
-        guard let first = try await group.next() else { throw HTTPTransportError.timedOut }
-        guard let value = first else { throw HTTPTransportError.timedOut }
-        return value
-    }
-}
-
-extension Duration {
-    var timeInterval: TimeInterval {
-        let (seconds, attoseconds) = components
-        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
-    }
-
-    /// Whole milliseconds, at least 0 and at most a day: never traps,
-    /// whatever the duration (a `.seconds(Int64.max)` timeout included).
-    var clampedMilliseconds: Int {
-        let (seconds, attoseconds) = components
-        guard seconds >= 0 else { return 0 }
-        guard seconds < 86_400 else { return 86_400_000 }
-        return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
-    }
 }

@@ -18,12 +18,20 @@ public struct WebIdentityCredentialProvider: CredentialProvider, CustomStringCon
     private let transport: any HTTPTransport
     private let stsEndpoint: URL?
 
-    public init(
-        environment: [String: String] = ProcessInfo.processInfo.environment,
+    /// - parameter environment: where `AWS_WEB_IDENTITY_TOKEN_FILE`,
+    ///   `AWS_ROLE_ARN` and the profile are read.
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.init(environment: environment, files: nil, transport: nil)
+    }
+
+    /// With injected files, transport and STS endpoint (tests, the default chain).
+    package init(
+        environment: [String: String],
         files: SharedConfigFiles? = nil,
-        transport: any HTTPTransport = URLSessionTransport(),
+        transport: (any HTTPTransport)? = nil,
         stsEndpoint: URL? = nil
     ) {
+        let transport = transport ?? URLSessionTransport()
         let profile = files ?? SharedConfigFiles(environment: environment)
         tokenFile = environment["AWS_WEB_IDENTITY_TOKEN_FILE"] ?? profile.settings["web_identity_token_file"]
         roleArn = environment["AWS_ROLE_ARN"] ?? profile.settings["role_arn"]

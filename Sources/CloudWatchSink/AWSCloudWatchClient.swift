@@ -21,9 +21,9 @@ public enum RequestCompression: Sendable, Equatable {
 /// One attempt per call; a failure throws ``AWSError`` (a rejected or
 /// throttled request), ``HTTPTransportError`` (no response) or
 /// ``CredentialsError``. The sink's export worker does the retrying.
-public struct AWSCloudWatchClient: CloudWatchClient {
-    public let wireProtocol: CloudWatchProtocol
-    public let compression: RequestCompression
+package struct AWSCloudWatchClient: CloudWatchClient {
+    package let wireProtocol: CloudWatchProtocol
+    package let compression: RequestCompression
     private let client: AWSServiceClient
 
     /// - parameters:
@@ -35,7 +35,7 @@ public struct AWSCloudWatchClient: CloudWatchClient {
     ///   - wireProtocol: `.json` (default) or `.query`.
     ///   - compression: gzip above 10240 bytes by default.
     ///   - transport: an HTTP transport to use instead of the one `tls` selects.
-    public init(
+    package init(
         region: String,
         endpoint: URL? = nil,
         credentials: any CredentialProvider,
@@ -55,15 +55,15 @@ public struct AWSCloudWatchClient: CloudWatchClient {
     }
 
     /// The endpoint requests go to.
-    public var endpoint: AWSEndpoint { client.endpoint }
+    package var endpoint: AWSEndpoint { client.endpoint }
 
-    public func putMetricData(namespace: String, metricData: [MetricDatum]) async throws {
+    package func putMetricData(namespace: String, metricData: [MetricDatum]) async throws {
         var body = PutMetricDataBody(protocol: wireProtocol, namespace: namespace)
         for datum in metricData { body.append(datum) }
         try await send(body.finished(), protocol: wireProtocol)
     }
 
-    public func putMetricData(_ request: PutMetricDataRequest) async throws {
+    package func putMetricData(_ request: PutMetricDataRequest) async throws {
         guard request.protocol == wireProtocol else {
             return try await putMetricData(namespace: request.namespace, metricData: request.metricData)
         }

@@ -2,16 +2,22 @@ import Foundation
 import MetricsCore
 
 /// Sends `PutMetricData` calls. The sink talks to CloudWatch only through
-/// this protocol, so tests can inject a fake:
+/// this protocol, so tests can inject a fake; the `MetricsTestKit` product
+/// has one that records every call and can fail, throttle or hang:
 ///
 /// ```swift
-/// final class FakeClient: CloudWatchClient {
-///     let calls = Locked<[[MetricDatum]]>([])
+/// let client = RecordingCloudWatchClient()
+/// let sink = CloudWatchSink(region: "us-east-1", clientFactory: { client })
+/// ```
+///
+/// A client of your own needs one method:
+///
+/// ```swift
+/// struct PrintingClient: CloudWatchClient {
 ///     func putMetricData(namespace: String, metricData: [MetricDatum]) async throws {
-///         calls.withLock { $0.append(metricData) }
+///         print(namespace, metricData.map(\.metricName))
 ///     }
 /// }
-/// let sink = CloudWatchSink(region: "us-east-1", clientFactory: { FakeClient() })
 /// ```
 public protocol CloudWatchClient: Sendable {
     /// Puts `metricData` (already chunked within CloudWatch's limits).

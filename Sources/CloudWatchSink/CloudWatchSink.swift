@@ -25,9 +25,10 @@ import MetricsCore
 /// 1 MB (measured), and sends them. A request refused for good (a 400 such
 /// as `InvalidParameterValue`) drops only its own snapshots, reported with
 /// the error, and the other requests still go out. If a request fails with
-/// a retryable error, the export throws `PartialExportError` with only the
-/// undelivered snapshots, so the retry never sends a datum twice. Retries
-/// follow the AWS SDK standard mode (``AWSCore/RetryPolicy``).
+/// a retryable error, the result leaves only the undelivered snapshots
+/// unsent, so the retry never sends a datum twice. Retries follow the AWS
+/// SDK standard mode (``AWSCore/RetryPolicy``). Settings beyond these
+/// parameters are in ``Options``.
 ///
 /// Printing, dumping or mirroring the sink shows its name, namespace,
 /// region and endpoint, never the credentials it was given.
@@ -70,16 +71,8 @@ public final class CloudWatchSink: Sink, CustomStringConvertible, CustomDebugStr
     ///     `nil` uses the default chain (environment, profile, web identity,
     ///     container, IMDS).
     ///   - clientFactory: builds the ``CloudWatchClient`` (tests inject a fake).
-    ///   - wireProtocol: `.json` (default, what botocore sends) or `.query`.
-    ///   - storageResolution: 60 (default) or 1 (high resolution).
-    ///   - dimensionNames: key renaming (default ``defaultDimensionNames``).
-    ///   - histogramEncoding: `.valuesAndCounts` (default) or `.statisticSet`.
-    ///   - compression: gzip bodies of 10240 bytes or more by default.
-    ///   - caBundlePath: a PEM bundle of extra trusted certificates.
-    ///   - credentialProvider: a provider to use instead of the default chain.
-    ///   - retryPolicy: the AWS SDK standard mode by default (3 attempts).
-    ///   - maxDatumsPerRequest / maxRequestBytes: request limits (1000, 1 MB).
-    ///   - requestTimeout: deadline of each HTTP request (default 10 s).
+    ///   - options: everything else (``Options``): protocol, resolution,
+    ///     dimension names, compression, retries, limits, name.
     public init(
         region: String? = nil,
         namespace: String = "aiokpl",
@@ -89,37 +82,26 @@ public final class CloudWatchSink: Sink, CustomStringConvertible, CustomDebugStr
         secretAccessKey: String? = nil,
         sessionToken: String? = nil,
         clientFactory: (@Sendable () async throws -> any CloudWatchClient)? = nil,
-        wireProtocol: CloudWatchProtocol = .json,
-        storageResolution: Int = 60,
-        dimensionNames: [String: String] = CloudWatchSink.defaultDimensionNames,
-        histogramEncoding: HistogramEncoding = .valuesAndCounts,
-        compression: RequestCompression = .gzip(minimumBytes: 10_240),
-        caBundlePath: String? = nil,
-        credentialProvider: (any CredentialProvider)? = nil,
-        retryPolicy: RetryPolicy = RetryPolicy(),
-        maxDatumsPerRequest: Int = 1000,
-        maxRequestBytes: Int = 1_000_000,
-        requestTimeout: Duration = .seconds(10),
-        name: String = "cloudwatch",
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        options: Options = Options()
     ) {
         self.region = region
         self.namespace = namespace
         self.endpoint = endpoint
-        self.tls = TLSOptions(verifyPeer: verifySSL, caBundlePath: caBundlePath)
+        self.tls = TLSOptions(verifyPeer: verifySSL, caBundlePath: options.caBundlePath)
         self.explicitCredentials = (accessKeyId, secretAccessKey, sessionToken)
-        self.credentialProvider = credentialProvider
+        self.credentialProvider = options.credentialProvider
         self.clientFactory = clientFactory
-        self.wireProtocol = wireProtocol
-        self.compression = compression
-        self.mapper = MetricDatumMapper(dimensionNames: dimensionNames, storageResolution: storageResolution,
-                                        histogramEncoding: histogramEncoding)
-        self.maxDatumsPerRequest = max(1, min(maxDatumsPerRequest, 1000))
-        self.maxRequestBytes = max(4096, maxRequestBytes)
-        self.awsRetryPolicy = retryPolicy
-        self.requestTimeout = requestTimeout
-        self.name = name
-        self.environment = environment.awsSettings
+        self.wireProtocol = options.wireProtocol
+        self.compression = options.compression
+        self.mapper = MetricDatumMapper(dimensionNames: options.dimensionNames,
+                                        storageResolution: options.storageResolution,
+                                        histogramEncoding: options.histogramEncoding)
+        self.maxDatumsPerRequest = max(1, min(options.maxDatumsPerRequest, 1000))
+        self.maxRequestBytes = max(4096, options.maxRequestBytes)
+        self.awsRetryPolicy = options.retryPolicy
+        self.requestTimeout = options.requestTimeout
+        self.name = options.name
+        self.environment = options.environment.awsSettings
     }
 
     public var description: String {
@@ -143,16 +125,32 @@ public final class CloudWatchSink: Sink, CustomStringConvertible, CustomDebugStr
         _ = try await resolvedClient()
     }
 
+    /// Exports outside a manager: throws ``PartialExportError`` with the
+    /// snapshots left unsent, or the first refused request's error. Invalid
+    /// snapshots are skipped; ``export(_:attempt:)`` lists them.
     public func export(_ snapshots: [MetricSnapshot]) async throws {
-        let client = try await resolvedClient()
-        let context = ExportContext.current
+        try await export(snapshots, attempt: .first).throwIfIncomplete()
+    }
+
+    /// Validates, maps, chunks and sends one batch, and says what became of
+    /// every snapshot: invalid ones are rejected, the snapshots of a request
+    /// refused for good are refused while the other requests still go out,
+    /// and after a retryable failure everything not yet sent is unsent.
+    public func export(_ snapshots: [MetricSnapshot], attempt: ExportAttempt) async -> ExportResult {
+        var result = ExportResult()
+        let client: any CloudWatchClient
+        do {
+            client = try await resolvedClient()
+        } catch {
+            return .failed(snapshots, error: error)
+        }
         var valid: [(index: Int, plain: Bool)] = []
         valid.reserveCapacity(snapshots.count)
         for (index, snapshot) in snapshots.enumerated() {
             do {
                 valid.append((index, try mapper.validate(snapshot)))
             } catch {
-                context?.reject(snapshot, error: error)
+                result.reject(snapshot, error: error)
             }
         }
         let buffer = scratch.withLock { $0.take() } ?? ByteStorage(capacity: min(maxRequestBytes + 16, 1 << 20))
@@ -164,8 +162,7 @@ public final class CloudWatchSink: Sink, CustomStringConvertible, CustomDebugStr
         // Snapshots of a request refused for good: dropped and reported, while
         // the other requests of the batch still go out.
         var refused = Set<Int>()
-        var firstRefusal: (any Error)?
-        var retriedRequestPending = (context?.attempt ?? 1) > 1
+        var retriedRequestPending = attempt.number > 1
         for (position, chunk) in chunks.enumerated() {
             do {
                 try await client.putMetricData(PutMetricDataRequest(
@@ -174,26 +171,24 @@ public final class CloudWatchSink: Sink, CustomStringConvertible, CustomDebugStr
                 // before: its success refunds the retry's cost, as the AWS
                 // standard mode does; every other success refunds one token.
                 if retriedRequestPending {
-                    awsRetryPolicy.recordSuccess(
-                        afterRetries: (context?.attempt ?? 1) - 1,
-                        lastKind: context?.previousError.flatMap(RetryPolicy.classify))
+                    awsRetryPolicy.recordSuccess(afterRetries: attempt.number - 1,
+                                                 lastKind: attempt.previousError.flatMap(RetryPolicy.classify))
                 } else {
                     awsRetryPolicy.recordSuccess(afterRetries: 0)
                 }
                 retriedRequestPending = false
             } catch let refusal as AWSError where Self.refusesOnlyThisRequest(refusal, policy: awsRetryPolicy) {
                 retriedRequestPending = false
-                let newlyRefused = chunk.snapshotIndices.filter { refused.insert($0).inserted }
-                context?.fail(newlyRefused.count, error: refusal)
-                firstRefusal = firstRefusal ?? refusal
+                result.refuse(chunk.snapshotIndices.filter { refused.insert($0).inserted }.count, error: refusal)
             } catch {
                 var seen = refused
-                let remaining = chunks[position...].flatMap(\.snapshotIndices).filter { seen.insert($0).inserted }
-                throw PartialExportError(remaining: remaining.map { snapshots[$0] }, underlying: error)
+                let unsent = chunks[position...].flatMap(\.snapshotIndices).filter { seen.insert($0).inserted }
+                result.retry(unsent.map { snapshots[$0] }, because: error)
+                break
             }
         }
-        // Called outside an export worker, nobody counted the refusals: say so.
-        if context == nil, let firstRefusal { throw firstRefusal }
+        result.delivered = snapshots.count - result.rejected.count - result.refusedCount - result.unsent.count
+        return result
     }
 
     /// Whether `error` concerns this request's content alone (a 4xx such as

@@ -3,7 +3,7 @@
 /// ```swift
 /// let manager = MetricsManager(
 ///     level: .detailed, sinks: [sink],
-///     batching: BatchingConfig(maxMemoryBytes: 8 << 20, dropOnOverflow: .oldest))
+///     configuration: .init(batching: BatchingConfig(maxMemoryBytes: 8 << 20, dropOnOverflow: .oldest)))
 /// ```
 public struct BatchingConfig: Sendable, Equatable {
     /// Which snapshots go when a queue is over its memory bound.

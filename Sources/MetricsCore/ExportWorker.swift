@@ -128,11 +128,6 @@ final class ExportWorker: Sendable {
 
     // MARK: Producer side
 
-    /// Queues snapshots without waiting; drops over the memory bound.
-    func enqueue(_ snapshots: [MetricSnapshot]) {
-        enqueue(SnapshotChunks(snapshots, chunkSize: config.maxBatchSize))
-    }
-
     /// Queues a window already cut into chunks (shared by every worker, so
     /// neither the snapshots nor their size estimates are copied or
     /// computed per sink).
@@ -321,72 +316,41 @@ final class ExportWorker: Sendable {
         for waiter in waiters { waiter.resume() }
     }
 
-    /// Exports one batch, retrying per the sink's policy, and settles every
-    /// snapshot of it: exported, or dropped with a reason.
+    /// Exports one batch through the shared retry loop and settles every
+    /// snapshot of it: exported, dropped with a reason, or (abandoned) left
+    /// to the shutdown accounting.
     private func export(_ batch: [MetricSnapshot]) async {
-        var pending = batch
-        var attempt = 1
-        var previousError: (any Error)?
-        while true {
-            let context = ExportContext(attempt: attempt, previousError: previousError, onEvent: report)
-            let started = time.elapsed()
-            let outcome: (any Error)?
-            do {
-                try await ExportContext.$current.withValue(context) {
-                    try await sink.export(pending)
+        await ExportLoop.run(
+            batch, to: sink, policy: retryPolicy,
+            now: { time.elapsed() },
+            sleep: { try await time.sleep(for: $0) },
+            shouldStop: { isAbandoned },
+            onStep: { step in
+                switch step {
+                case .attempted(let result, let delivered, let duration):
+                    for rejection in result.rejected {
+                        report(.datumRejected(metric: rejection.metric, error: rejection.error))
+                    }
+                    for refusal in result.refused {
+                        report(.exportFailed(error: refusal.error))
+                        report(.batchDropped(count: refusal.count, reason: .nonRetryableError))
+                    }
+                    settle(delivered: delivered, invalid: result.rejected.count, refused: result.refusedCount,
+                           remaining: result.unsent, duration: duration)
+                case .retrying(let attempt, let error):
+                    state.withLock { $0.retries += 1 }
+                    report(.retried(attempt: attempt, error: error))
+                case .gaveUp(let count, let reason, let error):
+                    report(.exportFailed(error: error))
+                    drop(count, reason: reason)
                 }
-                outcome = nil
-            } catch {
-                outcome = error
-            }
-            let duration = time.elapsed() - started
-            let invalid = context.rejectedCount
-            let refused = context.failedCount
-
-            guard let error = outcome else {
-                settle(delivered: pending.count - invalid - refused, invalid: invalid, refused: refused, remaining: [],
-                       duration: duration)
-                return
-            }
-            var failure = error
-            if let partial = error as? PartialExportError {
-                let delivered = pending.count - partial.remaining.count - invalid - refused
-                settle(delivered: delivered, invalid: invalid, refused: refused, remaining: partial.remaining,
-                       duration: duration)
-                pending = partial.remaining
-                failure = partial.underlying
-            }
-            // A plain error settles nothing: the whole batch is retried and
-            // the snapshots the sink rejected on this attempt are rejected
-            // (and counted) again on the next one, so each is counted once.
-            if pending.isEmpty { return }
-            if isAbandoned || Task.isCancelled { return }
-
-            switch retryPolicy.decision(afterAttempt: attempt, error: failure) {
-            case .retry(let delay):
-                state.withLock { $0.retries += 1 }
-                report(.retried(attempt: attempt, error: failure))
-                do { try await time.sleep(for: delay) } catch { return }
-                if isAbandoned { return }
-                attempt += 1
-                previousError = failure
-            case .exhausted:
-                report(.exportFailed(error: failure))
-                drop(pending.count, reason: .retriesExhausted)
-                return
-            case .notRetryable:
-                report(.exportFailed(error: failure))
-                drop(pending.count, reason: .nonRetryableError)
-                return
-            }
-        }
+            })
     }
 
     private var isAbandoned: Bool { state.withLock { $0.abandoned } }
 
     /// Records the outcome of one `export` call. `remaining` stays in flight.
-    /// `refused` were dropped by the sink (through `ExportContext.fail`),
-    /// which has reported them already.
+    /// `refused` were refused for good by the backend (reported already).
     private func settle(delivered: Int, invalid: Int, refused: Int, remaining: [MetricSnapshot], duration: Duration) {
         let now = wallClock.now()
         let counted = state.withLock { state -> Bool in
@@ -415,41 +379,5 @@ final class ExportWorker: Sendable {
             return true
         }
         if counted { report(.batchDropped(count: count, reason: reason)) }
-    }
-}
-
-/// A window's snapshots cut into chunks of at most `chunkSize`, each with
-/// its snapshots' estimated sizes, computed once for every sink.
-struct SnapshotChunks: Sendable {
-    struct Chunk: Sendable {
-        let snapshots: [MetricSnapshot]
-        let sizes: [Int]
-    }
-
-    let chunks: [Chunk]
-    let count: Int
-    let bytes: Int
-
-    init(_ snapshots: [MetricSnapshot], chunkSize: Int) {
-        var chunks: [Chunk] = []
-        var bytes = 0
-        var start = 0
-        while start < snapshots.count {
-            let end = Swift.min(start + chunkSize, snapshots.count)
-            let slice = start == 0 && end == snapshots.count ? snapshots : Array(snapshots[start..<end])
-            let sizes = slice.map(\.estimatedSize)
-            bytes += sizes.reduce(0, +)
-            chunks.append(Chunk(snapshots: slice, sizes: sizes))
-            start = end
-        }
-        self.chunks = chunks
-        self.count = snapshots.count
-        self.bytes = bytes
-    }
-
-    init(chunks: [Chunk]) {
-        self.chunks = chunks
-        self.count = chunks.reduce(0) { $0 + $1.snapshots.count }
-        self.bytes = chunks.reduce(0) { $0 + $1.sizes.reduce(0, +) }
     }
 }

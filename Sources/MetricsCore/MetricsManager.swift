@@ -58,42 +58,36 @@ public final class MetricsManager: Sendable {
     /// Creates a manager. Nothing runs until ``start()``.
     ///
     /// - parameters:
-    ///   - level: `.none` (default: records nothing, starts nothing), `.summary` or `.detailed`.
+    ///   - level: `.none` (default, as the original: records nothing,
+    ///     starts nothing), `.summary` or `.detailed`.
     ///   - sinks: where snapshots go; each gets its own export worker.
     ///   - uploadInterval: window length (default 60 s, as the original).
-    ///   - summaryDimensions: dimension keys kept at `.summary` (default `["stream"]`).
-    ///   - batching: queue bound, batch sizes and drop policy of each export worker.
     ///   - shutdownTimeout: deadline of ``shutdown()`` (default 30 s).
-    ///   - observer: receives every ``MetricsEvent``; when `nil`, drops,
-    ///     failures and rejections are written to standard error, rate-limited.
-    ///   - selfMetrics: export the manager's own health as ordinary metrics.
-    ///   - clock: schedules ticks, flush intervals, retries and the shutdown deadline.
-    ///   - wallClock: timestamps windows.
+    ///   - configuration: everything else (``Configuration``): summary
+    ///     dimensions, batching, observer, self-metrics, clocks.
     public init(
         level: MetricsLevel = .none,
         sinks: [any Sink] = [],
         uploadInterval: Duration = .seconds(60),
-        summaryDimensions: Set<String> = [KPLDimension.stream],
-        batching: BatchingConfig = BatchingConfig(),
         shutdownTimeout: Duration = .seconds(30),
-        observer: (any MetricsObserver)? = nil,
-        selfMetrics: SelfMetricsConfig? = nil,
-        clock: any Clock<Duration> = ContinuousClock(),
-        wallClock: any WallClock = SystemWallClock()
+        configuration: Configuration = Configuration()
     ) {
         self.level = level
         self.uploadInterval = uploadInterval > .zero ? uploadInterval : .seconds(60)
+        let summaryDimensions = configuration.summaryDimensions
+        let batching = configuration.batching
+        let wallClock = configuration.wallClock
         self.summaryDimensions = summaryDimensions
         self.shutdownTimeout = shutdownTimeout
         self.batching = batching
         self.wallClock = wallClock
-        self.time = TimeSource(any: clock)
+        self.time = TimeSource(any: configuration.clock)
         self.window = Locked(WindowState(start: wallClock.now()))
         self.keepsStream = level == .detailed || summaryDimensions.contains(KPLDimension.stream)
         self.keepsShard = level == .detailed || summaryDimensions.contains(KPLDimension.shard)
         self.keepsErrorCode = level == .detailed || summaryDimensions.contains(KPLDimension.errorCode)
 
-        let hub = EventHub(observer: observer, wallClock: wallClock)
+        let hub = EventHub(observer: configuration.observer, wallClock: wallClock)
         self.hub = hub
         if level == .none {
             control = .inert
@@ -105,7 +99,7 @@ public final class MetricsManager: Sendable {
             disabled: false, eventSinks: sinks.compactMap { $0 as? any EventfulSink }, wallClock: wallClock)
         self.control = control
         let registry = self.registry
-        let selfMetrics = selfMetrics.map { SelfMetrics(config: $0, registry: registry, control: control) }
+        let selfMetrics = configuration.selfMetrics.map { SelfMetrics(config: $0, registry: registry, control: control) }
         self.selfMetrics = selfMetrics
 
         var seen: [String: Int] = [:]
@@ -124,23 +118,16 @@ public final class MetricsManager: Sendable {
         self.workers = workers
     }
 
-    /// Creates a manager with a single sink; see ``init(level:sinks:uploadInterval:summaryDimensions:batching:shutdownTimeout:observer:selfMetrics:clock:wallClock:)``.
+    /// Creates a manager with a single sink; see ``init(level:sinks:uploadInterval:shutdownTimeout:configuration:)``.
     public convenience init(
         level: MetricsLevel = .none,
         sink: any Sink,
         uploadInterval: Duration = .seconds(60),
-        summaryDimensions: Set<String> = [KPLDimension.stream],
-        batching: BatchingConfig = BatchingConfig(),
         shutdownTimeout: Duration = .seconds(30),
-        observer: (any MetricsObserver)? = nil,
-        selfMetrics: SelfMetricsConfig? = nil,
-        clock: any Clock<Duration> = ContinuousClock(),
-        wallClock: any WallClock = SystemWallClock()
+        configuration: Configuration = Configuration()
     ) {
-        self.init(
-            level: level, sinks: [sink], uploadInterval: uploadInterval,
-            summaryDimensions: summaryDimensions, batching: batching, shutdownTimeout: shutdownTimeout,
-            observer: observer, selfMetrics: selfMetrics, clock: clock, wallClock: wallClock)
+        self.init(level: level, sinks: [sink], uploadInterval: uploadInterval, shutdownTimeout: shutdownTimeout,
+                  configuration: configuration)
     }
 
     // MARK: Recording

@@ -3,7 +3,7 @@
 ///
 /// ```swift
 /// let manager = MetricsManager(level: .detailed, sinks: [sink],
-///                              selfMetrics: SelfMetricsConfig(prefix: "Metrics."))
+///                              configuration: .init(selfMetrics: SelfMetricsConfig(prefix: "Metrics.")))
 /// ```
 ///
 /// Series (each with a `sink` dimension, drops also with `reason`):

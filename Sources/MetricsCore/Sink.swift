@@ -18,6 +18,11 @@ import Foundation
 /// An `export` that throws is retried per ``retryPolicy``; when a sink has
 /// delivered part of a batch before failing it throws ``PartialExportError``
 /// so that only the rest is retried and nothing is delivered twice.
+///
+/// A sink that has more to say (snapshots it skipped as invalid, requests
+/// its backend refused for good while others went out, which attempt this
+/// is) implements ``export(_:attempt:)`` and answers with an
+/// ``ExportResult``; its `export(_:)` then usually forwards to it.
 public protocol Sink: Sendable {
     /// A short name for events, stats and logs. Defaults to the type's name.
     var name: String { get }
@@ -29,6 +34,10 @@ public protocol Sink: Sendable {
     func start() async throws
     /// Delivers one batch of snapshots.
     func export(_ snapshots: [MetricSnapshot]) async throws
+    /// Delivers one batch and says what became of every snapshot. The export
+    /// worker calls this one. Default: ``export(_:)``, read through
+    /// ``ExportResult/of(_:_:)``.
+    func export(_ snapshots: [MetricSnapshot], attempt: ExportAttempt) async -> ExportResult
     /// Releases the sink's resources after the last export. Default: nothing.
     func shutdown() async throws
 }
@@ -38,6 +47,9 @@ extension Sink {
     public var retryPolicy: any ExportRetryPolicy { ExponentialBackoffRetryPolicy() }
     public func start() async throws {}
     public func shutdown() async throws {}
+    public func export(_ snapshots: [MetricSnapshot], attempt: ExportAttempt) async -> ExportResult {
+        await ExportResult.of(snapshots) { try await export(snapshots) }
+    }
 }
 
 /// A sink that also wants every observation as it happens, as the Python
@@ -70,22 +82,4 @@ public struct MetricEvent: Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(name)=\(value) \(dimensions)" }
-}
-
-/// Thrown by a sink that delivered part of a batch: the export worker
-/// retries only `remaining`, so the delivered part is never sent twice.
-public struct PartialExportError: Error, CustomStringConvertible {
-    /// The snapshots that were not delivered.
-    public let remaining: [MetricSnapshot]
-    /// Why delivery stopped.
-    public let underlying: any Error
-
-    public init(remaining: [MetricSnapshot], underlying: any Error) {
-        self.remaining = remaining
-        self.underlying = underlying
-    }
-
-    public var description: String {
-        "\(remaining.count) snapshot(s) not delivered: \(underlying)"
-    }
 }

@@ -7,26 +7,20 @@
 /// }   // final export and drain happen here
 /// ```
 ///
-/// If `body` throws, the manager is still shut down and `body`'s error is
+/// The parameters are ``MetricsManager``'s, with the same defaults. If
+/// `body` throws, the manager is still shut down and `body`'s error is
 /// rethrown (a shutdown error is then reported to the observer only).
 public func withMetricsManager<Result>(
-    level: MetricsLevel = .detailed,
+    level: MetricsLevel = .none,
     sinks: [any Sink],
     uploadInterval: Duration = .seconds(60),
-    summaryDimensions: Set<String> = [KPLDimension.stream],
-    batching: BatchingConfig = BatchingConfig(),
     shutdownTimeout: Duration = .seconds(30),
-    observer: (any MetricsObserver)? = nil,
-    selfMetrics: SelfMetricsConfig? = nil,
-    clock: any Clock<Duration> = ContinuousClock(),
-    wallClock: any WallClock = SystemWallClock(),
+    configuration: MetricsManager.Configuration = .init(),
     isolation: isolated (any Actor)? = #isolation,
     _ body: (MetricsManager) async throws -> Result
 ) async throws -> Result {
-    let manager = MetricsManager(
-        level: level, sinks: sinks, uploadInterval: uploadInterval,
-        summaryDimensions: summaryDimensions, batching: batching, shutdownTimeout: shutdownTimeout,
-        observer: observer, selfMetrics: selfMetrics, clock: clock, wallClock: wallClock)
+    let manager = MetricsManager(level: level, sinks: sinks, uploadInterval: uploadInterval,
+                                 shutdownTimeout: shutdownTimeout, configuration: configuration)
     try await manager.start()
     let result: Result
     do {
@@ -41,11 +35,15 @@ public func withMetricsManager<Result>(
 
 /// `withMetricsManager` with a single sink.
 public func withMetricsManager<Result>(
-    level: MetricsLevel = .detailed,
+    level: MetricsLevel = .none,
     sink: any Sink,
     uploadInterval: Duration = .seconds(60),
+    shutdownTimeout: Duration = .seconds(30),
+    configuration: MetricsManager.Configuration = .init(),
     isolation: isolated (any Actor)? = #isolation,
     _ body: (MetricsManager) async throws -> Result
 ) async throws -> Result {
-    try await withMetricsManager(level: level, sinks: [sink], uploadInterval: uploadInterval, isolation: isolation, body)
+    try await withMetricsManager(level: level, sinks: [sink], uploadInterval: uploadInterval,
+                                 shutdownTimeout: shutdownTimeout, configuration: configuration,
+                                 isolation: isolation, body)
 }

@@ -9,9 +9,17 @@ import MetricsCore
 /// ```
 ///
 /// Each inner sink is retried on its own, per its own ``Sink/retryPolicy``,
-/// so a retry never sends a batch twice to a sink that already has it. The
-/// fan-out itself is not retried by the export worker. If some inner sinks
-/// still fail, ``FanOutError`` names them (the others have the batch).
+/// by the same retry loop the export worker runs, so a retry never sends a
+/// batch twice to a sink that already has it. The fan-out itself is not
+/// retried by the export worker.
+///
+/// The fan-out's ``ExportResult`` counts a snapshot as delivered when every
+/// inner sink took it. When some inner sinks lost snapshots (rejected them,
+/// had them refused, or gave up retrying), the largest such loss is
+/// reported as one refusal whose error, ``FanOutError``, names each of those
+/// sinks and what it lost; the other sinks still have the batch. Each inner
+/// sink's results stay its own: one sink's rejections never change what
+/// another sink, or another attempt, counts.
 ///
 /// Giving the sinks to the manager directly (`sinks: [a, b]`) is usually
 /// better: each then gets its own queue, stats and drop accounting.
@@ -46,6 +54,10 @@ public struct FanOutSink: Sink {
     }
 
     public func export(_ snapshots: [MetricSnapshot]) async throws {
+        try await export(snapshots, attempt: .first).throwIfIncomplete()
+    }
+
+    public func export(_ snapshots: [MetricSnapshot], attempt: ExportAttempt) async -> ExportResult {
         let clock = self.clock
         let failures = await withTaskGroup(of: FanOutError.Failure?.self) { group in
             for sink in sinks {
@@ -57,39 +69,60 @@ public struct FanOutSink: Sink {
             }
             return failures
         }
-        if !failures.isEmpty { throw FanOutError(failures: failures) }
+        let lost = min(snapshots.count, failures.map(\.lost).max() ?? 0)
+        guard lost > 0 else { return .delivered(snapshots.count) }
+        return ExportResult(delivered: snapshots.count - lost,
+                            refused: [.init(count: lost, error: FanOutError(failures: failures))])
     }
 
-    private static func export(_ snapshots: [MetricSnapshot], to sink: any Sink, clock: any Clock<Duration>) async -> FanOutError.Failure? {
-        var pending = snapshots
-        var attempt = 1
-        while true {
-            do {
-                try await sink.export(pending)
-                return nil
-            } catch {
-                var failure = error
-                if let partial = error as? PartialExportError {
-                    pending = partial.remaining
-                    failure = partial.underlying
-                    if pending.isEmpty { return nil }
+    /// Runs the shared retry loop for one inner sink; returns what it lost.
+    private static func export(_ snapshots: [MetricSnapshot], to sink: any Sink,
+                               clock: any Clock<Duration>) async -> FanOutError.Failure? {
+        var lost = 0
+        var errors: [any Error] = []
+        let left = await ExportLoop.run(
+            snapshots, to: sink, policy: sink.retryPolicy,
+            now: { .zero },   // durations are the worker's concern, not the fan-out's
+            sleep: { try await clock.sleep(for: $0) },
+            shouldStop: { false },
+            onStep: { step in
+                switch step {
+                case .attempted(let result, _, _):
+                    lost += result.rejected.count + result.refusedCount
+                    errors += result.rejected.map(\.error) + result.refused.map(\.error)
+                case .retrying:
+                    break
+                case .gaveUp(let count, _, let error):
+                    lost += count
+                    errors.append(error)
                 }
-                guard case .retry(let delay) = sink.retryPolicy.decision(afterAttempt: attempt, error: failure) else {
-                    return .init(sink: sink.name, error: failure)
-                }
-                do { try await clock.sleep(for: delay) } catch { return .init(sink: sink.name, error: error) }
-                attempt += 1
-            }
+            })
+        // Cancelled or interrupted between attempts: what is left is lost too.
+        if !left.isEmpty {
+            lost += left.count
+            errors.append(CancellationError())
         }
+        guard lost > 0 || !errors.isEmpty else { return nil }
+        return .init(sink: sink.name, error: errors.first ?? ExportIncompleteError(), lost: lost)
     }
 }
 
-/// The inner sinks of a ``FanOutSink`` that failed an export for good.
+/// The inner sinks of a ``FanOutSink`` that lost snapshots of an export.
 public struct FanOutError: Error, CustomStringConvertible {
-    /// One inner sink's failure.
+    /// One inner sink's losses.
     public struct Failure: Sendable {
+        /// The inner sink's name.
         public let sink: String
+        /// The first error it met (a rejection, a refusal, or the error it gave up on).
         public let error: any Error
+        /// How many snapshots of the batch it did not deliver.
+        public let lost: Int
+
+        public init(sink: String, error: any Error, lost: Int = 0) {
+            self.sink = sink
+            self.error = error
+            self.lost = lost
+        }
     }
 
     public let failures: [Failure]

@@ -19,7 +19,8 @@ public final class InMemorySink: Sink {
     private struct State {
         var exports: [[MetricSnapshot]] = []
         var snapshotCount = 0
-        var waiters: [(count: Int, continuation: CheckedContinuation<[MetricSnapshot], Never>)] = []
+        var waiters: [(id: Int, count: Int, continuation: CheckedContinuation<[MetricSnapshot], Never>)] = []
+        var nextWaiter = 0
     }
 
     private let state = Locked(State())
@@ -64,15 +65,29 @@ public final class InMemorySink: Sink {
     }
 
     /// Waits until at least `count` snapshots have been exported in total,
-    /// then returns all of them.
+    /// then returns all of them. If the waiting task is cancelled, returns
+    /// what has arrived so far (fewer than `count`).
     public func waitForSnapshots(count: Int) async -> [MetricSnapshot] {
-        await withCheckedContinuation { continuation in
-            let all = state.withLock { state -> [MetricSnapshot]? in
-                if state.snapshotCount >= count { return state.exports.flatMap { $0 } }
-                state.waiters.append((count, continuation))
-                return nil
+        let id = state.withLock { state -> Int in
+            state.nextWaiter += 1
+            return state.nextWaiter
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let all = state.withLock { state -> [MetricSnapshot]? in
+                    if state.snapshotCount >= count || Task.isCancelled { return state.exports.flatMap { $0 } }
+                    state.waiters.append((id, count, continuation))
+                    return nil
+                }
+                if let all { continuation.resume(returning: all) }
             }
-            if let all { continuation.resume(returning: all) }
+        } onCancel: {
+            let waiter = state.withLock { state -> (CheckedContinuation<[MetricSnapshot], Never>, [MetricSnapshot])? in
+                guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+                let waiter = state.waiters.remove(at: index)
+                return (waiter.continuation, state.exports.flatMap { $0 })
+            }
+            if let (continuation, all) = waiter { continuation.resume(returning: all) }
         }
     }
 }

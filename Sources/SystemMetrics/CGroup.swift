@@ -2,15 +2,15 @@ import Foundation
 
 /// Reads files relative to a root directory (`/` on a real host; a fixture
 /// tree in tests).
-public struct FileReader: Sendable {
-    public let root: String
+package struct FileReader: Sendable {
+    package let root: String
 
-    public init(root: String = "/") {
+    package init(root: String = "/") {
         self.root = root.hasSuffix("/") ? String(root.dropLast()) : root
     }
 
     /// The file's text, or `nil` if it cannot be read.
-    public func read(_ path: String) -> String? {
+    package func read(_ path: String) -> String? {
         let full = root + (path.hasPrefix("/") ? path : "/" + path)
         guard let file = fopen(full, "r") else { return nil }
         defer { fclose(file) }
@@ -40,26 +40,31 @@ public struct FileReader: Sendable {
 }
 
 
-/// The cgroup the process runs in, and the limits it sets.
-public struct CGroup: Equatable, Sendable {
-    public enum Version: String, Sendable { case v1, v2 }
+/// The control group hierarchy a limit comes from.
+public enum CGroupVersion: String, Sendable {
+    case v1, v2
+}
 
-    public let version: Version
+/// The cgroup the process runs in, and the limits it sets.
+package struct CGroup: Equatable, Sendable {
+    package typealias Version = CGroupVersion
+
+    package let version: Version
     /// Directory of the memory controller (v1) or of the cgroup (v2), rooted.
-    public let memoryDirectory: String?
+    package let memoryDirectory: String?
     /// Directory of the cpu controller (v1) or of the cgroup (v2).
-    public let cpuDirectory: String?
+    package let cpuDirectory: String?
     /// Directory of the cpuacct controller (v1) or of the cgroup (v2).
-    public let cpuAccountingDirectory: String?
+    package let cpuAccountingDirectory: String?
 
     /// Memory limit in bytes, or `nil` when unlimited (or higher than any host has).
-    public let memoryLimit: UInt64?
+    package let memoryLimit: UInt64?
     /// CPU limit in cores (quota / period), or `nil` when unlimited.
-    public let cpuLimit: Double?
+    package let cpuLimit: Double?
 
     /// Finds the process's cgroup from `/proc/self/cgroup` and
     /// `/proc/self/mountinfo`. `nil` when there is none to read.
-    public static func detect(_ files: FileReader) -> CGroup? {
+    package static func detect(_ files: FileReader) -> CGroup? {
         guard let membership = files.read("/proc/self/cgroup"), let mounts = files.read("/proc/self/mountinfo") else {
             return nil
         }

@@ -5,7 +5,7 @@ public enum UtilizationBasis: Equatable, Sendable, CustomStringConvertible {
     /// The whole host: all cores, all memory.
     case host
     /// The cgroup's limit (a container's `--memory` / `--cpus`).
-    case cgroup(CGroup.Version, limit: String)
+    case cgroup(CGroupVersion, limit: String)
 
     public var description: String {
         switch self {
@@ -58,10 +58,15 @@ public final class HostSampler {
     private var previousHost: CPUTimes?
     private var previousCGroup: (usage: UInt64, at: UInt64)?
 
+    /// A sampler of this host (or container): reads `/proc` and `/sys/fs/cgroup`.
+    public convenience init() {
+        self.init(files: FileReader())
+    }
+
     /// - parameters:
     ///   - files: where /proc and /sys are (a fixture tree in tests).
     ///   - wallClock / monotonicNanoseconds: clocks, injectable for tests.
-    public init(
+    package init(
         files: FileReader = FileReader(),
         wallClock: @escaping () -> Date = Date.init,
         monotonicNanoseconds: @escaping () -> UInt64 = { DispatchTime.now().uptimeNanoseconds }

@@ -17,20 +17,20 @@ public struct SystemMetricsError: Error, Equatable, CustomStringConvertible {
 }
 
 /// Aggregate CPU time of all cores since boot, in clock ticks (`/proc/stat`'s first line).
-public struct CPUTimes: Equatable, Sendable {
+package struct CPUTimes: Equatable, Sendable {
     /// Every tick: user, nice, system, idle, iowait, irq, softirq, steal.
-    public let total: UInt64
+    package let total: UInt64
     /// Ticks not working: idle and iowait.
-    public let idle: UInt64
+    package let idle: UInt64
 
-    public init(total: UInt64, idle: UInt64) {
+    package init(total: UInt64, idle: UInt64) {
         self.total = total
         self.idle = idle
     }
 
     /// Busy share of all cores between `earlier` and this, in percent
     /// (0...100), or `nil` if no time passed.
-    public func utilization(since earlier: CPUTimes) -> Double? {
+    package func utilization(since earlier: CPUTimes) -> Double? {
         guard total > earlier.total else { return nil }
         let elapsed = Double(total - earlier.total)
         let idled = Double(idle >= earlier.idle ? idle - earlier.idle : 0)
@@ -39,24 +39,24 @@ public struct CPUTimes: Equatable, Sendable {
 }
 
 /// Host memory from `/proc/meminfo`, in bytes.
-public struct HostMemory: Equatable, Sendable {
-    public let total: UInt64
+package struct HostMemory: Equatable, Sendable {
+    package let total: UInt64
     /// What could be used without swapping: `MemAvailable`, or on kernels
     /// before 3.14 free + buffers + page cache + reclaimable slab - shmem.
-    public let available: UInt64
+    package let available: UInt64
 
     /// Used share: `(total - available) / total`, in percent.
-    public var utilization: Double {
+    package var utilization: Double {
         guard total > 0 else { return 0 }
         return min(100, max(0, Double(total - min(available, total)) / Double(total) * 100))
     }
 }
 
-public enum ProcParsers {
+package enum ProcParsers {
     /// The `cpu` line of `/proc/stat`. Kernels before 2.6.11 lack `steal`,
     /// before 2.5.41 `iowait` and the rest; `guest` and `guest_nice` are
     /// already counted in `user` and `nice`, so they are left out.
-    public static func cpuTimes(_ procStat: String) throws -> CPUTimes {
+    package static func cpuTimes(_ procStat: String) throws -> CPUTimes {
         guard let line = procStat.split(separator: "\n").first(where: { $0.hasPrefix("cpu ") }) else {
             throw SystemMetricsError("/proc/stat", "no aggregate cpu line")
         }
@@ -76,7 +76,7 @@ public enum ProcParsers {
     }
 
     /// `/proc/meminfo` (values in kB).
-    public static func memory(_ meminfo: String) throws -> HostMemory {
+    package static func memory(_ meminfo: String) throws -> HostMemory {
         var values: [Substring: UInt64] = [:]
         for line in meminfo.split(separator: "\n") {
             guard let colon = line.firstIndex(of: ":") else { continue }

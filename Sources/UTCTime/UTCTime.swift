@@ -5,17 +5,17 @@
 import Foundation
 
 /// UTC dates as text, without a formatter, a locale or a time zone database.
-public enum UTCTime {
+package enum UTCTime {
     /// A UTC calendar date and time of day.
-    public struct Components: Equatable, Sendable {
-        public let year, month, day, hour, minute, second: Int
+    package struct Components: Equatable, Sendable {
+        package let year, month, day, hour, minute, second: Int
         /// Nanoseconds within the second.
-        public let nanosecond: Int
+        package let nanosecond: Int
     }
 
     /// The UTC components of `date` (days from the epoch to a civil date:
     /// Howard Hinnant's algorithm).
-    public static func components(_ date: Date) -> Components {
+    package static func components(_ date: Date) -> Components {
         let interval = date.timeIntervalSince1970
         let whole = interval.rounded(.down)
         let seconds = Int(whole)
@@ -36,7 +36,7 @@ public enum UTCTime {
     }
 
     /// `2015-08-30T12:36:00Z`, or with `fractionalDigits` (1...9) after the seconds.
-    public static func iso8601(_ date: Date, fractionalDigits: Int = 0) -> String {
+    package static func iso8601(_ date: Date, fractionalDigits: Int = 0) -> String {
         let c = components(date)
         var text = pad(c.year, 4) + "-" + pad(c.month, 2) + "-" + pad(c.day, 2) + "T"
             + pad(c.hour, 2) + ":" + pad(c.minute, 2) + ":" + pad(c.second, 2)
@@ -50,7 +50,7 @@ public enum UTCTime {
     }
 
     /// `value` in decimal, zero-padded to `width` digits.
-    public static func pad(_ value: Int, _ width: Int) -> String {
+    package static func pad(_ value: Int, _ width: Int) -> String {
         let text = String(value)
         return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }

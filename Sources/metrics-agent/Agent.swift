@@ -51,7 +51,7 @@ struct Agent {
             }
             sink = CloudWatchSink(
                 region: region, namespace: options.namespace, endpoint: options.endpoint, verifySSL: options.verifySSL,
-                storageResolution: options.storageResolution, credentialProvider: credentials)
+                    options: .init(storageResolution: options.storageResolution, credentialProvider: credentials))
             destination = "CloudWatch namespace \(options.namespace) in \(region)"
             if let endpoint = options.endpoint { destination += " at \(endpoint.absoluteString)" }
         }
@@ -80,7 +80,7 @@ struct Agent {
         let clock = LastSampleClock()
         let manager = MetricsManager(
             level: .detailed, sink: sink, uploadInterval: .seconds(365 * 86_400), shutdownTimeout: .seconds(10),
-            wallClock: clock)
+                configuration: .init(wallClock: clock))
         do {
             try await manager.start()
         } catch {

@@ -42,7 +42,8 @@ enum CloudWatchBenchmarks {
         let batch = snapshots()
         return CloudWatchProtocol.allCases.flatMap { wire -> [Benchmark] in
             let client = SigningClient()
-            let sink = CloudWatchSink(region: "us-east-1", namespace: "Bench", clientFactory: { client }, wireProtocol: wire)
+            let sink = CloudWatchSink(region: "us-east-1", namespace: "Bench", clientFactory: { client },
+                                      options: .init(wireProtocol: wire))
             return [
                 // A sample is the mean of 5 exports (one alone is ~1 ms: a
                 // single preemption would be the figure).

@@ -43,9 +43,8 @@ enum PipelineBenchmarks {
                       unit: "MiB", repeats: 3) {
                 let bound = 8 << 20
                 let manager = MetricsManager(
-                    level: .detailed, sink: StuckSink(), uploadInterval: .seconds(3600),
-                    batching: BatchingConfig(maxMemoryBytes: bound), shutdownTimeout: .milliseconds(100),
-                    observer: SilentObserver())
+                    level: .detailed, sink: StuckSink(), uploadInterval: .seconds(3600), shutdownTimeout: .milliseconds(100),
+                        configuration: .init(batching: BatchingConfig(maxMemoryBytes: bound), observer: SilentObserver()))
                 try await manager.start()
                 let counters = (0..<10_000).map { manager.counter("Stuck", dimensions: [("series", "s\($0)")]) }
                 for counter in counters { counter.increment() }
@@ -66,7 +65,7 @@ enum PipelineBenchmarks {
                 let client = OutageClient()
                 let sink = CloudWatchSink(region: "us-east-1", clientFactory: { client })
                 let manager = MetricsManager(level: .detailed, sink: sink, uploadInterval: .seconds(1),
-                                             observer: SilentObserver())
+                                             configuration: .init(observer: SilentObserver()))
                 try await manager.start()
                 let counter = manager.counter("Outage")
                 let feeder = Task {

@@ -6,6 +6,7 @@ import MetricsCore
 import MetricsTestSupport
 import Sinks
 import Testing
+import MetricsTestKit
 
 @Suite("CloudWatchSink with a fake client")
 struct CloudWatchSinkTests {
@@ -27,7 +28,7 @@ struct CloudWatchSinkTests {
 
     @Test("datums: the original's names and statistics, plus timestamp, unit and resolution")
     func datumShape() async throws {
-        let client = FakeCloudWatchClient()
+        let client = recordingClient()
         let sink = sink(client)
         try await sink.export([
             snapshot(dimensions: [("stream", "s1"), ("shard", "shardId-000000000001"), ("error_code", "E1"), ("host", "a")]),
@@ -42,20 +43,21 @@ struct CloudWatchSinkTests {
         #expect(datums[0].unit == nil)
         #expect(datums[0].storageResolution == 60)
         #expect(datums[1].unit == "Milliseconds")
-        #expect(client.calls.withLock { $0.first?.namespace } == "MyService")
+        #expect(client.requests.first?.namespace == "MyService")
     }
 
     @Test("dimension names are configurable")
     func customNames() async throws {
-        let client = FakeCloudWatchClient()
-        let sink = CloudWatchSink(region: "us-east-1", clientFactory: { client }, dimensionNames: ["stream": "Stream"])
+        let client = recordingClient()
+        let sink = CloudWatchSink(region: "us-east-1", clientFactory: { client },
+                                  options: .init(dimensionNames: ["stream": "Stream"]))
         try await sink.export([snapshot(dimensions: [("stream", "s1"), ("shard", "x")])])
         #expect(client.delivered.first?.first?.dimensions.map(\.name) == ["Stream", "shard"])
     }
 
     @Test("at most 1000 datums per request", arguments: [(999, [999]), (1000, [1000]), (1001, [1000, 1]), (2500, [1000, 1000, 500])])
     func chunkCounts(datums: Int, expected: [Int]) async throws {
-        let client = FakeCloudWatchClient()
+        let client = recordingClient()
         try await sink(client).export((0..<datums).map { snapshot(dimensions: [("series", "s\($0)")]) })
         #expect(client.delivered.map(\.count) == expected)
         // Order is kept across requests.
@@ -64,11 +66,11 @@ struct CloudWatchSinkTests {
 
     @Test("bodies near 1 MB are split by measured size, in both protocols", arguments: CloudWatchProtocol.allCases)
     func byteLimit(wireProtocol: CloudWatchProtocol) async throws {
-        let client = FakeCloudWatchClient()
+        let client = recordingClient()
         let wide = (0..<30).map { ("Dim\($0)", String(repeating: "v", count: 1000)) }
         let snapshots = (0..<100).map { snapshot(dimensions: [("series", "s\($0)")] + wide.dropLast()) }
         try await sink(client, wireProtocol: wireProtocol).export(snapshots)
-        let calls = client.calls.withLock { $0 }
+        let calls = client.requests
         #expect(calls.count >= 3)
         for call in calls {
             let body = try #require(call.body)
@@ -85,7 +87,7 @@ struct CloudWatchSinkTests {
 
     @Test("histograms become Values/Counts, at most 150 pairs per datum")
     func histogramSplitting() async throws {
-        let client = FakeCloudWatchClient()
+        let client = recordingClient()
         let buckets = (0..<400).map { MetricSnapshot.Bucket(value: Double($0) + 0.5, count: $0 % 3 + 1) }
         let total = buckets.reduce(0) { $0 + $1.count }
         try await sink(client).export([snapshot("Latency", dimensions: [("stream", "s1")], count: total,
@@ -97,7 +99,8 @@ struct CloudWatchSinkTests {
         #expect(datums.flatMap(\.counts).reduce(0, +) == Double(total))
         #expect(datums.flatMap(\.values) == buckets.map(\.value))
 
-        let exact = CloudWatchSink(region: "us-east-1", clientFactory: { client }, histogramEncoding: .statisticSet)
+        let exact = CloudWatchSink(region: "us-east-1", clientFactory: { client },
+                                   options: .init(histogramEncoding: .statisticSet))
         let statisticsClient = client
         try await exact.export([snapshot("Latency", count: 5, sum: 10, min: 1, max: 3, distribution: [.init(value: 2, count: 5)])])
         #expect(statisticsClient.delivered.last?.first?.statisticValues == .init(sampleCount: 5, sum: 10, minimum: 1, maximum: 3))
@@ -105,7 +108,7 @@ struct CloudWatchSinkTests {
 
     @Test("invalid snapshots are rejected one by one with a typed reason; the rest is sent")
     func validation() async throws {
-        let client = FakeCloudWatchClient()
+        let client = recordingClient()
         let cases: [(MetricSnapshot, MetricDatumValidationError)] = [
             (snapshot(sum: .nan), .nonFiniteValue(field: "Sum")),
             (snapshot(max: .infinity), .nonFiniteValue(field: "Maximum")),
@@ -140,26 +143,27 @@ struct CloudWatchSinkTests {
     @Test("a namespace CloudWatch would refuse fails start() and every export")
     func namespaces() async throws {
         for bad in ["AWS/EC2", ":custom", "", "caf\u{e9}", String(repeating: "n", count: 256)] {
-            let sink = sink(FakeCloudWatchClient(), namespace: bad)
+            let sink = sink(recordingClient(), namespace: bad)
             await #expect(throws: CloudWatchSinkError.self) { try await sink.start() }
             await #expect(throws: CloudWatchSinkError.self) { try await sink.export([snapshot()]) }
         }
-        #expect(CloudWatchSink(region: "us-east-1", storageResolution: 5).name == "cloudwatch")
+        #expect(CloudWatchSink(region: "us-east-1", options: .init(storageResolution: 5)).name == "cloudwatch")
         await #expect(throws: CloudWatchSinkError.invalidStorageResolution(5)) {
-            try await CloudWatchSink(region: "us-east-1", clientFactory: { FakeCloudWatchClient() }, storageResolution: 5).start()
+            try await CloudWatchSink(region: "us-east-1", clientFactory: { recordingClient() },
+                                     options: .init(storageResolution: 5)).start()
         }
         await #expect(throws: CloudWatchSinkError.incompleteCredentials) {
             try await CloudWatchSink(region: "us-east-1", accessKeyId: "AKID").start()
         }
         await #expect(throws: CloudWatchSinkError.missingRegion) {
-            try await CloudWatchSink(environment: ["HOME": "/nonexistent"]).start()
+            try await CloudWatchSink(options: .init(environment: ["HOME": "/nonexistent"])).start()
         }
     }
 
     @Test("a failed request after successful ones leaves only the undelivered snapshots for the retry")
     func partialFailure() async throws {
         let throttled = AWSError(code: "Throttling", message: "Rate exceeded", statusCode: 400)
-        let client = FakeCloudWatchClient(failures: [2: throttled])
+        let client = recordingClient(failures: [2: throttled])
         let snapshots = (0..<2500).map { snapshot(dimensions: [("series", "s\($0)")]) }
         do {
             try await sink(client).export(snapshots)
@@ -174,12 +178,12 @@ struct CloudWatchSinkTests {
     @Test("through a manager: a throttled request is retried without duplicating what was delivered")
     func retriedThroughManager() async throws {
         let throttled = AWSError(code: "Throttling", message: "Rate exceeded", statusCode: 400)
-        let client = FakeCloudWatchClient(failures: [2: throttled])
+        let client = recordingClient(failures: [2: throttled])
         let observer = RecordingObserver()
         let sink = CloudWatchSink(region: "us-east-1", clientFactory: { client },
-                                  retryPolicy: RetryPolicy(quota: nil, random: { 0 }))
-        let manager = MetricsManager(level: .detailed, sink: sink, batching: BatchingConfig(maxBatchSize: 2500),
-                                     observer: observer)
+                                  options: .init(retryPolicy: RetryPolicy(quota: nil, random: { 0 })))
+        let manager = MetricsManager(level: .detailed, sink: sink,
+                                     configuration: .init(batching: BatchingConfig(maxBatchSize: 2500), observer: observer))
         try await manager.start()
         for index in 0..<2500 { manager.counter("Requests", dimensions: [("series", "s\(index)")]).increment() }
         try await manager.shutdown()
@@ -193,14 +197,14 @@ struct CloudWatchSinkTests {
     @Test("one request refused for good drops only its own snapshots; the others are still sent")
     func refusedChunk() async throws {
         let refused = AWSError(code: "InvalidParameterValue", message: "no", statusCode: 400)
-        let client = FakeCloudWatchClient(failures: [1: refused])
+        let client = recordingClient(failures: [1: refused])
         let observer = RecordingObserver()
-        let manager = MetricsManager(level: .detailed, sink: sink(client), batching: BatchingConfig(maxBatchSize: 2500),
-                                     observer: observer)
+        let manager = MetricsManager(level: .detailed, sink: sink(client),
+                                     configuration: .init(batching: BatchingConfig(maxBatchSize: 2500), observer: observer))
         try await manager.start()
         for index in 0..<2500 { manager.counter("Requests", dimensions: [("series", "s\(index)")]).increment() }
         try await manager.shutdown()
-        #expect(client.calls.withLock { $0.count } == 3)
+        #expect(client.requests.count == 3)
         #expect(client.delivered.flatMap { $0 }.count == 1500)
         let stats = try #require(manager.stats()[sink: "cloudwatch"])
         #expect(stats.exported == 1500)
@@ -212,12 +216,13 @@ struct CloudWatchSinkTests {
     @Test("a refusal that every request would meet (403) stops the export at once")
     func refusedAuthorisation() async throws {
         let denied = AWSError(code: "AccessDenied", message: "no", statusCode: 403)
-        let client = FakeCloudWatchClient(failures: [1: denied])
-        let manager = MetricsManager(level: .detailed, sink: sink(client), batching: BatchingConfig(maxBatchSize: 2500))
+        let client = recordingClient(failures: [1: denied])
+        let manager = MetricsManager(level: .detailed, sink: sink(client),
+                                     configuration: .init(batching: BatchingConfig(maxBatchSize: 2500)))
         try await manager.start()
         for index in 0..<2500 { manager.counter("Requests", dimensions: [("series", "s\(index)")]).increment() }
         try await manager.shutdown()
-        #expect(client.calls.withLock { $0.count } == 1)
+        #expect(client.requests.count == 1)
         #expect(manager.stats()[sink: "cloudwatch"]?.dropped == [.nonRetryableError: 2500])
     }
 
@@ -225,9 +230,9 @@ struct CloudWatchSinkTests {
     func quotaRefund() async throws {
         let quota = RetryQuota()
         let throttled = AWSError(code: "Throttling", message: "Rate exceeded", statusCode: 400)
-        let client = FakeCloudWatchClient(failures: [1: throttled])
+        let client = recordingClient(failures: [1: throttled])
         let sink = CloudWatchSink(region: "us-east-1", clientFactory: { client },
-                                  retryPolicy: RetryPolicy(quota: quota, random: { 0 }))
+                                  options: .init(retryPolicy: RetryPolicy(quota: quota, random: { 0 })))
         let manager = MetricsManager(level: .detailed, sink: sink)
         try await manager.start()
         manager.counter("Requests").increment()
@@ -239,9 +244,9 @@ struct CloudWatchSinkTests {
 
     @Test("validation rejections reach the manager's observer and stats")
     func rejectionsThroughManager() async throws {
-        let client = FakeCloudWatchClient()
+        let client = recordingClient()
         let observer = RecordingObserver()
-        let manager = MetricsManager(level: .detailed, sink: sink(client), observer: observer)
+        let manager = MetricsManager(level: .detailed, sink: sink(client), configuration: .init(observer: observer))
         try await manager.start()
         manager.counter("Requests", dimensions: [("stream", "ok")]).increment()
         manager.counter("Requests", dimensions: [("stream", "tōkyō")]).increment()
@@ -268,8 +273,9 @@ struct CloudWatchSinkTests {
     func noCredentials() async throws {
         let observer = RecordingObserver()
         let environment = ["HOME": "/nonexistent", "AWS_EC2_METADATA_DISABLED": "true"]
-        let sink = CloudWatchSink(region: "us-east-1", endpoint: URL(string: "http://127.0.0.1:9"), environment: environment)
-        let manager = MetricsManager(level: .detailed, sink: sink, observer: observer)
+        let sink = CloudWatchSink(region: "us-east-1", endpoint: URL(string: "http://127.0.0.1:9"),
+                                  options: .init(environment: environment))
+        let manager = MetricsManager(level: .detailed, sink: sink, configuration: .init(observer: observer))
         try await manager.start()
         manager.counter("Requests").increment()
         try await manager.shutdown()

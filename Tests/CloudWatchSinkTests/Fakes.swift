@@ -1,47 +1,19 @@
 import AWSCore
 import CloudWatchSink
 import Foundation
-import Locking
 import MetricsCore
+import MetricsTestKit
 
-/// A CloudWatchClient that records every request and can fail on demand.
-final class FakeCloudWatchClient: CloudWatchClient {
-    struct Call: Sendable {
-        let namespace: String
-        let datums: [MetricDatum]
-        let body: [UInt8]?
-    }
+/// The test kit's client, failing the given calls (1-based) once each.
+func recordingClient(failures: [Int: any Error] = [:]) -> RecordingCloudWatchClient {
+    let client = RecordingCloudWatchClient()
+    for (call, error) in failures { client.respond(.fail(error), toCall: call) }
+    return client
+}
 
-    let calls = Locked<[Call]>([])
-    /// Errors to throw, by call number (1-based); each consumed once.
-    let failures: Locked<[Int: any Error]>
-
-    init(failures: [Int: any Error] = [:]) {
-        self.failures = Locked(failures)
-    }
-
-    func putMetricData(namespace: String, metricData: [MetricDatum]) async throws {
-        try record(Call(namespace: namespace, datums: metricData, body: nil))
-    }
-
-    func putMetricData(_ request: PutMetricDataRequest) async throws {
-        try record(Call(namespace: request.namespace, datums: request.metricData, body: request.body))
-    }
-
-    private func record(_ call: Call) throws {
-        let failure = calls.withLock { calls -> (any Error)? in
-            let number = calls.count + 1
-            if let error = failures.withLock({ $0.removeValue(forKey: number) }) {
-                calls.append(Call(namespace: call.namespace, datums: [], body: nil))
-                return error
-            }
-            calls.append(call)
-            return nil
-        }
-        if let failure { throw failure }
-    }
-
-    var delivered: [[MetricDatum]] { calls.withLock { $0.map(\.datums).filter { !$0.isEmpty } } }
+extension RecordingCloudWatchClient {
+    /// The datums of each accepted request, in order.
+    var delivered: [[MetricDatum]] { requests.filter(\.accepted).map(\.datums) }
 }
 
 let windowStart = Date(timeIntervalSince1970: 1_795_437_240)
@@ -59,18 +31,15 @@ func snapshot(
                    windowEnd: windowEnd, count: count, sum: sum, min: min, max: max, distribution: distribution)
 }
 
-func sink(_ client: FakeCloudWatchClient, wireProtocol: CloudWatchProtocol = .json, maxRequestBytes: Int = 1_000_000,
+func sink(_ client: RecordingCloudWatchClient, wireProtocol: CloudWatchProtocol = .json, maxRequestBytes: Int = 1_000_000,
           namespace: String = "MyService") -> CloudWatchSink {
     CloudWatchSink(region: "us-east-1", namespace: namespace, clientFactory: { client },
-                   wireProtocol: wireProtocol, maxRequestBytes: maxRequestBytes)
+                   options: .init(wireProtocol: wireProtocol, maxRequestBytes: maxRequestBytes))
 }
 
-/// Runs `export` inside an ExportContext and returns the rejections it reported.
+/// Exports through `export(_:attempt:)` and returns the rejections it reported.
 func exportCollectingRejections(_ sink: CloudWatchSink, _ snapshots: [MetricSnapshot]) async throws -> [(String, any Error)] {
-    let rejected = Locked<[(String, any Error)]>([])
-    let context = ExportContext { event in
-        if case .datumRejected(let metric, let error) = event { rejected.withLock { $0.append((metric, error)) } }
-    }
-    try await ExportContext.$current.withValue(context) { try await sink.export(snapshots) }
-    return rejected.withLock { $0 }
+    let result = await sink.export(snapshots, attempt: .first)
+    try result.throwIfIncomplete()
+    return result.rejected.map { ($0.metric, $0.error) }
 }

@@ -7,6 +7,7 @@ import MetricsCore
 import MetricsTestSupport
 import Sinks
 import Testing
+import MetricsTestKit
 
 /// A CloudWatch stand-in on loopback that fails in a chosen way, then recovers.
 final class FaultyBackend: @unchecked Sendable {
@@ -67,8 +68,7 @@ final class FaultyBackend: @unchecked Sendable {
 /// A sink against `url` that retries at once (no waiting in tests), three attempts.
 func cloudWatchSink(_ url: URL, timeout: Duration = .seconds(1)) -> CloudWatchSink {
     CloudWatchSink(region: "us-east-1", namespace: "Faults", endpoint: url, accessKeyId: "AKID", secretAccessKey: "SECRET",
-                   retryPolicy: RetryPolicy(maxAttempts: 3, quota: nil, random: { 0 }), requestTimeout: timeout,
-                   environment: [:])
+                   options: .init(retryPolicy: RetryPolicy(maxAttempts: 3, quota: nil, random: { 0 }), requestTimeout: timeout, environment: [:]))
 }
 
 @Suite("Faults through a real HTTP backend")
@@ -80,7 +80,7 @@ struct FaultInjectionTests {
         defer { backend.stop() }
         let observer = RecordingObserver()
         let manager = MetricsManager(level: .detailed, sink: cloudWatchSink(backend.url), uploadInterval: .seconds(3600),
-                                     observer: observer)
+                                     configuration: .init(observer: observer))
         try await manager.start()
 
         for index in 0..<5 { manager.counter("Before", dimensions: [("series", "\(index)")]).increment() }

@@ -4,6 +4,7 @@ import Locking
 import MetricsTestSupport
 import Sinks
 import Testing
+import MetricsTestKit
 
 /// Counters made before the test, so creating series is not what is measured.
 private func counters(_ manager: MetricsManager, _ count: Int, prefix: String) -> [Counter] {
@@ -16,9 +17,8 @@ struct QueueTests {
     func memoryBound() async throws {
         let stuck = BlockingSink()
         let bound = 50_000
-        let manager = MetricsManager(level: .detailed, sink: stuck, uploadInterval: .seconds(3600),
-                                     batching: BatchingConfig(maxBatchSize: 100, maxMemoryBytes: bound),
-                                     shutdownTimeout: .milliseconds(200))
+        let manager = MetricsManager(level: .detailed, sink: stuck, uploadInterval: .seconds(3600), shutdownTimeout: .milliseconds(200),
+                                     configuration: .init(batching: BatchingConfig(maxBatchSize: 100, maxMemoryBytes: bound)))
         try await manager.start()
         let series = counters(manager, 150, prefix: "Load")
         var produced = 0
@@ -46,7 +46,7 @@ struct QueueTests {
     func overflowPolicy(policy: BatchingConfig.OverflowDrop) async throws {
         let stuck = BlockingSink()
         let manager = MetricsManager(level: .detailed, sink: stuck, uploadInterval: .seconds(3600),
-                                     batching: BatchingConfig(maxBatchSize: 1, maxMemoryBytes: 1000, dropOnOverflow: policy))
+                                     configuration: .init(batching: BatchingConfig(maxBatchSize: 1, maxMemoryBytes: 1000, dropOnOverflow: policy)))
         try await manager.start()
         let counter = manager.counter("Window")
         // The first window goes in flight and blocks; the next ones queue up.
@@ -76,8 +76,7 @@ struct QueueTests {
         let clock = ManualClock()
         let memory = InMemorySink()
         let manager = MetricsManager(level: .detailed, sink: memory, uploadInterval: .seconds(3600),
-                                     batching: BatchingConfig(flushInterval: .seconds(10), minBatchSize: 5),
-                                     clock: clock, wallClock: clock.wallClock)
+                                     configuration: .init(batching: BatchingConfig(flushInterval: .seconds(10), minBatchSize: 5), clock: clock, wallClock: clock.wallClock))
         try await manager.start()
         let series = counters(manager, 6, prefix: "Batched")
         for counter in series[0..<3] { counter.increment() }
@@ -121,7 +120,7 @@ struct QueueTests {
     func selfMetrics() async throws {
         let memory = InMemorySink()
         let manager = MetricsManager(level: .summary, sinks: [FailingSink(), memory], uploadInterval: .seconds(3600),
-                                     observer: RecordingObserver(), selfMetrics: SelfMetricsConfig(prefix: "SDK."))
+                                     configuration: .init(observer: RecordingObserver(), selfMetrics: SelfMetricsConfig(prefix: "SDK.")))
         try await manager.start()
         manager.counter("Work").increment()
         try await manager.flush()
@@ -140,9 +139,8 @@ struct NonBlockingTests {
     @Test("a writer's rate with a stuck sink is within 10 % of its rate with a healthy one")
     func writerRate() async throws {
         let stuck = BlockingSink()
-        let stuckManager = MetricsManager(level: .detailed, sink: stuck, uploadInterval: .milliseconds(20),
-                                          batching: BatchingConfig(maxMemoryBytes: 1 << 20),
-                                          shutdownTimeout: .milliseconds(100), observer: RecordingObserver())
+        let stuckManager = MetricsManager(level: .detailed, sink: stuck, uploadInterval: .milliseconds(20), shutdownTimeout: .milliseconds(100),
+                                          configuration: .init(batching: BatchingConfig(maxMemoryBytes: 1 << 20), observer: RecordingObserver()))
         let healthyManager = MetricsManager(level: .detailed, sink: NullSink(), uploadInterval: .milliseconds(20))
         try await stuckManager.start()
         try await healthyManager.start()

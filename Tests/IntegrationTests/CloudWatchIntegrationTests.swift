@@ -4,6 +4,7 @@ import Foundation
 import MetricsCore
 import MetricsTestSupport
 import Testing
+import MetricsTestKit
 
 /// End to end against a real AWS-compatible server (moto with signatures
 /// enforced, from scripts/test.sh): MetricsManager -> CloudWatchSink ->
@@ -17,7 +18,7 @@ struct CloudWatchIntegrationTests {
         let namespace = IntegrationTarget.freshNamespace("roundtrip-\(wireProtocol)")
         let observer = RecordingObserver()
         let manager = MetricsManager(level: .detailed, sink: target.sink(namespace: namespace, wireProtocol: wireProtocol),
-                                     observer: observer)
+                                     configuration: .init(observer: observer))
         try await manager.start()
         for value in [10.0, 20.0, 30.0] {
             manager.put(KPLMetricName.requestTime, value, stream: "orders", shardId: "shardId-000000000001")
@@ -49,7 +50,7 @@ struct CloudWatchIntegrationTests {
         let namespace = IntegrationTarget.freshNamespace("many")
         let observer = RecordingObserver()
         let manager = MetricsManager(level: .detailed, sink: target.sink(namespace: namespace),
-                                     batching: BatchingConfig(maxBatchSize: 2500), observer: observer)
+                                     configuration: .init(batching: BatchingConfig(maxBatchSize: 2500), observer: observer))
         try await manager.start()
         let reserved = "a b/c+d=e~f%g&h"
         for index in 0..<2500 {
@@ -94,7 +95,7 @@ struct CloudWatchIntegrationTests {
 
         let observer = RecordingObserver()
         let bad = MetricsManager(level: .detailed, sink: target.sink(namespace: namespace, session: true, sessionToken: "forged-token"),
-                                 observer: observer)
+                                 configuration: .init(observer: observer))
         try await bad.start()
         bad.put("WithToken", 3)
         try await bad.shutdown()
@@ -107,7 +108,8 @@ struct CloudWatchIntegrationTests {
     func nonASCII() async throws {
         let namespace = IntegrationTarget.freshNamespace("ascii")
         let observer = RecordingObserver()
-        let manager = MetricsManager(level: .detailed, sink: target.sink(namespace: namespace), observer: observer)
+        let manager = MetricsManager(level: .detailed, sink: target.sink(namespace: namespace),
+                                     configuration: .init(observer: observer))
         try await manager.start()
         for index in 0..<10 { manager.counter("Batch", dimensions: [("stream", "s\(index)")]).increment() }
         manager.counter("Batch", dimensions: [("stream", "東京")]).increment()
@@ -127,7 +129,7 @@ struct CloudWatchIntegrationTests {
         let wrong = "wrong-" + String(target.secretAccessKey.dropFirst(6))
         let observer = RecordingObserver()
         let manager = MetricsManager(level: .detailed, sink: target.sink(namespace: namespace, secret: wrong),
-                                     observer: observer)
+                                     configuration: .init(observer: observer))
         try await manager.start()
         manager.put("Denied", 1)
         try await manager.flush()

@@ -53,9 +53,8 @@ struct IntegrationTarget: Sendable {
         let secretKey = secret ?? (session ? self.session!.secret : secretAccessKey)
         let token = sessionToken ?? (session ? self.session!.token : nil)
         return CloudWatchSink(
-            region: "us-east-1", namespace: namespace, endpoint: endpoint, verifySSL: true,
-            accessKeyId: keyId, secretAccessKey: secretKey, sessionToken: token,
-            wireProtocol: wireProtocol, environment: [:])
+            region: "us-east-1", namespace: namespace, endpoint: endpoint, verifySSL: true, accessKeyId: keyId, secretAccessKey: secretKey, sessionToken: token,
+                options: .init(wireProtocol: wireProtocol, environment: [:]))
     }
 
     // MARK: Reading back with boto3 (scripts/cloudwatch_helper.py)

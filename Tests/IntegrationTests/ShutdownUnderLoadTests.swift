@@ -4,6 +4,7 @@ import Locking
 import MetricsCore
 import MetricsTestSupport
 import Testing
+import MetricsTestKit
 
 @Suite("Graceful shutdown under load", .enabled(if: IntegrationTarget.available, "needs a server: run scripts/test.sh"))
 struct ShutdownUnderLoadTests {
@@ -13,8 +14,8 @@ struct ShutdownUnderLoadTests {
     func nothingLost() async throws {
         let namespace = IntegrationTarget.freshNamespace("load")
         let observer = RecordingObserver()
-        let manager = MetricsManager(level: .detailed, sink: target.sink(namespace: namespace),
-                                     uploadInterval: .milliseconds(100), observer: observer)
+        let manager = MetricsManager(level: .detailed, sink: target.sink(namespace: namespace), uploadInterval: .milliseconds(100),
+                                     configuration: .init(observer: observer))
         try await manager.start()
         let streams = ["a", "b", "c", "d"]
         let counters = streams.map { manager.counter("Load", dimensions: [("stream", $0)]) }

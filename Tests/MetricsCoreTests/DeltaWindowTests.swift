@@ -4,6 +4,7 @@ import Sinks
 import Synchronization
 import Testing
 import Locking
+import MetricsTestKit
 
 /// Runs `work` on `count` new threads (not the cooperative pool), so that
 /// recording really races the manager's cuts. Each writer records until told
@@ -117,7 +118,8 @@ struct DeltaWindowTests {
     func windowsAreContiguous() async throws {
         let clock = ManualClock()
         let memory = InMemorySink()
-        let manager = MetricsManager(level: .detailed, sink: memory, clock: clock, wallClock: clock.wallClock)
+        let manager = MetricsManager(level: .detailed, sink: memory,
+                                     configuration: .init(clock: clock, wallClock: clock.wallClock))
         try await manager.start()
         let counter = manager.counter("Ticks")
         for step in 1...3 {

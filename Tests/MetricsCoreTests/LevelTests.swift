@@ -70,7 +70,8 @@ struct LevelTests {
     @Test("summary dimensions are configurable")
     func summaryDimensionsConfigurable() async throws {
         let memory = InMemorySink()
-        let manager = MetricsManager(level: .summary, sink: memory, summaryDimensions: ["stream", "error_code"])
+        let manager = MetricsManager(level: .summary, sink: memory,
+                                     configuration: .init(summaryDimensions: ["stream", "error_code"]))
         try await manager.start()
         manager.put("ErrorsByCode", 1, stream: "s1", shardId: "shard-1", errorCode: "Throttled")
         try await manager.shutdown()

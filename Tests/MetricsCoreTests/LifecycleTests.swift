@@ -4,6 +4,7 @@ import MetricsTestSupport
 import Sinks
 import Testing
 import Locking
+import MetricsTestKit
 
 /// An eventful sink that keeps every event it is handed.
 final class EventCollectingSink: EventfulSink {
@@ -75,7 +76,8 @@ struct LifecycleTests {
         let clock = ManualClock()
         let memory = InMemorySink()
         let manager = MetricsManager(
-            level: .detailed, sink: memory, uploadInterval: .seconds(60), clock: clock, wallClock: clock.wallClock)
+            level: .detailed, sink: memory, uploadInterval: .seconds(60),
+                configuration: .init(clock: clock, wallClock: clock.wallClock))
         try await manager.start()
         let counter = manager.counter("Requests")
         counter.increment()
@@ -99,8 +101,8 @@ struct LifecycleTests {
         let failing = FailingSink()
         let observer = RecordingObserver()
         let manager = MetricsManager(
-            level: .detailed, sinks: [failing, memory], observer: observer,
-            clock: clock, wallClock: clock.wallClock)
+            level: .detailed, sinks: [failing, memory],
+                configuration: .init(observer: observer, clock: clock, wallClock: clock.wallClock))
         try await manager.start()
         manager.counter("Requests").increment()
         clock.advance(by: .seconds(60))
@@ -209,7 +211,8 @@ struct LifecycleTests {
     @Test("events() streams the manager's events and finishes on shutdown")
     func eventStream() async throws {
         let memory = InMemorySink()
-        let manager = MetricsManager(level: .detailed, sink: memory, observer: RecordingObserver())
+        let manager = MetricsManager(level: .detailed, sink: memory,
+                                     configuration: .init(observer: RecordingObserver()))
         let stream = manager.events()
         try await manager.start()
         manager.counter("Requests").increment()

@@ -2,6 +2,7 @@ import MetricsCore
 import MetricsTestSupport
 import Sinks
 import Testing
+import MetricsTestKit
 
 @Suite("Bad input")
 struct RejectionTests {
@@ -9,7 +10,7 @@ struct RejectionTests {
     func rejectedAndCounted() async throws {
         let memory = InMemorySink()
         let observer = RecordingObserver()
-        let manager = MetricsManager(level: .detailed, sink: memory, observer: observer)
+        let manager = MetricsManager(level: .detailed, sink: memory, configuration: .init(observer: observer))
         try await manager.start()
 
         manager.put("UserRecordsPut", .nan, stream: "s1")

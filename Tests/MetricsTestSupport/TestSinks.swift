@@ -1,5 +1,5 @@
-// Test helpers shared by the test targets: sinks that fail, block or count,
-// and an observer that records events. Not a product.
+// Test helpers shared by this package's test targets: sinks that fail,
+// block or count. Not a product; what users need is in MetricsTestKit.
 
 import Foundation
 import MetricsCore
@@ -113,60 +113,5 @@ public final class BlockingSink: Sink {
             return state.waiters
         }
         for waiter in waiters { waiter.resume() }
-    }
-}
-
-/// An observer that keeps every event.
-public final class RecordingObserver: MetricsObserver {
-    private let events = Locked<[MetricsEvent]>([])
-
-    public init() {}
-
-    public func observe(_ event: MetricsEvent) {
-        events.withLock { $0.append(event) }
-    }
-
-    public var all: [MetricsEvent] { events.withLock { $0 } }
-
-    /// Total dropped per reason, over every sink.
-    public var dropped: [DropReason: Int] {
-        var result: [DropReason: Int] = [:]
-        for case .sink(_, .batchDropped(let count, let reason)) in all { result[reason, default: 0] += count }
-        return result
-    }
-
-    /// Total exported, over every sink.
-    public var exported: Int {
-        var total = 0
-        for case .sink(_, .exported(let count, _)) in all { total += count }
-        return total
-    }
-
-    public var rejected: [RejectionReason: Int] {
-        var result: [RejectionReason: Int] = [:]
-        for case .observationsRejected(let count, let reason) in all { result[reason, default: 0] += count }
-        return result
-    }
-
-    /// The errors of every `exportFailed` event, in order, over every sink.
-    public var exportFailures: [any Error] {
-        all.compactMap { event in
-            if case .sink(_, .exportFailed(let error)) = event { return error }
-            return nil
-        }
-    }
-
-    /// The errors of every `datumRejected` event, in order, over every sink.
-    public var datumRejections: [any Error] {
-        all.compactMap { event in
-            if case .sink(_, .datumRejected(_, let error)) = event { return error }
-            return nil
-        }
-    }
-
-    public var retries: Int {
-        var total = 0
-        for case .sink(_, .retried) in all { total += 1 }
-        return total
     }
 }

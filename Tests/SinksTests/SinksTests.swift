@@ -4,6 +4,7 @@ import MetricsTestSupport
 import Sinks
 import Testing
 import Locking
+import MetricsTestKit
 
 private func snapshot(_ name: String, count: Int = 1) -> MetricSnapshot {
     let start = Date(timeIntervalSince1970: 1_700_000_000)
@@ -102,7 +103,8 @@ struct SinksTests {
     func fanOutInManager() async throws {
         let memory = InMemorySink()
         let observer = RecordingObserver()
-        let manager = MetricsManager(level: .detailed, sink: FanOutSink([FailingSink(), memory]), observer: observer)
+        let manager = MetricsManager(level: .detailed, sink: FanOutSink([FailingSink(), memory]),
+                                     configuration: .init(observer: observer))
         try await manager.start()
         manager.counter("Requests").increment()
         try await manager.shutdown()

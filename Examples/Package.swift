@@ -1,0 +1,38 @@
+// swift-tools-version:6.0
+//
+// The documented examples, compiled from outside the SDK's package exactly
+// as a user's program and test target are: only the SDK's products are
+// visible here, never its `package` or internal declarations.
+// scripts/check-doc-examples.py checks that every line of every Swift
+// example in README.md and Docs/ is in this package; scripts/test.sh builds
+// and tests it.
+
+import PackageDescription
+
+let sdk = "swift-cloudwatch-metrics"
+
+let package = Package(
+    name: "examples",
+    platforms: [.macOS(.v15)],
+    dependencies: [.package(name: sdk, path: "..")],
+    targets: [
+        .executableTarget(
+            name: "DocExamples",
+            dependencies: [
+                .product(name: "MetricsCore", package: sdk),
+                .product(name: "Sinks", package: sdk),
+                .product(name: "ConsoleSink", package: sdk),
+                .product(name: "AWSCore", package: sdk),
+                .product(name: "CloudWatchSink", package: sdk),
+            ]),
+        .testTarget(
+            name: "UserTests",
+            dependencies: [
+                .product(name: "MetricsCore", package: sdk),
+                .product(name: "Sinks", package: sdk),
+                .product(name: "AWSCore", package: sdk),
+                .product(name: "CloudWatchSink", package: sdk),
+                .product(name: "MetricsTestKit", package: sdk),
+            ]),
+    ]
+)

@@ -1,0 +1,80 @@
+/// A growable byte buffer for the encoder: appends are a bounds check and
+/// a `memcpy`, cheaper than `Array.append(contentsOf:)` for the many short
+/// pieces a datum is made of.
+///
+/// Not thread-safe, but `Sendable` as a whole value handed over: the sink
+/// takes its buffer out of a lock for one export and puts it back after,
+/// so no two tasks ever use one at the same time.
+final class ByteStorage: @unchecked Sendable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    var count = 0
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 64)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    @inline(__always)
+    private func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(to: count + extra) }
+    }
+
+    private func grow(to needed: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        grown.update(from: base, count: count)
+        base.deallocate()
+        base = grown
+        capacity = newCapacity
+    }
+
+    @inline(__always)
+    func append(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
+
+    @inline(__always)
+    func append(_ source: UnsafePointer<UInt8>, _ length: Int) {
+        reserve(length)
+        (base + count).update(from: source, count: length)
+        count += length
+    }
+
+    @inline(__always)
+    func append(_ buffer: UnsafeBufferPointer<UInt8>) {
+        guard let start = buffer.baseAddress else { return }
+        append(start, buffer.count)
+    }
+
+    /// Writes `value` as `count` decimal digits.
+    func appendDigits(_ value: UInt, count digits: Int) {
+        reserve(digits)
+        var remaining = value
+        var position = count + digits - 1
+        while position >= count {
+            base[position] = 0x30 + UInt8(remaining % 10)
+            remaining /= 10
+            position -= 1
+        }
+        count += digits
+    }
+
+    /// A copy of the bytes from `start` to the end.
+    func slice(from start: Int) -> [UInt8] {
+        Array(UnsafeBufferPointer(start: base + start, count: count - start))
+    }
+
+    func array(appending suffix: StaticString = "") -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: count + suffix.utf8CodeUnitCount) { buffer, initialized in
+            buffer.baseAddress!.update(from: base, count: count)
+            (buffer.baseAddress! + count).update(from: suffix.utf8Start, count: suffix.utf8CodeUnitCount)
+            initialized = count + suffix.utf8CodeUnitCount
+        }
+    }
+}

@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""The public API of every library product, one declaration per line, in
+`api/<Module>.txt` (the habit swift-nio keeps with its API-breakage check:
+every change of the public surface is deliberate and visible in review).
+
+    scripts/public-api.py           # write the listings
+    scripts/public-api.py --check   # CI: fail if the code's API differs from the listings
+
+The symbols come from `swift package dump-symbol-graph` (public and open
+only; the default implementations the compiler synthesises from standard
+library protocols are left out).
+"""
+import difflib
+import glob
+import json
+import os
+import re
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LISTINGS = os.path.join(ROOT, "api")
+
+
+def run(*arguments):
+    return subprocess.run(arguments, cwd=ROOT, check=True, capture_output=True, text=True).stdout
+
+
+def library_modules():
+    manifest = json.loads(run("swift", "package", "dump-package"))
+    modules = set()
+    for product in manifest["products"]:
+        if "library" in product["type"]:
+            modules.update(product["targets"])
+    return sorted(modules)
+
+
+def declaration(symbol):
+    text = "".join(fragment["spelling"] for fragment in symbol.get("declarationFragments", []))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def listing(folder, module):
+    lines = set()
+    for path in [os.path.join(folder, f"{module}.symbols.json")] + glob.glob(os.path.join(folder, f"{module}@*.symbols.json")):
+        with open(path, encoding="utf-8") as handle:
+            graph = json.load(handle)
+        extended = os.path.basename(path)[len(module) + 1:-len(".symbols.json")]
+        for symbol in graph["symbols"]:
+            if "::SYNTHESIZED::" in symbol["identifier"]["precise"]:
+                continue
+            if symbol.get("accessLevel") not in ("public", "open"):
+                continue
+            where = ".".join(symbol["pathComponents"][:-1])
+            prefix = f"[extends {extended}] " if extended else ""
+            lines.add(f"{prefix}{where + ': ' if where else ''}{declaration(symbol)}")
+    return sorted(lines)
+
+
+def main():
+    check = "--check" in sys.argv[1:]
+    print("public-api: dumping symbol graphs...", file=sys.stderr)
+    output = run("swift", "package", "dump-symbol-graph", "--minimum-access-level", "public")
+    match = re.search(r"Files written to (\S+)", output)
+    folder = match.group(1) if match else glob.glob(os.path.join(ROOT, ".build", "*", "symbolgraph"))[0]
+    failures = 0
+    wanted = set()
+    for module in library_modules():
+        name = f"{module}.txt"
+        wanted.add(name)
+        text = "\n".join(listing(folder, module)) + "\n"
+        path = os.path.join(LISTINGS, name)
+        if check:
+            committed = open(path, encoding="utf-8").read() if os.path.exists(path) else ""
+            if committed != text:
+                failures += 1
+                print(f"public API of {module} differs from api/{name}:")
+                sys.stdout.writelines(difflib.unified_diff(
+                    committed.splitlines(True), text.splitlines(True), f"api/{name} (committed)", f"{module} (code)"))
+        else:
+            os.makedirs(LISTINGS, exist_ok=True)
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            print(f"api/{name}: {text.count(chr(10))} declarations")
+    stale = {os.path.basename(p) for p in glob.glob(os.path.join(LISTINGS, "*.txt"))} - wanted
+    for name in sorted(stale):
+        if check:
+            failures += 1
+            print(f"api/{name} lists a module that is no longer a library product")
+        else:
+            os.remove(os.path.join(LISTINGS, name))
+    if check:
+        if failures:
+            print("The public API changed: if that is deliberate, run scripts/public-api.py and commit api/.")
+            return 1
+        print(f"public API matches api/ ({len(wanted)} modules)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
