@@ -118,7 +118,7 @@ public final class CloudWatchSink: Sink, CustomStringConvertible, CustomDebugStr
                                 "endpoint": endpoint as Any, "wireProtocol": wireProtocol], displayStyle: .class)
     }
 
-    public var retryPolicy: any ExportRetryPolicy { AWSExportRetryPolicy(policy: awsRetryPolicy) }
+    public var retryPolicy: any ExportRetryPolicy { awsRetryPolicy }
 
     /// Checks the configuration and builds the client (no network call).
     public func start() async throws {
@@ -245,14 +245,12 @@ public final class CloudWatchSink: Sink, CustomStringConvertible, CustomDebugStr
     }
 }
 
-/// The AWS SDK standard retry mode as the export worker's policy:
+/// The AWS SDK standard retry mode is the export worker's policy as it is:
 /// throttling, 5xx and connection failures are retried with backoff; a
 /// rejected request, bad credentials or a bad configuration are not.
-struct AWSExportRetryPolicy: ExportRetryPolicy {
-    let policy: RetryPolicy
-
-    func decision(afterAttempt attempt: Int, error: any Error) -> RetryDecision {
-        if let delay = policy.delay(beforeRetry: attempt, after: error) { return .retry(after: delay) }
-        return policy.isRetryable(error) ? .exhausted : .notRetryable
+extension RetryPolicy: ExportRetryPolicy {
+    public func decision(afterAttempt attempt: Int, error: any Error) -> RetryDecision {
+        if let delay = delay(beforeRetry: attempt, after: error) { return .retry(after: delay) }
+        return isRetryable(error) ? .exhausted : .notRetryable
     }
 }

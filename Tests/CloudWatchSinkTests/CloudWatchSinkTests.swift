@@ -260,7 +260,7 @@ struct CloudWatchSinkTests {
 
     @Test("the retry policy: throttling and 5xx retried, rejections and credential problems not")
     func retryDecisions() {
-        let policy = AWSExportRetryPolicy(policy: RetryPolicy(quota: nil, random: { 0 }))
+        let policy = RetryPolicy(quota: nil, random: { 0 })
         #expect(policy.decision(afterAttempt: 1, error: AWSError(code: "Throttling", message: "", statusCode: 400)) == .retry(after: .zero))
         #expect(policy.decision(afterAttempt: 1, error: AWSError(code: "HTTP503", message: "", statusCode: 503)) == .retry(after: .zero))
         #expect(policy.decision(afterAttempt: 3, error: AWSError(code: "HTTP503", message: "", statusCode: 503)) == .exhausted)
