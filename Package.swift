@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "AWSCore", targets: ["AWSCore"]),
         .library(name: "CloudWatchSink", targets: ["CloudWatchSink"]),
         .library(name: "SystemMetrics", targets: ["SystemMetrics"]),
+        .library(name: "EMFSink", targets: ["EMFSink"]),
         // What a user's tests import: a recording CloudWatch client, a manual
         // clock, a recording observer, timed waits on an InMemorySink.
         .library(name: "MetricsTestKit", targets: ["MetricsTestKit"]),
@@ -39,13 +40,16 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "AWSCore", dependencies: ["CSHA256", "CCurlShim", "CZlib", "Locking", "UTCTime"]),
         .target(name: "CloudWatchSink", dependencies: ["MetricsCore", "AWSCore", "Locking"]),
+        // Embedded Metric Format: documents to standard output, a file, or
+        // CloudWatch Logs PutLogEvents (through AWSCore, as CloudWatchSink).
+        .target(name: "EMFSink", dependencies: ["MetricsCore", "AWSCore", "Locking"]),
         .target(name: "SystemMetrics"),
         .target(name: "MetricsTestKit", dependencies: ["MetricsCore", "Sinks", "CloudWatchSink", "AWSCore", "Locking"]),
 
         // The host agent: samples CPU and memory, exports median and max per period.
         .executableTarget(
             name: "metrics-agent",
-            dependencies: ["MetricsCore", "ConsoleSink", "CloudWatchSink", "AWSCore", "SystemMetrics", "Locking"]),
+            dependencies: ["MetricsCore", "ConsoleSink", "CloudWatchSink", "EMFSink", "AWSCore", "SystemMetrics", "Locking"]),
 
         // Fuzz harnesses for the parsers of outside input (scripts/fuzz.sh);
         // built normally, it replays saved inputs.
@@ -55,7 +59,7 @@ let package = Package(
         .target(name: "CBenchSupport"),
         .executableTarget(
             name: "metrics-bench",
-            dependencies: ["MetricsCore", "Sinks", "AWSCore", "CloudWatchSink", "CBenchSupport", "Locking"]
+            dependencies: ["MetricsCore", "Sinks", "AWSCore", "CloudWatchSink", "EMFSink", "CBenchSupport", "Locking"]
         ),
 
         // Test-only helpers: fake sinks and observers, and a thread-local
@@ -83,14 +87,18 @@ let package = Package(
             name: "ExportPipelineTests",
             dependencies: ["CloudWatchSink", "MetricsCore", "Sinks", "AWSCore", "Locking", "MetricsTestKit", "MetricsTestSupport",
                            "HTTPTestSupport"]),
+        .testTarget(
+            name: "EMFSinkTests",
+            dependencies: ["EMFSink", "MetricsCore", "AWSCore", "Locking", "MetricsTestKit", "MetricsTestSupport",
+                           "HTTPTestSupport"]),
         .testTarget(name: "SystemMetricsTests", dependencies: ["SystemMetrics", "metrics-fuzz"]),
         .testTarget(
             name: "MetricsAgentTests",
-            dependencies: ["metrics-agent", "SystemMetrics", "HTTPTestSupport"]),
+            dependencies: ["metrics-agent", "SystemMetrics", "HTTPTestSupport", "MetricsTestSupport"]),
         // Against a real server (moto from scripts/with-moto.sh, or LocalStack).
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["CloudWatchSink", "MetricsCore", "AWSCore", "Locking", "MetricsTestKit", "MetricsTestSupport",
-                           "HTTPTestSupport", "metrics-agent"]),
+            dependencies: ["CloudWatchSink", "EMFSink", "MetricsCore", "AWSCore", "Locking", "MetricsTestKit",
+                           "MetricsTestSupport", "HTTPTestSupport", "metrics-agent"]),
     ]
 )

@@ -24,6 +24,7 @@ let package = Package(
                 .product(name: "ConsoleSink", package: sdk),
                 .product(name: "AWSCore", package: sdk),
                 .product(name: "CloudWatchSink", package: sdk),
+                .product(name: "EMFSink", package: sdk),
             ]),
         .testTarget(
             name: "UserTests",

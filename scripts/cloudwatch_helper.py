@@ -11,6 +11,8 @@ Usage (JSON on stdin, JSON on stdout):
       -> [[metric, [[name, value], ...]], ...] de-duplicated (moto lists one entry per datum)
   cloudwatch_helper.py aiokpl-export {"namespace", "snapshots": [{name, count, sum, min, max, dimensions}]}
       -> {"exported": n}
+  cloudwatch_helper.py log-events   {"group", "stream"}
+      -> [[timestamp, message], ...] every event of the stream, oldest first
 
 Connection: METRICS_TEST_ENDPOINT, METRICS_TEST_ACCESS_KEY_ID, METRICS_TEST_SECRET_ACCESS_KEY.
 """
@@ -80,7 +82,22 @@ def aiokpl_export(request):
     return {"exported": len(snapshots)}
 
 
-COMMANDS = {"statistics": statistics, "metrics": metrics, "aiokpl-export": aiokpl_export}
+def log_events(request):
+    logs = boto3.client("logs", endpoint_url=ENDPOINT, region_name="us-east-1",
+                        aws_access_key_id=KEY, aws_secret_access_key=SECRET)
+    events, token = [], None
+    while True:
+        arguments = {"logGroupName": request["group"], "logStreamName": request["stream"], "startFromHead": True}
+        if token:
+            arguments["nextToken"] = token
+        page = logs.get_log_events(**arguments)
+        events += [[event["timestamp"], event["message"]] for event in page["events"]]
+        if not page["events"] or page.get("nextForwardToken") == token:
+            return events
+        token = page.get("nextForwardToken")
+
+
+COMMANDS = {"statistics": statistics, "metrics": metrics, "aiokpl-export": aiokpl_export, "log-events": log_events}
 
 if __name__ == "__main__":
     json.dump(COMMANDS[sys.argv[1]](json.load(sys.stdin)), sys.stdout)

@@ -35,9 +35,7 @@ import MetricsCore
 public final class CloudWatchSink: Sink, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// The original's dimension names: `stream` → `StreamName`,
     /// `shard` → `ShardId`, `error_code` → `ErrorCode`.
-    public static let defaultDimensionNames: [String: String] = [
-        KPLDimension.stream: "StreamName", KPLDimension.shard: "ShardId", KPLDimension.errorCode: "ErrorCode",
-    ]
+    public static let defaultDimensionNames: [String: String] = KPLDimension.cloudWatchNames
 
     /// The namespace every datum is put in.
     public let namespace: String

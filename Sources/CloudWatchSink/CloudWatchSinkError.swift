@@ -1,3 +1,5 @@
+import MetricsCore
+
 /// Errors of the sink's configuration, thrown by `start()` and `export`
 /// (and not retried).
 public enum CloudWatchSinkError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -20,14 +22,6 @@ public enum CloudWatchSinkError: Error, Equatable, Sendable, CustomStringConvert
     }
 
     static func validate(namespace: String) throws {
-        func invalid(_ reason: String) -> CloudWatchSinkError { .invalidNamespace(namespace, reason: reason) }
-        if namespace.isEmpty { throw invalid("it is empty") }
-        if namespace.utf8.count > 255 { throw invalid("it is longer than 255 characters") }
-        if namespace.unicodeScalars.contains(where: { !$0.isASCII }) { throw invalid("it has non-ASCII characters") }
-        if namespace.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-            throw invalid("it has control characters")
-        }
-        if namespace.hasPrefix(":") { throw invalid("it starts with ':'") }
-        if namespace.hasPrefix("AWS/") { throw invalid("the AWS/ prefix is reserved for AWS services") }
+        if let reason = CloudWatchNames.namespaceProblem(namespace) { throw invalidNamespace(namespace, reason: reason) }
     }
 }

@@ -25,51 +25,30 @@ public enum HistogramEncoding: String, Sendable {
 ///
 /// Every snapshot is validated first; see ``MetricDatumValidationError``.
 final class MetricDatumMapper: Sendable {
-    static let maximumMagnitude = 1.174271e108
-    static let minimumMagnitude = 8.515920e-109
-    static let maximumDimensions = 30
     static let maximumValuesPerDatum = 150
 
     let storageResolution: Int
     let histogramEncoding: HistogramEncoding
-    /// Key renaming as pairs: a linear scan of a few short keys is cheaper
-    /// than hashing every dimension key of every snapshot.
-    private let renames: [(from: String, to: String)]
+    /// Dimension renaming and CloudWatch's rules for names and values,
+    /// shared with the EMF sink.
+    let names: CloudWatchNames
 
     init(dimensionNames: [String: String], storageResolution: Int, histogramEncoding: HistogramEncoding) {
-        renames = dimensionNames.map { ($0.key, $0.value) }.sorted { $0.from < $1.from }
+        names = CloudWatchNames(dimensionNames: dimensionNames)
         self.storageResolution = storageResolution
         self.histogramEncoding = histogramEncoding
     }
 
     /// The wire name of dimension key `key`.
-    func wireName(_ key: String) -> String {
-        let length = key.utf8.count
-        for rename in renames where rename.from.utf8.count == length && rename.from == key { return rename.to }
-        return key
-    }
+    @inline(__always)
+    func wireName(_ key: String) -> String { names.wireName(key) }
 
     /// Checks that `snapshot` can be sent; throws the first problem found.
     /// Returns whether its dimension names and values need no JSON escaping
     /// (no `"` or `\`), so the encoder can copy them without scanning again.
     @discardableResult
     func validate(_ snapshot: MetricSnapshot) throws(MetricDatumValidationError) -> Bool {
-        let name = snapshot.name
-        if name.isEmpty { throw .emptyMetricName }
-        if name.utf8.count > 255 { throw .metricNameTooLong(length: name.utf8.count) }
-        guard snapshot.count > 0 else { throw .noObservations }
-        let plain = try validateDimensions(snapshot.dimensions)
-        if snapshot.unit != .none, !MetricUnit.standardUnits.contains(snapshot.unit) {
-            throw .unsupportedUnit(snapshot.unit.rawValue)
-        }
-        if usesDistribution(snapshot) {
-            for bucket in snapshot.distribution { _ = try Self.checked(bucket.value, field: "Values") }
-        } else {
-            _ = try Self.checked(snapshot.sum, field: "Sum")
-            _ = try Self.checked(snapshot.min, field: "Minimum")
-            _ = try Self.checked(snapshot.max, field: "Maximum")
-        }
-        return plain
+        try names.validate(snapshot, checkingBuckets: usesDistribution(snapshot))
     }
 
     func usesDistribution(_ snapshot: MetricSnapshot) -> Bool {
@@ -90,84 +69,10 @@ final class MetricDatumMapper: Sendable {
         }
     }
 
-    /// Finite and within range; magnitudes too small for CloudWatch become 0.
-    static func checked(_ value: Double, field: String) throws(MetricDatumValidationError) -> Double {
-        guard value.isFinite else { throw .nonFiniteValue(field: field) }
-        if abs(value) > maximumMagnitude { throw .valueOutOfRange(field: field, value: value) }
-        return clamped(value)
-    }
-
     /// A validated value as sent: magnitudes too small for CloudWatch become 0.
     @inline(__always)
     static func clamped(_ value: Double) -> Double {
-        abs(value) < minimumMagnitude ? 0 : value
-    }
-
-    private func validateDimensions(_ pairs: [(String, String)]) throws(MetricDatumValidationError) -> Bool {
-        if pairs.count > Self.maximumDimensions { throw .tooManyDimensions(count: pairs.count) }
-        var plain = true
-        for (position, (key, value)) in pairs.enumerated() {
-            let name = wireName(key)
-            if name.isEmpty { throw .emptyDimensionName }
-            if value.isEmpty { throw .emptyDimensionValue(dimension: name) }
-            if name.utf8.count > 255 { throw .dimensionNameTooLong(dimension: String(name.prefix(255)), length: name.utf8.count) }
-            if value.utf8.count > 1024 { throw .dimensionValueTooLong(dimension: name, length: value.utf8.count) }
-            let nameClass = Self.classify(name)
-            let valueClass = Self.classify(value)
-            try Self.check(nameClass, dimension: name)
-            try Self.check(valueClass, dimension: name)
-            if nameClass == .printableNeedingEscapes || valueClass == .printableNeedingEscapes { plain = false }
-            if name.utf8.first == UInt8(ascii: ":") { throw .dimensionNameStartsWithColon(dimension: name) }
-            // At most 30: a linear scan beats hashing.
-            if pairs[..<position].contains(where: { wireName($0.0) == name }) { throw .duplicateDimension(dimension: name) }
-        }
-        return plain
-    }
-
-    enum TextClass: Equatable { case printable, printableNeedingEscapes, nonASCII, control, blank }
-
-    private static func check(_ textClass: TextClass, dimension name: String) throws(MetricDatumValidationError) {
-        switch textClass {
-        case .printable, .printableNeedingEscapes: return
-        case .nonASCII: throw .nonASCIIDimension(dimension: name)
-        case .control: throw .controlCharacterInDimension(dimension: name)
-        case .blank: throw .blankDimension(dimension: name)
-        }
-    }
-
-    /// One pass over the UTF-8 bytes: ASCII only, no control characters,
-    /// not whitespace only, and whether `"` or `\` need escaping in JSON.
-    /// Eight bytes at a time (SWAR), then the tail byte by byte.
-    static func classify(_ text: String) -> TextClass {
-        func scan(_ bytes: UnsafeRawBufferPointer) -> TextClass {
-            let ones: UInt64 = 0x0101_0101_0101_0101
-            let highs: UInt64 = 0x8080_8080_8080_8080
-            @inline(__always) func hasZeroByte(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
-            @inline(__always) func hasByteBelow(_ v: UInt64, _ n: UInt64) -> Bool { (v &- ones &* n) & ~v & highs != 0 }
-            var blank = true
-            var escapes = false
-            var offset = 0
-            while offset + 8 <= bytes.count {
-                let word = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-                if word & highs != 0 { return .nonASCII }
-                if hasByteBelow(word, 0x20) || hasZeroByte(word ^ (ones &* 0x7F)) { return .control }
-                if hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5C)) { escapes = true }
-                if word != ones &* 0x20 { blank = false }
-                offset += 8
-            }
-            while offset < bytes.count {
-                let byte = bytes[offset]
-                if byte >= 0x80 { return .nonASCII }
-                // Tab, line feed, vertical tab, form feed, carriage return are whitespace, yet still controls.
-                if byte < 0x20 || byte == 0x7F { return .control }
-                if byte != 0x20 { blank = false }
-                if byte == 0x22 || byte == 0x5C { escapes = true }
-                offset += 1
-            }
-            return blank ? .blank : escapes ? .printableNeedingEscapes : .printable
-        }
-        return text.utf8.withContiguousStorageIfAvailable { scan(UnsafeRawBufferPointer($0)) }
-            ?? Array(text.utf8).withUnsafeBytes(scan)
+        abs(value) < CloudWatchNames.minimumMagnitude ? 0 : value
     }
 }
 

@@ -33,4 +33,11 @@ public enum KPLDimension {
     public static let stream = "stream"
     public static let shard = "shard"
     public static let errorCode = "error_code"
+
+    /// Their names in CloudWatch, as the original sent them: `stream` →
+    /// `StreamName`, `shard` → `ShardId`, `error_code` → `ErrorCode`. Both
+    /// CloudWatch sinks (PutMetricData and EMF) rename with it by default.
+    public static let cloudWatchNames: [String: String] = [
+        stream: "StreamName", shard: "ShardId", errorCode: "ErrorCode",
+    ]
 }

@@ -155,6 +155,54 @@ extension MetricsManager {
         }
     }
 
+    /// Ends the current window now, exports it, and waits for delivery for
+    /// at most `timeout` (on the manager's clock), whatever the sinks do:
+    /// the end of a Lambda invocation, whose time is counted.
+    ///
+    /// ```swift
+    /// let report = try await manager.flush(within: .milliseconds(200))
+    /// if !report.isComplete { logger.warning("metrics still pending: \(report.pending)") }
+    /// ```
+    ///
+    /// Nothing is dropped at the deadline: what did not make it stays queued
+    /// (for the next flush, the next window or shutdown) and is named in the
+    /// returned ``FlushReport``. Throws ``MetricsManagerError/notStarted``
+    /// before `start()`; at level `.none` and after shutdown it returns an
+    /// empty report at once.
+    @discardableResult
+    public func flush(within timeout: Duration) async throws -> FlushReport {
+        guard level != .none else { return FlushReport(pending: [:]) }
+        let phase = lifecycle.withLock { $0.phase }
+        switch phase {
+        case .idle, .starting: throw MetricsManagerError.notStarted
+        case .shuttingDown, .stopped: return FlushReport(pending: [:])
+        case .running: break
+        }
+        tick()
+        let workers = self.workers
+        let drained: Void? = await withDeadline(time.elapsed() + max(timeout, .zero), time: time) {
+            await withTaskGroup(of: Void.self) { group in
+                for worker in workers {
+                    group.addTask { await worker.drain() }
+                }
+            }
+        }
+        if drained != nil { return FlushReport(pending: [:]) }
+        var pending: [String: Int] = [:]
+        for worker in workers {
+            let stats = worker.stats()
+            if stats.queued + stats.inFlight > 0 { pending[worker.name] = stats.queued + stats.inFlight }
+        }
+        return FlushReport(pending: pending)
+    }
+
+    /// ``flush(within:)`` with a deadline on the continuous clock (a Lambda
+    /// context's deadline, less a margin).
+    @discardableResult
+    public func flush(before deadline: ContinuousClock.Instant) async throws -> FlushReport {
+        try await flush(within: ContinuousClock.now.duration(to: deadline))
+    }
+
     /// Stops the export loop, exports the final window, drains every sink's
     /// queue until it is empty or ``shutdownTimeout`` has passed, and shuts
     /// the sinks down. Whatever could not be delivered in time is reported

@@ -1,6 +1,7 @@
 import AWSCore
 import CloudWatchSink
 import ConsoleSink
+import EMFSink
 import Foundation
 import Locking
 import MetricsCore
@@ -26,6 +27,10 @@ struct Agent {
         if options.dryRun {
             sink = ConsoleSink(format: options.format)
             destination = "standard output (dry run)"
+        } else if options.emf {
+            sink = EMFSink(namespace: options.namespace, destination: .standardOutput,
+                           options: .init(storageResolution: options.storageResolution))
+            destination = "standard output as EMF, namespace \(options.namespace)"
         } else {
             guard let region = AWSRegion.resolve(explicit: options.region) else {
                 log("no AWS region: pass --region, or set AWS_REGION (or use --dry-run to print the metrics instead)")
@@ -49,10 +54,19 @@ struct Agent {
                 log("AWS credentials: \(error)")
                 return 1
             }
-            sink = CloudWatchSink(
-                region: region, namespace: options.namespace, endpoint: options.endpoint, verifySSL: options.verifySSL,
+            if let group = options.emfLogGroup {
+                let stream = options.emfLogStream ?? AgentOptions.shortHostName()
+                sink = EMFSink(namespace: options.namespace,
+                               destination: .cloudWatchLogs(logGroup: group, logStream: stream, region: region,
+                                                            endpoint: options.endpoint, verifySSL: options.verifySSL),
+                               options: .init(storageResolution: options.storageResolution, credentialProvider: credentials))
+                destination = "CloudWatch Logs \(group)/\(stream) as EMF, namespace \(options.namespace), in \(region)"
+            } else {
+                sink = CloudWatchSink(
+                    region: region, namespace: options.namespace, endpoint: options.endpoint, verifySSL: options.verifySSL,
                     options: .init(storageResolution: options.storageResolution, credentialProvider: credentials))
-            destination = "CloudWatch namespace \(options.namespace) in \(region)"
+                destination = "CloudWatch namespace \(options.namespace) in \(region)"
+            }
             if let endpoint = options.endpoint { destination += " at \(endpoint.absoluteString)" }
         }
 

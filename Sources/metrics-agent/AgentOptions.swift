@@ -20,6 +20,11 @@ struct AgentOptions: Equatable {
     var endpoint: URL?
     var verifySSL = true
     var storageResolution = 60
+    /// Write EMF documents to standard output instead of calling PutMetricData.
+    var emf = false
+    /// Send EMF documents to this CloudWatch Logs group (and stream) instead.
+    var emfLogGroup: String?
+    var emfLogStream: String?
     var verbose = false
 
     /// An extra `--dimension key=value`.
@@ -139,12 +144,28 @@ struct AgentOptions: Equatable {
                     throw fail("--storage-resolution must be 1 or 60 (got '\(text)')")
                 }
                 options.storageResolution = resolution
+            case "--emf":
+                try noValue()
+                options.emf = true
+            case "--emf-log-group":
+                options.emfLogGroup = try value()
+            case "--emf-log-stream":
+                options.emfLogStream = try value()
             case "--verbose", "-v":
                 try noValue()
                 options.verbose = true
             default:
                 throw fail("unknown option '\(name)'")
             }
+        }
+        if options.emfLogStream != nil, options.emfLogGroup == nil {
+            throw fail("--emf-log-stream needs --emf-log-group")
+        }
+        if options.dryRun, options.emf || options.emfLogGroup != nil {
+            throw fail("--dry-run prints a table or JSON; it cannot be combined with --emf or --emf-log-group")
+        }
+        if options.emf, options.emfLogGroup != nil {
+            throw fail("--emf writes to standard output and --emf-log-group to CloudWatch Logs: choose one")
         }
         if options.sampleInterval > Double(options.period) {
             throw fail("--sample-interval (\(options.sampleInterval) s) must not exceed --period (\(options.period) s)")
@@ -185,6 +206,12 @@ struct AgentOptions: Equatable {
           --endpoint <url>            CloudWatch endpoint, e.g. http://127.0.0.1:4566 (default: AWS_ENDPOINT_URL)
           --no-verify-ssl             accept any TLS certificate from the endpoint
           --storage-resolution <1|60> CloudWatch storage resolution (default: 60)
+          --emf                       write CloudWatch Embedded Metric Format documents to standard
+                                      output, one per line, instead of publishing (no region or
+                                      credentials needed; messages go to standard error)
+          --emf-log-group <group>     send EMF documents to this CloudWatch Logs group with
+                                      PutLogEvents (created when missing) instead of PutMetricData
+          --emf-log-stream <stream>   the log stream for --emf-log-group (default: the host name)
           -v, --verbose               log each publication to standard error
           -h, --help                  show this help
           --version                   show the version

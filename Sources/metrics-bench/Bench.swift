@@ -10,7 +10,7 @@ struct Bench {
         let filter = CommandLine.arguments.dropFirst().first?.lowercased()
         // METRICS_BENCH_REPEATS=N runs every benchmark N times (more samples, for profiling).
         let repeatsOverride = ProcessInfo.processInfo.environment["METRICS_BENCH_REPEATS"].flatMap(Int.init)
-        let benchmarks = (CoreBenchmarks.all() + AWSBenchmarks.all() + CloudWatchBenchmarks.all() + PipelineBenchmarks.all()).filter { benchmark in
+        let benchmarks = (CoreBenchmarks.all() + AWSBenchmarks.all() + CloudWatchBenchmarks.all() + EMFBenchmarks.all() + PipelineBenchmarks.all()).filter { benchmark in
             guard let filter else { return true }
             return "\(benchmark.group) \(benchmark.name)".lowercased().contains(filter)
         }
@@ -51,6 +51,12 @@ struct Bench {
         }
         if let ours = value("SHA-256, 64 MiB buffer, SHA extensions"), let openssl = value("openssl speed"), openssl.isFinite {
             lines.append("SHA-256 / openssl speed: \(format(ours / openssl))x (goal >= 0.8x)")
+        }
+        if let emf = value("EMF: encode 10k series"), let put = value("PutMetricData: encode the same 10k series") {
+            lines.append("EMF / PutMetricData encoding time, same 10k series: \(format(emf / put))x")
+        }
+        if let emf = value("EMF: bytes per series"), let put = value("PutMetricData: bytes per series") {
+            lines.append("EMF / PutMetricData bytes per series: \(format(emf / put))x")
         }
         for wire in ["json", "query"] {
             if let ours = value("encode + sign 1000 datums (\(wire))"),

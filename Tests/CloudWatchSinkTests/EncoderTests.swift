@@ -159,7 +159,7 @@ struct AWSCloudWatchClientTests {
 struct ClassificationTests {
     @Test("the eight-bytes-at-a-time scan agrees with a byte-by-byte definition")
     func classifyLongStrings() {
-        func reference(_ text: String) -> MetricDatumMapper.TextClass {
+        func reference(_ text: String) -> CloudWatchNames.TextClass {
             let bytes = Array(text.utf8)
             if bytes.contains(where: { $0 >= 0x80 }) { return .nonASCII }
             if bytes.contains(where: { $0 < 0x20 || $0 == 0x7F }) { return .control }
@@ -176,7 +176,7 @@ struct ClassificationTests {
             }
         }
         for text in cases {
-            #expect(MetricDatumMapper.classify(text) == reference(text), "\(text.debugDescription)")
+            #expect(CloudWatchNames.classify(text) == reference(text), "\(text.debugDescription)")
         }
     }
 }

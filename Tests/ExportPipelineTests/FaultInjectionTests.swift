@@ -117,7 +117,11 @@ struct FaultInjectionTests {
         let started = clock.now
         try await manager.shutdown()
         let took = started.duration(to: clock.now)
-        #expect(took < .seconds(5), "took \(took)")
+        // The deadline is 1 s and the stuck request's own timeout 60 s: what
+        // this guards is that shutdown does not wait for the request. The
+        // slack is for a loaded 2-core machine, where CPU-bound suites running
+        // alongside can hold both cooperative threads for seconds (seen: 5.1 s).
+        #expect(took < .seconds(15), "took \(took)")
         let stats = try #require(manager.stats()[sink: "cloudwatch"])
         #expect(stats.dropped == [.shutdownDeadline: 10])
         #expect(stats.exported == 0 && stats.queued == 0 && stats.inFlight == 0)

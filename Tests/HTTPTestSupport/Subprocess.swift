@@ -10,7 +10,9 @@ import Darwin
 /// cooperative pool). Foundation's `Process.waitUntilExit()` can hang when
 /// awaited from async code on Linux; this does not use it.
 public enum Subprocess {
-    static let spawnLock = NSLock()
+    /// Held while a child is spawned. Hold it too while creating descriptors
+    /// that must not leak into a child (then mark them close-on-exec).
+    public static let spawnLock = NSLock()
 
     public struct Result: Sendable {
         public let status: Int32
@@ -170,6 +172,7 @@ public final class RunningProcess: @unchecked Sendable {
     private let stderrFD: Int32
     private let stdoutFD: Int32
     private var buffered = Data()
+    private var bufferedOutput = Data()
 
     /// Starts `executable` with `arguments` and `environment` (the complete
     /// environment of the child).
@@ -210,11 +213,19 @@ public final class RunningProcess: @unchecked Sendable {
     /// The next line the program writes to standard error, or `nil` at its end.
     public func nextErrorLine() async -> String? {
         await withCheckedContinuation { continuation in
-            Thread { [self] in continuation.resume(returning: readLine()) }.start()
+            Thread { [self] in continuation.resume(returning: Self.readLine(stderrFD, &buffered)) }.start()
         }
     }
 
-    private func readLine() -> String? {
+    /// The next line the program writes to standard output, or `nil` at its
+    /// end. Read standard error to its end before ``waitForExit()``, as usual.
+    public func nextOutputLine() async -> String? {
+        await withCheckedContinuation { continuation in
+            Thread { [self] in continuation.resume(returning: Self.readLine(stdoutFD, &bufferedOutput)) }.start()
+        }
+    }
+
+    private static func readLine(_ fd: Int32, _ buffered: inout Data) -> String? {
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
             if let newline = buffered.firstIndex(of: 0x0A) {
@@ -222,7 +233,7 @@ public final class RunningProcess: @unchecked Sendable {
                 buffered = Data(buffered[buffered.index(after: newline)...])
                 return line
             }
-            let count = read(stderrFD, &chunk, chunk.count)
+            let count = read(fd, &chunk, chunk.count)
             if count <= 0 {
                 guard !buffered.isEmpty else { return nil }
                 defer { buffered = Data() }

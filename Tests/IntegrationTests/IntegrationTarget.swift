@@ -94,6 +94,12 @@ struct IntegrationTarget: Sendable {
         ])
     }
 
+    /// Every event of a log stream, oldest first, read with boto3's GetLogEvents.
+    func logEvents(group: String, stream: String) async throws -> [(timestamp: Int64, message: String)] {
+        let reply = try await helper("log-events", ["group": group, "stream": stream]) as? [[Any]] ?? []
+        return reply.map { (($0[0] as! NSNumber).int64Value, $0[1] as! String) }
+    }
+
     struct HelperFailure: Error, CustomStringConvertible {
         let description: String
     }

@@ -76,6 +76,9 @@ struct OptionTests {
         (["--dry-run=yes"], "--dry-run takes no value"),
         (["extra"], "unexpected argument 'extra'"),
         (["--namespace", ""], "--namespace must not be empty"),
+        (["--emf-log-stream", "s"], "--emf-log-stream needs --emf-log-group"),
+        (["--emf", "--dry-run"], "--dry-run prints a table or JSON; it cannot be combined with --emf or --emf-log-group"),
+        (["--emf", "--emf-log-group", "g"], "--emf writes to standard output and --emf-log-group to CloudWatch Logs: choose one"),
     ])
     func errors(arguments: [String], message: String) {
         #expect(throws: AgentOptions.UsageError(message: message)) { try AgentOptions.parse(arguments) }

@@ -1,4 +1,5 @@
-/// Why a snapshot cannot become a valid CloudWatch datum. The snapshot is
+/// Why a snapshot cannot become a valid CloudWatch datum (through
+/// PutMetricData or EMF: both sinks check the same rules). The snapshot is
 /// skipped and reported (`SinkEvent.datumRejected` with this error, counted
 /// as dropped with reason `.invalidDatum`); the rest of its batch is sent.
 ///
@@ -25,6 +26,9 @@ public enum MetricDatumValidationError: Error, Equatable, Sendable, CustomString
     case dimensionNameStartsWithColon(dimension: String)
     case duplicateDimension(dimension: String)
     case unsupportedUnit(String)
+    /// EMF only: the metric's name is also the name of one of its
+    /// dimensions, of a property, or `_aws`: one JSON member cannot be both.
+    case metricNameClash(name: String)
 
     public var description: String {
         switch self {
@@ -44,6 +48,7 @@ public enum MetricDatumValidationError: Error, Equatable, Sendable, CustomString
         case .dimensionNameStartsWithColon(let name): return "dimension name \(name) starts with ':'"
         case .duplicateDimension(let name): return "dimension \(name) appears twice"
         case .unsupportedUnit(let unit): return "unit \(unit) is not a CloudWatch StandardUnit"
+        case .metricNameClash(let name): return "metric name \(name) is also a dimension or property name (or _aws) in its EMF document"
         }
     }
 }

@@ -1,0 +1,274 @@
+import AWSCore
+import Foundation
+import Locking
+import MetricsCore
+
+/// Exports snapshots as CloudWatch Embedded Metric Format documents:
+/// structured log events that CloudWatch turns into metrics. The only way
+/// out of AWS Lambda, and the cheapest at high cardinality (one log event
+/// carries up to 100 metrics that share dimensions).
+///
+/// ```swift
+/// let lambda = EMFSink(namespace: "MyService", destination: .standardOutput)
+/// let logs = EMFSink(namespace: "MyService",
+///                    destination: .cloudWatchLogs(logGroup: "/my-app/metrics", logStream: "host-1",
+///                                                 region: "us-east-1", endpoint: nil, verifySSL: true,
+///                                                 accessKeyId: nil, secretAccessKey: nil, sessionToken: nil),
+///                    defaultDimensions: [["ServiceName"]])
+/// let manager = MetricsManager(level: .detailed, sinks: [logs])
+/// ```
+///
+/// Each export validates every snapshot with the same rules and errors as
+/// `CloudWatchSink` (``MetricDatumValidationError``), groups the valid ones
+/// into documents (see Docs/emf.md for exactly what reaches CloudWatch), and
+/// writes them: one line per document to standard output or a file handle,
+/// or PutLogEvents calls (creating the log group and stream when missing).
+/// A call refused for good drops only its own snapshots; after a retryable
+/// failure only the snapshots not yet sent are retried.
+public final class EMFSink: Sink, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// The namespace every metric is put in.
+    public let namespace: String
+    public let name: String
+    /// Where the documents go.
+    public let destination: EMFDestination
+    /// Dimension sets added to every document that has their keys.
+    public let defaultDimensions: [[String]]
+    private let encoder: EMFDocumentEncoder
+    private let options: Options
+    private let client = Locked<(any CloudWatchLogsClient)?>(nil)
+
+    /// - parameters:
+    ///   - namespace: CloudWatch namespace (default `"aiokpl"`, as CloudWatchSink).
+    ///   - destination: standard output (default), a file handle, or CloudWatch Logs.
+    ///   - defaultDimensions: dimension sets added to each document besides
+    ///     the series' own (metrique's `default_dimensions`): `[[]]` adds a
+    ///     roll-up without dimensions, `[["ServiceName"]]` one by a property.
+    ///   - options: everything else (``Options``).
+    public init(namespace: String = "aiokpl", destination: EMFDestination = .standardOutput,
+                defaultDimensions: [[String]] = [], options: Options = Options()) {
+        self.namespace = namespace
+        self.destination = destination
+        self.defaultDimensions = defaultDimensions
+        self.options = options
+        self.name = options.name
+        encoder = EMFDocumentEncoder(
+            namespace: namespace, names: CloudWatchNames(dimensionNames: options.dimensionNames),
+            storageResolution: options.storageResolution, defaultDimensions: defaultDimensions,
+            properties: options.properties.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) })
+    }
+
+    public var description: String {
+        "EMFSink(name: \(name), namespace: \(namespace), destination: \(destination))"
+    }
+
+    public var debugDescription: String { description }
+
+    public var customMirror: Mirror {
+        Mirror(self, children: ["name": name, "namespace": namespace, "destination": destination.description],
+               displayStyle: .class)
+    }
+
+    public var retryPolicy: any ExportRetryPolicy { LogsRetryPolicy(policy: options.retryPolicy) }
+
+    /// Checks the configuration and, for CloudWatch Logs, builds the client
+    /// (no network call: the group and stream are created when a put finds
+    /// them missing).
+    public func start() async throws {
+        try validateConfiguration()
+        if case .cloudWatchLogs = destination { _ = try await resolvedClient() }
+    }
+
+    public func export(_ snapshots: [MetricSnapshot]) async throws {
+        try await export(snapshots, attempt: .first).throwIfIncomplete()
+    }
+
+    public func export(_ snapshots: [MetricSnapshot], attempt: ExportAttempt) async -> ExportResult {
+        do {
+            try validateConfiguration()
+        } catch {
+            return .failed(snapshots, error: error)
+        }
+        var result = ExportResult()
+        let (documents, rejected) = encoder.encode(snapshots)
+        for (index, error) in rejected { result.reject(snapshots[index], error: error) }
+        switch destination {
+        case .standardOutput:
+            write(documents, to: LineWriter(descriptor: STDOUT_FILENO, sharesStandardOutput: true), snapshots, &result)
+        case .fileHandle(let handle):
+            write(documents, to: LineWriter(descriptor: handle.fileDescriptor, sharesStandardOutput: false), snapshots,
+                  &result)
+        case .cloudWatchLogs(let group, let stream, _, _, _, _, _, _):
+            await put(documents, group: group, stream: stream, snapshots, attempt: attempt, &result)
+        }
+        result.delivered = snapshots.count - result.rejected.count - result.refusedCount - result.unsent.count
+        return result
+    }
+
+    // MARK: Lines
+
+    private func write(_ documents: [EMFDocument], to writer: LineWriter, _ snapshots: [MetricSnapshot],
+                       _ result: inout ExportResult) {
+        for (position, document) in documents.enumerated() {
+            do {
+                try writer.write([document.bytes])
+            } catch {
+                let unsent = Set(documents[position...].flatMap(\.snapshots)).sorted()
+                result.retry(unsent.map { snapshots[$0] }, because: error)
+                return
+            }
+        }
+    }
+
+    // MARK: CloudWatch Logs
+
+    private func put(_ documents: [EMFDocument], group: String, stream: String, _ snapshots: [MetricSnapshot],
+                     attempt: ExportAttempt, _ result: inout ExportResult) async {
+        let client: any CloudWatchLogsClient
+        do {
+            client = try await resolvedClient()
+        } catch {
+            result.retry(Set(documents.flatMap(\.snapshots)).sorted().map { snapshots[$0] }, because: error)
+            return
+        }
+        let policy = options.retryPolicy
+        let batches = LogEventBatches.cut(documents, maxEvents: max(1, min(options.maxEventsPerBatch, 10_000)),
+                                          maxBytes: max(65_536, min(options.maxBatchBytes, 1_048_576)))
+        var refused = Set<Int>()
+        var retriedRequestPending = attempt.number > 1
+        for (position, batch) in batches.enumerated() {
+            let events = batch.map { LogEvent(timestamp: documents[$0].timestamp, message: documents[$0].bytes) }
+            do {
+                let rejectedEvents = try await putCreatingIfMissing(client, group: group, stream: stream, events: events)
+                if retriedRequestPending {
+                    policy.recordSuccess(afterRetries: attempt.number - 1,
+                                         lastKind: attempt.previousError.flatMap(RetryPolicy.classify))
+                } else {
+                    policy.recordSuccess(afterRetries: 0)
+                }
+                retriedRequestPending = false
+                if let rejectedEvents {
+                    let indices = rejectedEvents.indices(of: events.count)
+                    let lost = indices.flatMap { documents[batch[$0]].snapshots }.filter { refused.insert($0).inserted }
+                    result.refuse(lost.count, error: EMFSinkError.logEventsRejected(
+                        tooNew: rejectedEvents.tooNewStartIndex.map { events.count - $0 } ?? 0,
+                        tooOld: rejectedEvents.tooOldEndIndex ?? 0, expired: rejectedEvents.expiredEndIndex ?? 0))
+                }
+            } catch let error as AWSError where Self.refusesOnlyThisCall(error, policy: policy) {
+                retriedRequestPending = false
+                let lost = batch.flatMap { documents[$0].snapshots }.filter { refused.insert($0).inserted }
+                result.refuse(lost.count, error: error)
+            } catch {
+                var seen = refused
+                let unsent = batches[position...].joined().flatMap { documents[$0].snapshots }
+                    .filter { seen.insert($0).inserted }
+                result.retry(unsent.map { snapshots[$0] }, because: error)
+                return
+            }
+        }
+    }
+
+    /// Puts `events`; when the group or stream is missing, creates both
+    /// (either may exist already) and puts once more.
+    private func putCreatingIfMissing(_ client: any CloudWatchLogsClient, group: String, stream: String,
+                                      events: [LogEvent]) async throws -> RejectedLogEvents? {
+        do {
+            return try await client.putLogEvents(group: group, stream: stream, events: events)
+        } catch let error as AWSError where error.code == "ResourceNotFoundException" {
+            do {
+                try await client.createLogGroup(group)
+            } catch let error as AWSError where error.code == "ResourceAlreadyExistsException" {
+            } catch let error as AWSError where error.code == "LimitExceededException" {
+                throw EMFSinkError.logGroupLimitExceeded(error.message)
+            }
+            do {
+                try await client.createLogStream(group: group, stream: stream)
+            } catch let error as AWSError where error.code == "ResourceAlreadyExistsException" {}
+            return try await client.putLogEvents(group: group, stream: stream, events: events)
+        }
+    }
+
+    /// A refusal of this call's content (a 4xx such as
+    /// `InvalidParameterException`) spares the other calls; authentication
+    /// and authorisation refusals, and anything retryable, do not.
+    static func refusesOnlyThisCall(_ error: AWSError, policy: RetryPolicy) -> Bool {
+        !policy.isRetryable(error) && (400..<500).contains(error.statusCode) && error.statusCode != 401
+            && error.statusCode != 403
+    }
+
+    private func resolvedClient() async throws -> any CloudWatchLogsClient {
+        if let existing = client.withLock({ $0 }) { return existing }
+        let made: any CloudWatchLogsClient
+        if let factory = options.logsClientFactory {
+            made = try await factory()
+        } else {
+            made = try makeAWSClient()
+        }
+        return client.withLock { current in
+            if let current { return current }
+            current = made
+            return made
+        }
+    }
+
+    private func makeAWSClient() throws -> any CloudWatchLogsClient {
+        guard case .cloudWatchLogs(_, _, let region, let endpoint, let verifySSL, let keyId, let secret, let token)
+            = destination else { preconditionFailure("only CloudWatch Logs has a client") }
+        let environment = options.environment.awsSettings
+        guard let region = AWSRegion.resolve(explicit: region, environment: environment) else {
+            throw EMFSinkError.missingRegion
+        }
+        let provider: any CredentialProvider
+        switch (keyId, secret) {
+        case (let keyId?, let secret?):
+            provider = StaticCredentialProvider(AWSCredentials(accessKeyId: keyId, secretAccessKey: secret, sessionToken: token))
+        case (nil, nil):
+            provider = options.credentialProvider ?? DefaultCredentialProvider(environment: environment)
+        default:
+            throw EMFSinkError.incompleteCredentials
+        }
+        return try AWSCloudWatchLogsClient(
+            region: region, endpoint: endpoint, credentials: provider,
+            tls: TLSOptions(verifyPeer: verifySSL, caBundlePath: options.caBundlePath),
+            timeout: options.requestTimeout, environment: environment)
+    }
+
+    // MARK: Configuration
+
+    private func validateConfiguration() throws {
+        if let reason = CloudWatchNames.namespaceProblem(namespace) { throw EMFSinkError.invalidNamespace(namespace, reason: reason) }
+        guard options.storageResolution == 1 || options.storageResolution == 60 else {
+            throw EMFSinkError.invalidStorageResolution(options.storageResolution)
+        }
+        for set in defaultDimensions {
+            if set.count > EMFDocumentEncoder.maximumKeysPerDimensionSet {
+                throw EMFSinkError.invalidDimensionSet(set, reason: "\(set.count) keys (at most 30)")
+            }
+            if set.contains(where: { $0.isEmpty || $0 == "_aws" }) {
+                throw EMFSinkError.invalidDimensionSet(set, reason: "an empty key or _aws")
+            }
+        }
+        if case .cloudWatchLogs(let group, let stream, _, _, _, _, _, _) = destination {
+            if group.isEmpty || group.utf8.count > 512
+                || !group.unicodeScalars.allSatisfy({ $0.isASCII && (Self.groupCharacters.contains($0)) }) {
+                throw EMFSinkError.invalidLogName(group, reason: "a log group name is 1 to 512 of A-Z a-z 0-9 . - _ / #")
+            }
+            if stream.isEmpty || stream.utf8.count > 512 || stream.contains(":") || stream.contains("*") {
+                throw EMFSinkError.invalidLogName(stream, reason: "a log stream name is 1 to 512 characters, without : or *")
+            }
+        }
+    }
+
+    private static let groupCharacters = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/#")
+}
+
+/// The AWS SDK standard retry mode as this sink's export policy: throttling,
+/// 5xx and connection failures are retried; a refused call, bad credentials,
+/// a bad configuration or a failed write are not.
+struct LogsRetryPolicy: ExportRetryPolicy {
+    let policy: RetryPolicy
+
+    func decision(afterAttempt attempt: Int, error: any Error) -> RetryDecision {
+        if let delay = policy.delay(beforeRetry: attempt, after: error) { return .retry(after: delay) }
+        return policy.isRetryable(error) ? .exhausted : .notRetryable
+    }
+}

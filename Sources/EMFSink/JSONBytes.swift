@@ -1,0 +1,98 @@
+/// A growable UTF-8 buffer with the few JSON pieces an EMF document and a
+/// PutLogEvents body are made of: strings (escaped), integers, doubles.
+struct JSONBytes {
+    private(set) var bytes: [UInt8] = []
+
+    init(capacity: Int = 1024) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    var count: Int { bytes.count }
+
+    mutating func raw(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func raw(_ byte: UInt8) {
+        bytes.append(byte)
+    }
+
+    mutating func raw(_ other: [UInt8]) {
+        bytes.append(contentsOf: other)
+    }
+
+    /// `text` as a JSON string: `"` and `\` escaped, control characters as
+    /// `\uXXXX`, everything else (UTF-8 included) as it is.
+    mutating func string(_ text: String) {
+        bytes.append(0x22)
+        var text = text
+        text.withUTF8 { appendEscaped($0) }
+        bytes.append(0x22)
+    }
+
+    /// `raw` (already UTF-8) as a JSON string, escaped: a document nested
+    /// in a PutLogEvents message.
+    mutating func string(bytes raw: [UInt8]) {
+        bytes.append(0x22)
+        raw.withUnsafeBufferPointer { appendEscaped($0) }
+        bytes.append(0x22)
+    }
+
+    private mutating func appendEscaped(_ text: UnsafeBufferPointer<UInt8>) {
+        var start = 0
+        for index in 0..<text.count {
+            let byte = text[index]
+            guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
+            if index > start { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<index])) }
+            switch byte {
+            case 0x22: raw("\\\"")
+            case 0x5C: raw("\\\\")
+            case 0x0A: raw("\\n")
+            case 0x0D: raw("\\r")
+            case 0x09: raw("\\t")
+            default:
+                raw("\\u00")
+                let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                bytes.append(hex[Int(byte >> 4)])
+                bytes.append(hex[Int(byte & 0xF)])
+            }
+            start = index + 1
+        }
+        if start < text.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[start...])) }
+    }
+
+    mutating func integer(_ value: Int64) {
+        if value == 0 {
+            bytes.append(0x30)
+            return
+        }
+        var magnitude = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var length = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            while magnitude > 0 {
+                buffer[19 - length] = UInt8(truncatingIfNeeded: magnitude % 10) + 0x30
+                magnitude /= 10
+                length += 1
+            }
+            if value < 0 { bytes.append(0x2D) }
+            bytes.append(contentsOf: buffer[(20 - length)...])
+        }
+    }
+
+    mutating func integer(_ value: Int) { integer(Int64(value)) }
+
+    /// A finite double as a JSON number: integral values up to 2^53 without
+    /// a fraction, others in Swift's shortest round-trip form (`1e-05`).
+    mutating func number(_ value: Double) {
+        if value == value.rounded(), abs(value) < 9_007_199_254_740_992 {
+            if value == 0, value.sign == .minus { bytes.append(0x2D) }
+            integer(Int64(value))
+        } else {
+            var text = value.description
+            text.withUTF8 { bytes.append(contentsOf: $0) }
+        }
+    }
+}

@@ -1,0 +1,17 @@
+// `stdout` is a C global set once by the C library; this file imports the
+// C library alone, with @preconcurrency, to reach it.
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
+
+/// Makes standard output fully buffered (4 KiB), as it is when a program's
+/// output goes to a pipe or a file: `print` then writes long lines in
+/// pieces, which is when another writer could slip between them.
+func bufferStandardOutputFully() {
+    setvbuf(stdout, nil, _IOFBF, 4096)
+}
+
+/// Back to line buffering.
+func bufferStandardOutputByLine() {
+    setvbuf(stdout, nil, _IOLBF, 4096)
+}
