@@ -118,6 +118,9 @@ public final class CloudWatchSink: Sink, CustomStringConvertible, CustomDebugStr
 
     public var retryPolicy: any ExportRetryPolicy { awsRetryPolicy }
 
+    /// A custom metric per series; requests of up to `maxDatumsPerRequest` datums.
+    public var billing: SinkBilling { .putMetricData(datumsPerRequest: maxDatumsPerRequest) }
+
     /// Checks the configuration and builds the client (no network call).
     public func start() async throws {
         _ = try await resolvedClient()

@@ -27,13 +27,20 @@ public struct ConsoleSink: Sink {
     /// The output format.
     public let format: Format
     private let output: FileHandle
+    /// Prices for the cost line of the table, `nil` for none.
+    private let prices: CloudWatchPrices?
 
     /// - parameters:
     ///   - format: `.table` (default) or `.jsonLines`.
     ///   - output: where to write (default standard output).
-    public init(format: Format = .table, output: FileHandle = .standardOutput) {
+    ///   - costPrices: the table ends each window with what its series would
+    ///     cost through PutMetricData at these prices (default: us-east-1
+    ///     list prices, see ``CostEstimate``); `nil` leaves the line out.
+    public init(format: Format = .table, output: FileHandle = .standardOutput,
+                costPrices: CloudWatchPrices? = .usEast1) {
         self.format = format
         self.output = output
+        self.prices = costPrices
     }
 
     public var name: String { "console" }
@@ -42,9 +49,20 @@ public struct ConsoleSink: Sink {
         guard !snapshots.isEmpty else { return }
         let text: String
         switch format {
-        case .table: text = TableFormatter.render(snapshots)
+        case .table:
+            text = TableFormatter.render(snapshots) + (prices.map { costLine(snapshots, $0) } ?? "")
         case .jsonLines: text = snapshots.map(JSONLineFormatter.render).joined()
         }
         try output.write(contentsOf: Data(text.utf8))
+    }
+
+    /// What this window's series would cost in CloudWatch if they came every
+    /// window (one custom metric each, through PutMetricData).
+    private func costLine(_ snapshots: [MetricSnapshot], _ prices: CloudWatchPrices) -> String {
+        let window = snapshots[0].windowEnd.timeIntervalSince(snapshots[0].windowStart)
+        guard window > 0 else { return "" }
+        let estimate = CostEstimate(series: snapshots.count, uploadInterval: .milliseconds(Int64(window * 1000)),
+                                    billing: [.putMetricData(datumsPerRequest: 1000)], prices: prices)
+        return "cost in CloudWatch at this rate: \(estimate)\n"
     }
 }

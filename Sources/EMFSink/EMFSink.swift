@@ -70,6 +70,17 @@ public final class EMFSink: Sink, CustomStringConvertible, CustomDebugStringConv
 
     public var retryPolicy: any ExportRetryPolicy { LogsRetryPolicy(policy: options.retryPolicy) }
 
+    /// To CloudWatch Logs (or to standard output in Lambda, which ships it
+    /// there): a custom metric per series and the documents' bytes, measured
+    /// by encoding them. To a file handle: not billed.
+    public var billing: SinkBilling {
+        if case .fileHandle = destination { return .none }
+        let encoder = self.encoder
+        return .logIngestion(measure: { snapshots in
+            encoder.encode(snapshots).documents.reduce(0) { $0 + $1.bytes.count + LogEventBatches.overheadPerEvent }
+        })
+    }
+
     /// Checks the configuration and, for CloudWatch Logs, builds the client
     /// (no network call: the group and stream are created when a put finds
     /// them missing).

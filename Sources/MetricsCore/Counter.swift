@@ -19,6 +19,7 @@ public final class Counter: RegisteredSeries {
     let descriptor: SeriesDescriptor
     private let control: RecordingControl
     private let value = Atomic<Int>(0)
+    private let life = SeriesLife()
 
     init(descriptor: SeriesDescriptor, control: RecordingControl) {
         self.descriptor = descriptor
@@ -52,6 +53,9 @@ public final class Counter: RegisteredSeries {
         value.wrappingAdd(amount, ordering: .relaxed)
         if control.hasEventSinks { control.dispatch(descriptor, value: Double(amount)) }
     }
+
+    func hasPendingObservations() -> Bool { value.load(ordering: .acquiring) != 0 }
+    func windowEnded(observed: Bool) -> Int { life.windowEnded(observed: observed) }
 
     func collect(_ window: CollectionWindow) -> MetricSnapshot? {
         // A plain load first: idle counters are skipped without a write.

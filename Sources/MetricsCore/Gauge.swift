@@ -10,6 +10,7 @@
 public final class Gauge: RegisteredSeries {
     let descriptor: SeriesDescriptor
     private let control: RecordingControl
+    private let life = SeriesLife()
     private let stats = WindowedStats(distribution: false)
 
     init(descriptor: SeriesDescriptor, control: RecordingControl) {
@@ -37,6 +38,9 @@ public final class Gauge: RegisteredSeries {
 
     /// Sets the gauge to an integer value.
     public func set(_ value: Int) { set(Double(value)) }
+
+    func hasPendingObservations() -> Bool { stats.hasPendingObservations }
+    func windowEnded(observed: Bool) -> Int { life.windowEnded(observed: observed) }
 
     func collect(_ window: CollectionWindow) -> MetricSnapshot? {
         stats.collect().map { snapshot($0, window) }

@@ -21,6 +21,7 @@ public final class Histogram: RegisteredSeries {
 
     let descriptor: SeriesDescriptor
     private let control: RecordingControl
+    private let life = SeriesLife()
     private let stats: WindowedStats
 
     init(descriptor: SeriesDescriptor, control: RecordingControl, distribution: Bool) {
@@ -65,6 +66,9 @@ public final class Histogram: RegisteredSeries {
         default: record(seconds)
         }
     }
+
+    func hasPendingObservations() -> Bool { stats.hasPendingObservations }
+    func windowEnded(observed: Bool) -> Int { life.windowEnded(observed: observed) }
 
     func collect(_ window: CollectionWindow) -> MetricSnapshot? {
         stats.collect().map { snapshot($0, window) }

@@ -63,6 +63,13 @@ public enum MetricsEvent: Sendable {
     /// `count` observations were rejected for `reason` since the last report
     /// (reported once per window, not per observation).
     case observationsRejected(count: Int, reason: RejectionReason)
+    /// `count` lookups of new series of metric `metric` were folded into its
+    /// overflow series since the last report, a cardinality limit being
+    /// reached (reported once per window per metric; see ``CardinalityLimits``).
+    case seriesFolded(metric: String, count: Int)
+    /// `count` series idle for the configured number of windows were removed
+    /// at this window's cut (see ``MetricsManager/Configuration/seriesExpiry``).
+    case seriesExpired(count: Int)
 }
 
 /// Receives a manager's events as they happen. Called from the export

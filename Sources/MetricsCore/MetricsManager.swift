@@ -36,7 +36,9 @@ public final class MetricsManager: Sendable {
     /// How each sink's export worker batches and bounds its queue.
     public let batching: BatchingConfig
 
-    let registry = SeriesRegistry()
+    let registry: SeriesRegistry
+    /// Windows without an observation before a series is removed (`nil`: never).
+    let seriesExpiry: Int?
     let control: RecordingControl
     let workers: [ExportWorker]
     let time: TimeSource
@@ -73,6 +75,8 @@ public final class MetricsManager: Sendable {
         configuration: Configuration = Configuration()
     ) {
         self.level = level
+        self.registry = SeriesRegistry(limits: configuration.cardinalityLimits)
+        self.seriesExpiry = configuration.seriesExpiry
         self.uploadInterval = uploadInterval > .zero ? uploadInterval : .seconds(60)
         let summaryDimensions = configuration.summaryDimensions
         let batching = configuration.batching
@@ -245,12 +249,39 @@ public final class MetricsManager: Sendable {
         return registry.all().compactMap { $0.peek(bounds) }
     }
 
+    /// What the live series would cost in CloudWatch at the current upload
+    /// interval, through this manager's sinks (see ``CostEstimate``).
+    ///
+    /// ```swift
+    /// print(manager.costEstimate())   // 1200 series, 1200 datums and 2 PutMetricData requests a minute: ...
+    /// ```
+    public func costEstimate(prices: CloudWatchPrices = .usEast1) -> CostEstimate {
+        let billing = workers.map(\.sink.billing)
+        let series = registry.all()
+        var sample: [MetricSnapshot] = []
+        if billing.contains(where: { if case .logIngestion = $0 { true } else { false } }) {
+            let end = wallClock.now()
+            let start = end.addingTimeInterval(-Double(uploadInterval.components.seconds))
+            sample = series.map { entry in
+                let descriptor = entry.descriptor
+                return MetricSnapshot(name: descriptor.name, kind: descriptor.kind, unit: descriptor.unit,
+                                      dimensions: descriptor.dimensions, windowStart: start, windowEnd: end,
+                                      count: 1, sum: 1, min: 1, max: 1)
+            }
+        }
+        return CostEstimate(series: series.count, uploadInterval: uploadInterval, billing: billing, sample: sample,
+                            prices: prices)
+    }
+
     /// Counters of every export worker and of rejected observations.
     public func stats() -> MetricsStats {
-        MetricsStats(
+        let totals = registry.totals
+        return MetricsStats(
             sinks: workers.map { $0.stats() },
             rejected: control.rejections(),
-            seriesCount: registry.count)
+            seriesCount: registry.count,
+            foldedSeries: totals.folded,
+            expiredSeries: totals.expired)
     }
 
     /// A new stream of this manager's events. Each call returns an
@@ -269,15 +300,18 @@ public final class MetricsManager: Sendable {
     func cutWindow() -> SnapshotChunks {
         selfMetrics?.recordQueues(workers)
         let chunkSize = batching.maxBatchSize
-        let (chunks, rejections) = window.withLock { state -> ([SnapshotChunks.Chunk], [(RejectionReason, Int)]) in
+        let (chunks, rejections, expired) = window.withLock { state -> ([SnapshotChunks.Chunk], [(RejectionReason, Int)], Int) in
             let end = wallClock.now()
             let bounds = CollectionWindow(start: state.start, end: end)
+            if seriesExpiry != nil { registry.reviveRecordedInto() }
             let series = registry.all()
             var chunks: [SnapshotChunks.Chunk] = []
             var snapshots: [MetricSnapshot] = []
             var sizes: [Int] = []
-            for entry in series {
+            var observed = seriesExpiry == nil ? [] : [Bool](repeating: false, count: series.count)
+            for (index, entry) in series.enumerated() {
                 guard let snapshot = entry.collect(bounds) else { continue }
+                if seriesExpiry != nil { observed[index] = true }
                 if snapshots.isEmpty {
                     snapshots.reserveCapacity(Swift.min(chunkSize, series.count))
                     sizes.reserveCapacity(Swift.min(chunkSize, series.count))
@@ -291,6 +325,7 @@ public final class MetricsManager: Sendable {
                 }
             }
             if !snapshots.isEmpty { chunks.append(.init(snapshots: snapshots, sizes: sizes)) }
+            let expired = seriesExpiry.map { registry.expire(series, observed: observed, after: $0) } ?? 0
             state.start = end
             let totals = control.rejections()
             var fresh: [(RejectionReason, Int)] = []
@@ -299,12 +334,16 @@ public final class MetricsManager: Sendable {
                 if delta > 0 { fresh.append((reason, delta)) }
             }
             state.reportedRejections = totals
-            return (chunks, fresh)
+            return (chunks, fresh, expired)
         }
         for (reason, count) in rejections {
             selfMetrics?.recordRejections(count, reason: reason)
             hub.emit(.observationsRejected(count: count, reason: reason))
         }
+        for (metric, count) in registry.takeFolds().sorted(by: { $0.key < $1.key }) {
+            hub.emit(.seriesFolded(metric: metric, count: count))
+        }
+        if expired > 0 { hub.emit(.seriesExpired(count: expired)) }
         return SnapshotChunks(chunks: chunks)
     }
 

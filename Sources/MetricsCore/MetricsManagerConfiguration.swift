@@ -23,6 +23,14 @@ extension MetricsManager {
         public var clock: any Clock<Duration>
         /// Timestamps windows.
         public var wallClock: any WallClock
+        /// A series with no observation for this many windows in a row (every
+        /// window counts, one cut by `flush()` too) is removed from the
+        /// registry and no longer exported; a handle still held keeps
+        /// working. Default 5; `nil` keeps every series for ever.
+        public var seriesExpiry: Int?
+        /// Bounds on live series (default ``CardinalityLimits/init(perMetric:total:overflowValue:)``:
+        /// 10,000 per metric name, 100,000 in all); `nil` for none.
+        public var cardinalityLimits: CardinalityLimits?
 
         public init(
             summaryDimensions: Set<String> = [KPLDimension.stream],
@@ -30,7 +38,9 @@ extension MetricsManager {
             observer: (any MetricsObserver)? = nil,
             selfMetrics: SelfMetricsConfig? = nil,
             clock: any Clock<Duration> = ContinuousClock(),
-            wallClock: any WallClock = SystemWallClock()
+            wallClock: any WallClock = SystemWallClock(),
+            seriesExpiry: Int? = 5,
+            cardinalityLimits: CardinalityLimits? = CardinalityLimits()
         ) {
             self.summaryDimensions = summaryDimensions
             self.batching = batching
@@ -38,6 +48,8 @@ extension MetricsManager {
             self.selfMetrics = selfMetrics
             self.clock = clock
             self.wallClock = wallClock
+            self.seriesExpiry = seriesExpiry.map { Swift.max(1, $0) }
+            self.cardinalityLimits = cardinalityLimits
         }
     }
 }

@@ -35,6 +35,20 @@ public struct MetricsStats: Sendable, Equatable {
     public let rejected: [RejectionReason: Int]
     /// Live series in the registry.
     public let seriesCount: Int
+    /// Lookups of new series folded into an overflow series since the
+    /// manager was created (``CardinalityLimits``).
+    public let foldedSeries: Int
+    /// Series removed for idleness since the manager was created.
+    public let expiredSeries: Int
+
+    public init(sinks: [SinkStats], rejected: [RejectionReason: Int], seriesCount: Int, foldedSeries: Int = 0,
+                expiredSeries: Int = 0) {
+        self.sinks = sinks
+        self.rejected = rejected
+        self.seriesCount = seriesCount
+        self.foldedSeries = foldedSeries
+        self.expiredSeries = expiredSeries
+    }
 
     /// The stats of the sink named `name`.
     public subscript(sink name: String) -> SinkStats? {

@@ -43,6 +43,11 @@ final class WindowedStats: Sendable {
         cell.completed.wrappingAdd(1, ordering: .releasing)
     }
 
+    /// Whether an observation was started since the last cut.
+    var hasPendingObservations: Bool {
+        startedAndHot.load(ordering: .acquiring) & Self.startedMask != 0
+    }
+
     /// The statistics of one window.
     struct Window {
         let count: Int

@@ -86,7 +86,7 @@ enum PipelineBenchmarks {
 }
 
 /// Drops every event: benchmarks print figures, not warnings.
-private struct SilentObserver: MetricsObserver {
+struct SilentObserver: MetricsObserver {
     func observe(_ event: MetricsEvent) {}
 }
 

@@ -43,8 +43,15 @@ struct ConsoleSinkTests {
         let capture = try Capture()
         try await ConsoleSink(output: capture.handle).export(samples())
         let lines = try capture.text().split(separator: "\n").map(String.init)
-        #expect(lines.count == 5)
+        #expect(lines.count == 6)
         #expect(lines[0].hasPrefix("-- window 2023-11-14T22:13:20Z .. 2023-11-14T22:14:20Z: 3 series --"))
+        // The window's cost in CloudWatch, were it sent every 60 s: 3 metrics at $0.30,
+        // one request a minute: 43,800 a month, $0.438.
+        #expect(lines[5] == "cost in CloudWatch at this rate: 3 series, 3 datums and 1 PutMetricData requests a minute: "
+                + "about $1.34 a month (metrics $0.90, requests $0.44, ingestion $0.00)")
+        let plain = try Capture()
+        try await ConsoleSink(output: plain.handle, costPrices: nil).export(samples())
+        #expect(try plain.text().split(separator: "\n").count == 5)
         #expect(lines[1].hasPrefix("metric"))
         #expect(lines[2].hasPrefix("Pending"))
         #expect(lines[3].hasPrefix("RequestTime"))

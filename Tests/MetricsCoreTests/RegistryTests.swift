@@ -22,7 +22,9 @@ struct RegistryTests {
     @Test("100k distinct series are created and found again")
     func manySeries() async throws {
         let memory = InMemorySink()
-        let manager = MetricsManager(level: .detailed, sink: memory)
+        // One metric name with 100k series: past the default per-metric limit.
+        let manager = MetricsManager(level: .detailed, sink: memory,
+                                     configuration: .init(cardinalityLimits: CardinalityLimits(perMetric: 100_000)))
         try await manager.start()
         // Long synchronous work runs off the cooperative pool (see onOwnThread).
         let counters = try await onOwnThread {

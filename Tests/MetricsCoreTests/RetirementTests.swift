@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+@testable import MetricsCore
+
+/// The orders a retirement can race an observation in, made to happen
+/// deterministically (see SeriesLife), and the freeing of retired series.
+@Suite("Series retirement")
+struct RetirementTests {
+    private func registryWithCounter() -> (SeriesRegistry, Counter) {
+        let registry = SeriesRegistry()
+        let control = RecordingControl(disabled: false, eventSinks: [], wallClock: SystemWallClock())
+        let counter = registry.series(name: "A", kind: .counter, dimensions: [("k", "v")], as: Counter.self) {
+            Counter(descriptor: SeriesDescriptor(name: "A", kind: .counter, unit: .count, dimensions: $0), control: control)
+        }!
+        return (registry, counter)
+    }
+
+    @Test("an observation after the cut read the series idle, before it was retired: the series is kept")
+    func observationBeforeRetirement() {
+        let (registry, counter) = registryWithCounter()
+        let series = registry.all()          // the cut's view: nothing observed in the window
+        counter.increment()                  // lands between the cut's read and the retirement
+        #expect(registry.expire(series, observed: [false], after: 1) == 0)
+        #expect(registry.count == 1)
+    }
+
+    @Test("an observation after the retirement brings the series back at the next cut, with the observation")
+    func observationAfterRetirement() {
+        let (registry, counter) = registryWithCounter()
+        #expect(registry.expire(registry.all(), observed: [false], after: 1) == 1)
+        #expect(registry.count == 0)
+        counter.increment(by: 2)
+        #expect(registry.reviveRecordedInto() == 1)
+        #expect(registry.count == 1)
+        #expect(registry.all().first.map { $0 === counter } == true)
+        let window = CollectionWindow(start: Date(), end: Date())
+        #expect(counter.collect(window)?.sum == 2)
+    }
+
+    @Test("a retired series nobody holds is freed, and forgotten at the next cut")
+    func freed() {
+        let registry = SeriesRegistry()
+        let control = RecordingControl(disabled: false, eventSinks: [], wallClock: SystemWallClock())
+        weak var weakCounter: Counter?
+        do {
+            let counter = registry.series(name: "B", kind: .counter, dimensions: [("k", "v")], as: Counter.self) {
+                Counter(descriptor: SeriesDescriptor(name: "B", kind: .counter, unit: .count, dimensions: $0), control: control)
+            }!
+            weakCounter = counter
+            #expect(registry.expire(registry.all(), observed: [false], after: 1) == 1)
+        }
+        #expect(weakCounter == nil)
+        #expect(registry.reviveRecordedInto() == 0)
+    }
+}
