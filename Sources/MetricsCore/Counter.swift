@@ -54,6 +54,15 @@ public final class Counter: RegisteredSeries {
         if control.hasEventSinks { control.dispatch(descriptor, value: Double(amount)) }
     }
 
+    /// A retired series let go with observations in it (see SeriesLife):
+    /// they go out with the next window.
+    deinit {
+        let increase = value.load(ordering: .acquiring)
+        guard increase > 0, let registry = control.registry else { return }
+        let descriptor = self.descriptor
+        registry.salvage { Self.snapshot(descriptor, increase, $0) }
+    }
+
     func hasPendingObservations() -> Bool { value.load(ordering: .acquiring) != 0 }
     func windowEnded(observed: Bool) -> Int { life.windowEnded(observed: observed) }
 
@@ -68,6 +77,10 @@ public final class Counter: RegisteredSeries {
     }
 
     private func snapshot(_ increase: Int, _ window: CollectionWindow) -> MetricSnapshot? {
+        Self.snapshot(descriptor, increase, window)
+    }
+
+    private static func snapshot(_ descriptor: SeriesDescriptor, _ increase: Int, _ window: CollectionWindow) -> MetricSnapshot? {
         guard increase > 0 else { return nil }
         return MetricSnapshot(
             name: descriptor.name, kind: .counter, unit: descriptor.unit,

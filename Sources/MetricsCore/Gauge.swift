@@ -39,6 +39,14 @@ public final class Gauge: RegisteredSeries {
     /// Sets the gauge to an integer value.
     public func set(_ value: Int) { set(Double(value)) }
 
+    /// A retired series let go with observations in it (see SeriesLife):
+    /// they go out with the next window.
+    deinit {
+        guard stats.hasPendingObservations, let registry = control.registry, let pending = stats.collect() else { return }
+        let descriptor = self.descriptor
+        registry.salvage { Self.snapshot(descriptor, pending, $0) }
+    }
+
     func hasPendingObservations() -> Bool { stats.hasPendingObservations }
     func windowEnded(observed: Bool) -> Int { life.windowEnded(observed: observed) }
 
@@ -51,6 +59,11 @@ public final class Gauge: RegisteredSeries {
     }
 
     private func snapshot(_ stats: WindowedStats.Window, _ window: CollectionWindow) -> MetricSnapshot {
+        Self.snapshot(descriptor, stats, window)
+    }
+
+    private static func snapshot(_ descriptor: SeriesDescriptor, _ stats: WindowedStats.Window,
+                                 _ window: CollectionWindow) -> MetricSnapshot {
         MetricSnapshot(
             name: descriptor.name, kind: .gauge, unit: descriptor.unit,
             dimensions: descriptor.dimensions, windowStart: window.start, windowEnd: window.end,

@@ -67,6 +67,14 @@ public final class Histogram: RegisteredSeries {
         }
     }
 
+    /// A retired series let go with observations in it (see SeriesLife):
+    /// they go out with the next window.
+    deinit {
+        guard stats.hasPendingObservations, let registry = control.registry, let pending = stats.collect() else { return }
+        let descriptor = self.descriptor
+        registry.salvage { Self.snapshot(descriptor, pending, $0) }
+    }
+
     func hasPendingObservations() -> Bool { stats.hasPendingObservations }
     func windowEnded(observed: Bool) -> Int { life.windowEnded(observed: observed) }
 
@@ -79,6 +87,11 @@ public final class Histogram: RegisteredSeries {
     }
 
     private func snapshot(_ stats: WindowedStats.Window, _ window: CollectionWindow) -> MetricSnapshot {
+        Self.snapshot(descriptor, stats, window)
+    }
+
+    private static func snapshot(_ descriptor: SeriesDescriptor, _ stats: WindowedStats.Window,
+                                 _ window: CollectionWindow) -> MetricSnapshot {
         MetricSnapshot(
             name: descriptor.name, kind: .histogram, unit: descriptor.unit,
             dimensions: descriptor.dimensions, windowStart: window.start, windowEnd: window.end,

@@ -100,7 +100,8 @@ public final class MetricsManager: Sendable {
             return
         }
         let control = RecordingControl(
-            disabled: false, eventSinks: sinks.compactMap { $0 as? any EventfulSink }, wallClock: wallClock)
+            disabled: false, eventSinks: sinks.compactMap { $0 as? any EventfulSink }, wallClock: wallClock,
+            registry: registry)
         self.control = control
         let registry = self.registry
         let selfMetrics = configuration.selfMetrics.map { SelfMetrics(config: $0, registry: registry, control: control) }
@@ -303,11 +304,18 @@ public final class MetricsManager: Sendable {
         let (chunks, rejections, expired) = window.withLock { state -> ([SnapshotChunks.Chunk], [(RejectionReason, Int)], Int) in
             let end = wallClock.now()
             let bounds = CollectionWindow(start: state.start, end: end)
-            if seriesExpiry != nil { registry.reviveRecordedInto() }
-            let series = registry.all()
-            var chunks: [SnapshotChunks.Chunk] = []
             var snapshots: [MetricSnapshot] = []
             var sizes: [Int] = []
+            if seriesExpiry != nil {
+                registry.reviveRecordedInto()
+                for salvaged in registry.takeSalvaged() {
+                    guard let snapshot = salvaged(bounds) else { continue }
+                    sizes.append(snapshot.estimatedSize)
+                    snapshots.append(snapshot)
+                }
+            }
+            let series = registry.all()
+            var chunks: [SnapshotChunks.Chunk] = []
             var observed = seriesExpiry == nil ? [] : [Bool](repeating: false, count: series.count)
             for (index, entry) in series.enumerated() {
                 guard let snapshot = entry.collect(bounds) else { continue }

@@ -13,19 +13,23 @@ final class RecordingControl: Sendable {
 
     /// The control of instruments handed out at level `.none`: inert, and
     /// they count nothing (that level promises zero work).
-    static let inert = RecordingControl(disabled: true, eventSinks: [], wallClock: SystemWallClock())
+    static let inert = RecordingControl(disabled: true, eventSinks: [], wallClock: SystemWallClock(), registry: nil)
 
     private let state: Atomic<Int>
     let eventSinks: [any EventfulSink]
     let hasEventSinks: Bool
     let wallClock: any WallClock
+    /// The registry of the manager's series, for a retired series freed with
+    /// observations in it (weak: the registry holds the series, which hold this).
+    weak let registry: SeriesRegistry?
 
     private let rejectedNonFinite = Atomic<Int>(0)
     private let rejectedEmptyName = Atomic<Int>(0)
     private let rejectedNegative = Atomic<Int>(0)
     private let rejectedAfterShutdown = Atomic<Int>(0)
 
-    init(disabled: Bool, eventSinks: [any EventfulSink], wallClock: any WallClock) {
+    init(disabled: Bool, eventSinks: [any EventfulSink], wallClock: any WallClock, registry: SeriesRegistry?) {
+        self.registry = registry
         self.state = Atomic(disabled ? Self.disabled : Self.recording)
         self.eventSinks = eventSinks
         self.hasEventSinks = !eventSinks.isEmpty

@@ -5,12 +5,18 @@ import Synchronization
 ///
 /// A series idle for the manager's expiry is retired at a cut: taken out of
 /// the registry and no longer exported; the registry keeps only a weak
-/// reference to it, so it is freed as soon as no handle holds it. A handle
-/// still held keeps working, and the recording path pays nothing for this:
-/// at every cut, before collecting, the registry looks at the retired
-/// series that are still alive, and puts back every one that was recorded
-/// into since, so the observation is exported with that window. No
-/// observation is lost, whatever the order of a retirement and a record.
+/// reference to it, so it is freed as soon as nothing holds it. A handle
+/// still held keeps working, and the recording path pays nothing for this.
+/// No observation is lost, whatever the order of a retirement and a record:
+///
+/// - recorded before the retirement's check: the series is kept;
+/// - recorded after it by a holder that still holds the series at the next
+///   cut: the registry puts the series back then, and the observation goes
+///   out with that window;
+/// - recorded after it by a holder that then lets go (a `put` between its
+///   lookup and its record, a handle dropped right after use): the series'
+///   `deinit` hands what it holds to the registry, which exports it with
+///   the next window.
 struct SeriesLife: ~Copyable {
     private let idle = Atomic<Int>(0)
 

@@ -42,8 +42,8 @@ final class SeriesRegistry: Sendable {
         var folds: [String: Int] = [:]
         var totalFolds = 0
         var totalExpired = 0
-        /// Retired series, held weakly: freed when no handle holds them,
-        /// put back when a held one is recorded into (see SeriesLife).
+        /// Retired series, held weakly: put back when a holder records into
+        /// them, freed when nobody holds them (see SeriesLife).
         var retired: [WeakSeries] = []
 
         @inline(__always)
@@ -126,6 +126,8 @@ final class SeriesRegistry: Sendable {
     }
 
     private let table = Locked(Table())
+    /// What retired series freed with observations in them left behind.
+    private let salvaged = Locked<[@Sendable (CollectionWindow) -> MetricSnapshot?]>([])
     /// `nil`: no limits.
     let limits: CardinalityLimits?
 
@@ -169,11 +171,11 @@ final class SeriesRegistry: Sendable {
     }
 
     /// Puts back every retired series that was recorded into since it was
-    /// retired (a handle held by the program), and forgets the ones that
-    /// were freed. Called at every cut, before collecting, so what was
-    /// recorded goes out with this window. If a series of the same identity
-    /// was created meanwhile, both stay: lookups find the new one, and both
-    /// are collected. Returns how many came back.
+    /// retired (a handle still held), and forgets the ones that were freed.
+    /// Called at every cut, before collecting, so what was recorded goes out
+    /// with this window. If a series of the same identity was created
+    /// meanwhile, both stay: lookups find the new one, and both are
+    /// collected. Returns how many came back.
     @discardableResult
     func reviveRecordedInto() -> Int {
         table.withLock { table -> Int in
@@ -181,7 +183,8 @@ final class SeriesRegistry: Sendable {
             var stillRetired: [WeakSeries] = []
             var revived = 0
             for weak in table.retired {
-                guard let entry = weak.series else { continue }   // freed: nobody held it
+                // Freed: what it held, if anything, was salvaged by its deinit.
+                guard let entry = weak.series else { continue }
                 guard entry.hasPendingObservations() else {
                     stillRetired.append(weak)
                     continue
@@ -199,6 +202,24 @@ final class SeriesRegistry: Sendable {
             }
             table.retired = stillRetired
             return revived
+        }
+    }
+
+    /// Keeps what a retired series held when it was freed (its last holder,
+    /// a handle or a `put` between lookup and record, let go of it after
+    /// recording): it goes out with the next window.
+    ///
+    /// Under a lock of its own: a series can be freed while the table's lock
+    /// is held (its last reference dropped there).
+    func salvage(_ snapshot: @escaping @Sendable (CollectionWindow) -> MetricSnapshot?) {
+        salvaged.withLock { $0.append(snapshot) }
+    }
+
+    /// What freed series left behind since the last call.
+    func takeSalvaged() -> [@Sendable (CollectionWindow) -> MetricSnapshot?] {
+        salvaged.withLock { salvaged in
+            defer { salvaged = [] }
+            return salvaged
         }
     }
 

@@ -8,7 +8,7 @@ import Testing
 struct RetirementTests {
     private func registryWithCounter() -> (SeriesRegistry, Counter) {
         let registry = SeriesRegistry()
-        let control = RecordingControl(disabled: false, eventSinks: [], wallClock: SystemWallClock())
+        let control = RecordingControl(disabled: false, eventSinks: [], wallClock: SystemWallClock(), registry: registry)
         let counter = registry.series(name: "A", kind: .counter, dimensions: [("k", "v")], as: Counter.self) {
             Counter(descriptor: SeriesDescriptor(name: "A", kind: .counter, unit: .count, dimensions: $0), control: control)
         }!
@@ -24,6 +24,19 @@ struct RetirementTests {
         #expect(registry.count == 1)
     }
 
+    @Test("a transient holder (a put between lookup and record) records after the retirement and lets go: not lost")
+    func transientHolder() {
+        let (registry, counter) = registryWithCounter()
+        var transient: Counter? = counter
+        _ = consume counter
+        #expect(registry.expire(registry.all(), observed: [false], after: 1) == 1)
+        transient?.increment(by: 3)
+        transient = nil                                   // freed, with an observation in it
+        #expect(registry.reviveRecordedInto() == 0)
+        let window = CollectionWindow(start: Date(), end: Date())
+        #expect(registry.takeSalvaged().compactMap { $0(window) }.map(\.sum) == [3])
+    }
+
     @Test("an observation after the retirement brings the series back at the next cut, with the observation")
     func observationAfterRetirement() {
         let (registry, counter) = registryWithCounter()
@@ -37,10 +50,10 @@ struct RetirementTests {
         #expect(counter.collect(window)?.sum == 2)
     }
 
-    @Test("a retired series nobody holds is freed, and forgotten at the next cut")
+    @Test("a retired series is freed as soon as nobody holds it")
     func freed() {
         let registry = SeriesRegistry()
-        let control = RecordingControl(disabled: false, eventSinks: [], wallClock: SystemWallClock())
+        let control = RecordingControl(disabled: false, eventSinks: [], wallClock: SystemWallClock(), registry: registry)
         weak var weakCounter: Counter?
         do {
             let counter = registry.series(name: "B", kind: .counter, dimensions: [("k", "v")], as: Counter.self) {
@@ -48,8 +61,11 @@ struct RetirementTests {
             }!
             weakCounter = counter
             #expect(registry.expire(registry.all(), observed: [false], after: 1) == 1)
+            #expect(registry.reviveRecordedInto() == 0)   // held here, idle: stays retired
+            #expect(weakCounter != nil)
         }
-        #expect(weakCounter == nil)
+        #expect(weakCounter == nil)                       // nobody holds it: freed
         #expect(registry.reviveRecordedInto() == 0)
+        #expect(registry.takeSalvaged().isEmpty)          // it held nothing
     }
 }
