@@ -178,7 +178,7 @@ public final class CloudWatchSink: Sink, CustomStringConvertible, CustomDebugStr
                     awsRetryPolicy.recordSuccess(afterRetries: 0)
                 }
                 retriedRequestPending = false
-            } catch let refusal as AWSError where Self.refusesOnlyThisRequest(refusal, policy: awsRetryPolicy) {
+            } catch let refusal as AWSError where awsRetryPolicy.refusesOnlyThisRequest(refusal) {
                 retriedRequestPending = false
                 result.refuse(chunk.snapshotIndices.filter { refused.insert($0).inserted }.count, error: refusal)
             } catch {
@@ -190,16 +190,6 @@ public final class CloudWatchSink: Sink, CustomStringConvertible, CustomDebugStr
         }
         result.delivered = snapshots.count - result.rejected.count - result.refusedCount - result.unsent.count
         return result
-    }
-
-    /// Whether `error` concerns this request's content alone (a 4xx such as
-    /// `InvalidParameterValue`), so the batch's other requests may still
-    /// succeed. Retryable errors, authentication and authorisation refusals
-    /// (401, 403) and anything that is not a response (no credentials, TLS)
-    /// would fail every request alike: they stop the export instead.
-    static func refusesOnlyThisRequest(_ error: AWSError, policy: RetryPolicy) -> Bool {
-        !policy.isRetryable(error) && (400..<500).contains(error.statusCode) && error.statusCode != 401
-            && error.statusCode != 403
     }
 
     /// The datums a batch of snapshots becomes (validation errors thrown),
@@ -232,12 +222,11 @@ public final class CloudWatchSink: Sink, CustomStringConvertible, CustomDebugStr
             throw CloudWatchSinkError.missingRegion
         }
         let provider: any CredentialProvider
-        switch explicitCredentials {
-        case (let keyId?, let secret?, let token):
-            provider = StaticCredentialProvider(AWSCredentials(accessKeyId: keyId, secretAccessKey: secret, sessionToken: token))
-        case (nil, nil, _):
-            provider = credentialProvider ?? DefaultCredentialProvider(environment: environment)
-        default:
+        do {
+            provider = try sinkCredentials(accessKeyId: explicitCredentials.keyId, secretAccessKey: explicitCredentials.secret,
+                                           sessionToken: explicitCredentials.token, fallback: credentialProvider,
+                                           environment: environment)
+        } catch {
             throw CloudWatchSinkError.incompleteCredentials
         }
         return try AWSCloudWatchClient(region: region, endpoint: endpoint, credentials: provider, tls: tls,
@@ -251,7 +240,8 @@ public final class CloudWatchSink: Sink, CustomStringConvertible, CustomDebugStr
 /// rejected request, bad credentials or a bad configuration are not.
 extension RetryPolicy: ExportRetryPolicy {
     public func decision(afterAttempt attempt: Int, error: any Error) -> RetryDecision {
-        if let delay = delay(beforeRetry: attempt, after: error) { return .retry(after: delay) }
-        return isRetryable(error) ? .exhausted : .notRetryable
+        let (delay, retryable) = retryDelay(afterAttempt: attempt, error: error)
+        if let delay { return .retry(after: delay) }
+        return retryable ? .exhausted : .notRetryable
     }
 }

@@ -164,7 +164,7 @@ public final class EMFSink: Sink, CustomStringConvertible, CustomDebugStringConv
                         tooNew: rejectedEvents.tooNewStartIndex.map { events.count - $0 } ?? 0,
                         tooOld: rejectedEvents.tooOldEndIndex ?? 0, expired: rejectedEvents.expiredEndIndex ?? 0))
                 }
-            } catch let error as AWSError where Self.refusesOnlyThisCall(error, policy: policy) {
+            } catch let error as AWSError where policy.refusesOnlyThisRequest(error) {
                 retriedRequestPending = false
                 let lost = batch.flatMap { documents[$0].snapshots }.filter { refused.insert($0).inserted }
                 result.refuse(lost.count, error: error)
@@ -198,14 +198,6 @@ public final class EMFSink: Sink, CustomStringConvertible, CustomDebugStringConv
         }
     }
 
-    /// A refusal of this call's content (a 4xx such as
-    /// `InvalidParameterException`) spares the other calls; authentication
-    /// and authorisation refusals, and anything retryable, do not.
-    static func refusesOnlyThisCall(_ error: AWSError, policy: RetryPolicy) -> Bool {
-        !policy.isRetryable(error) && (400..<500).contains(error.statusCode) && error.statusCode != 401
-            && error.statusCode != 403
-    }
-
     private func resolvedClient() async throws -> any CloudWatchLogsClient {
         if let existing = client.withLock({ $0 }) { return existing }
         let made: any CloudWatchLogsClient
@@ -229,12 +221,10 @@ public final class EMFSink: Sink, CustomStringConvertible, CustomDebugStringConv
             throw EMFSinkError.missingRegion
         }
         let provider: any CredentialProvider
-        switch (keyId, secret) {
-        case (let keyId?, let secret?):
-            provider = StaticCredentialProvider(AWSCredentials(accessKeyId: keyId, secretAccessKey: secret, sessionToken: token))
-        case (nil, nil):
-            provider = options.credentialProvider ?? DefaultCredentialProvider(environment: environment)
-        default:
+        do {
+            provider = try sinkCredentials(accessKeyId: keyId, secretAccessKey: secret, sessionToken: token,
+                                           fallback: options.credentialProvider, environment: environment)
+        } catch {
             throw EMFSinkError.incompleteCredentials
         }
         return try AWSCloudWatchLogsClient(
@@ -279,7 +269,8 @@ struct LogsRetryPolicy: ExportRetryPolicy {
     let policy: RetryPolicy
 
     func decision(afterAttempt attempt: Int, error: any Error) -> RetryDecision {
-        if let delay = policy.delay(beforeRetry: attempt, after: error) { return .retry(after: delay) }
-        return policy.isRetryable(error) ? .exhausted : .notRetryable
+        let (delay, retryable) = policy.retryDelay(afterAttempt: attempt, error: error)
+        if let delay { return .retry(after: delay) }
+        return retryable ? .exhausted : .notRetryable
     }
 }
