@@ -2,6 +2,41 @@
 // alike: which credentials a sink's parameters mean, and which refusals
 // spare the other requests of a batch.
 
+/// The retry quota's refunds over the requests of one export: the first
+/// request answered after a retried export is the one that failed before,
+/// so its success refunds the retry's cost, as the AWS standard mode does;
+/// every other success refunds one token.
+package struct RequestRefunds {
+    private let policy: RetryPolicy
+    private let retries: Int
+    private let lastKind: RetryPolicy.Kind?
+    private var retriedRequestPending: Bool
+
+    /// For an export that is retry number `retries` (0: the first attempt)
+    /// after `previousError`.
+    package init(policy: RetryPolicy, retries: Int, previousError: (any Error)?) {
+        self.policy = policy
+        self.retries = retries
+        self.lastKind = previousError.flatMap(RetryPolicy.classify)
+        self.retriedRequestPending = retries > 0
+    }
+
+    /// A request succeeded.
+    package mutating func succeeded() {
+        if retriedRequestPending {
+            policy.recordSuccess(afterRetries: retries, lastKind: lastKind)
+        } else {
+            policy.recordSuccess(afterRetries: 0)
+        }
+        retriedRequestPending = false
+    }
+
+    /// A request was refused for good: answered, so no longer the retried one.
+    package mutating func refused() {
+        retriedRequestPending = false
+    }
+}
+
 /// Only one of an access key id and a secret was given.
 package struct IncompleteCredentialsError: Error {}
 

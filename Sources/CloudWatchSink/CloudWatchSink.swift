@@ -163,23 +163,15 @@ public final class CloudWatchSink: Sink, CustomStringConvertible, CustomDebugStr
         // Snapshots of a request refused for good: dropped and reported, while
         // the other requests of the batch still go out.
         var refused = Set<Int>()
-        var retriedRequestPending = attempt.number > 1
+        var refunds = RequestRefunds(policy: awsRetryPolicy, retries: attempt.number - 1,
+                                     previousError: attempt.previousError)
         for (position, chunk) in chunks.enumerated() {
             do {
                 try await client.putMetricData(PutMetricDataRequest(
                     namespace: namespace, chunk: chunk, snapshots: snapshots, mapper: mapper, protocol: wireProtocol))
-                // The first request of a retried export is the one that failed
-                // before: its success refunds the retry's cost, as the AWS
-                // standard mode does; every other success refunds one token.
-                if retriedRequestPending {
-                    awsRetryPolicy.recordSuccess(afterRetries: attempt.number - 1,
-                                                 lastKind: attempt.previousError.flatMap(RetryPolicy.classify))
-                } else {
-                    awsRetryPolicy.recordSuccess(afterRetries: 0)
-                }
-                retriedRequestPending = false
+                refunds.succeeded()
             } catch let refusal as AWSError where awsRetryPolicy.refusesOnlyThisRequest(refusal) {
-                retriedRequestPending = false
+                refunds.refused()
                 result.refuse(chunk.snapshotIndices.filter { refused.insert($0).inserted }.count, error: refusal)
             } catch {
                 var seen = refused
@@ -199,21 +191,13 @@ public final class CloudWatchSink: Sink, CustomStringConvertible, CustomDebugStr
     }
 
     private func resolvedClient() async throws -> any CloudWatchClient {
-        if let existing = client.withLock({ $0 }) { return existing }
-        try CloudWatchSinkError.validate(namespace: namespace)
-        guard mapper.storageResolution == 1 || mapper.storageResolution == 60 else {
-            throw CloudWatchSinkError.invalidStorageResolution(mapper.storageResolution)
-        }
-        let made: any CloudWatchClient
-        if let clientFactory {
-            made = try await clientFactory()
-        } else {
-            made = try makeAWSClient()
-        }
-        return client.withLock { current in
-            if let current { return current }
-            current = made
-            return made
+        try await client.value {
+            try CloudWatchSinkError.validate(namespace: namespace)
+            guard mapper.storageResolution == 1 || mapper.storageResolution == 60 else {
+                throw CloudWatchSinkError.invalidStorageResolution(mapper.storageResolution)
+            }
+            if let clientFactory { return try await clientFactory() }
+            return try makeAWSClient()
         }
     }
 

@@ -145,18 +145,12 @@ public final class EMFSink: Sink, CustomStringConvertible, CustomDebugStringConv
         let batches = LogEventBatches.cut(documents, maxEvents: max(1, min(options.maxEventsPerBatch, 10_000)),
                                           maxBytes: max(65_536, min(options.maxBatchBytes, 1_048_576)))
         var refused = Set<Int>()
-        var retriedRequestPending = attempt.number > 1
+        var refunds = RequestRefunds(policy: policy, retries: attempt.number - 1, previousError: attempt.previousError)
         for (position, batch) in batches.enumerated() {
             let events = batch.map { LogEvent(timestamp: documents[$0].timestamp, message: documents[$0].bytes) }
             do {
                 let rejectedEvents = try await putCreatingIfMissing(client, group: group, stream: stream, events: events)
-                if retriedRequestPending {
-                    policy.recordSuccess(afterRetries: attempt.number - 1,
-                                         lastKind: attempt.previousError.flatMap(RetryPolicy.classify))
-                } else {
-                    policy.recordSuccess(afterRetries: 0)
-                }
-                retriedRequestPending = false
+                refunds.succeeded()
                 if let rejectedEvents {
                     let indices = rejectedEvents.indices(of: events.count)
                     let lost = indices.flatMap { documents[batch[$0]].snapshots }.filter { refused.insert($0).inserted }
@@ -165,7 +159,7 @@ public final class EMFSink: Sink, CustomStringConvertible, CustomDebugStringConv
                         tooOld: rejectedEvents.tooOldEndIndex ?? 0, expired: rejectedEvents.expiredEndIndex ?? 0))
                 }
             } catch let error as AWSError where policy.refusesOnlyThisRequest(error) {
-                retriedRequestPending = false
+                refunds.refused()
                 let lost = batch.flatMap { documents[$0].snapshots }.filter { refused.insert($0).inserted }
                 result.refuse(lost.count, error: error)
             } catch {
@@ -199,17 +193,9 @@ public final class EMFSink: Sink, CustomStringConvertible, CustomDebugStringConv
     }
 
     private func resolvedClient() async throws -> any CloudWatchLogsClient {
-        if let existing = client.withLock({ $0 }) { return existing }
-        let made: any CloudWatchLogsClient
-        if let factory = options.logsClientFactory {
-            made = try await factory()
-        } else {
-            made = try makeAWSClient()
-        }
-        return client.withLock { current in
-            if let current { return current }
-            current = made
-            return made
+        try await client.value {
+            if let factory = options.logsClientFactory { return try await factory() }
+            return try makeAWSClient()
         }
     }
 

@@ -48,3 +48,20 @@ package final class Locked<Value: Sendable>: @unchecked Sendable {
         return try body(&value)
     }
 }
+
+extension Locked {
+    /// The value made once and kept: the stored one if there is one, else
+    /// `make()`'s, stored unless another caller stored one meanwhile (then
+    /// that one is returned, and all callers share it). `make` runs outside
+    /// the lock, so it may suspend.
+    package func value<Made: Sendable>(orMake make: () async throws -> Made) async rethrows -> Made
+    where Value == Made? {
+        if let existing = withLock({ $0 }) { return existing }
+        let made = try await make()
+        return withLock { current in
+            if let current { return current }
+            current = made
+            return made
+        }
+    }
+}
