@@ -17,6 +17,8 @@ let package = Package(
         .library(name: "CloudWatchSink", targets: ["CloudWatchSink"]),
         .library(name: "SystemMetrics", targets: ["SystemMetrics"]),
         .library(name: "EMFSink", targets: ["EMFSink"]),
+        .library(name: "OTLPSink", targets: ["OTLPSink"]),
+        .library(name: "DatadogSink", targets: ["DatadogSink"]),
         // What a user's tests import: a recording CloudWatch client, a manual
         // clock, a recording observer, timed waits on an InMemorySink.
         .library(name: "MetricsTestKit", targets: ["MetricsTestKit"]),
@@ -38,11 +40,16 @@ let package = Package(
         .target(name: "CSHA256"),
         .target(name: "CCurlShim", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
-        .target(name: "AWSCore", dependencies: ["CSHA256", "CCurlShim", "CZlib", "Locking", "UTCTime"]),
+        .target(name: "AWSCore", dependencies: ["CSHA256", "CCurlShim", "CZlib", "Locking", "UTCTime", "MetricsCore"]),
         .target(name: "CloudWatchSink", dependencies: ["MetricsCore", "AWSCore", "Locking"]),
         // Embedded Metric Format: documents to standard output, a file, or
         // CloudWatch Logs PutLogEvents (through AWSCore, as CloudWatchSink).
         .target(name: "EMFSink", dependencies: ["MetricsCore", "AWSCore", "Locking"]),
+        // The original's other sinks, over the same HTTP transports: OTLP/HTTP
+        // (our own protobuf writer; CloudWatch's OTLP endpoint signed by
+        // AWSCore) and Datadog's v1 series and distribution APIs.
+        .target(name: "OTLPSink", dependencies: ["MetricsCore", "AWSCore", "Locking"]),
+        .target(name: "DatadogSink", dependencies: ["MetricsCore", "AWSCore", "Locking"]),
         .target(name: "SystemMetrics"),
         .target(name: "MetricsTestKit", dependencies: ["MetricsCore", "Sinks", "CloudWatchSink", "AWSCore", "Locking"]),
 
@@ -91,6 +98,8 @@ let package = Package(
             name: "EMFSinkTests",
             dependencies: ["EMFSink", "MetricsCore", "AWSCore", "Locking", "MetricsTestKit", "MetricsTestSupport",
                            "HTTPTestSupport"]),
+        .testTarget(name: "OTLPSinkTests", dependencies: ["OTLPSink", "MetricsCore", "AWSCore", "HTTPTestSupport"]),
+        .testTarget(name: "DatadogSinkTests", dependencies: ["DatadogSink", "MetricsCore", "AWSCore", "HTTPTestSupport"]),
         .testTarget(name: "SystemMetricsTests", dependencies: ["SystemMetrics", "metrics-fuzz"]),
         .testTarget(
             name: "MetricsAgentTests",
@@ -98,7 +107,7 @@ let package = Package(
         // Against a real server (moto from scripts/with-moto.sh, or LocalStack).
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["CloudWatchSink", "EMFSink", "MetricsCore", "AWSCore", "Locking", "MetricsTestKit",
-                           "MetricsTestSupport", "HTTPTestSupport", "metrics-agent"]),
+            dependencies: ["CloudWatchSink", "EMFSink", "OTLPSink", "DatadogSink", "MetricsCore", "AWSCore", "Locking",
+                           "MetricsTestKit", "MetricsTestSupport", "HTTPTestSupport", "metrics-agent"]),
     ]
 )

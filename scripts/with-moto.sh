@@ -4,15 +4,19 @@
 #      .venv-test, once: a stamp file skips the install when nothing changed;
 #   2. starts moto_server on a free loopback port and waits until it answers;
 #   3. creates an IAM user and turns on signature enforcement;
-#   4. runs the command with METRICS_TEST_* variables describing the server;
-#   5. stops the server (by PID) however the command ends.
+#   4. starts the OTLP/Datadog test receiver (scripts/telemetry_receiver.py)
+#      on another free loopback port;
+#   5. runs the command with METRICS_TEST_* variables describing both;
+#   6. stops both (by PID) however the command ends.
 #
 # Usage: scripts/with-moto.sh swift test --filter IntegrationTests
 #
 # Variables set for the command: METRICS_TEST_ENDPOINT, METRICS_TEST_ACCESS_KEY_ID,
 # METRICS_TEST_SECRET_ACCESS_KEY, METRICS_TEST_SESSION_{ACCESS_KEY_ID,SECRET_ACCESS_KEY,TOKEN}
 # (an assumed role's temporary credentials) and METRICS_TEST_PYTHON (the
-# virtualenv's python, with boto3 and aiokpl, for read-backs and the parity test).
+# virtualenv's python, with boto3 and aiokpl, for read-backs and the parity test),
+# METRICS_TEST_RECEIVER (the receiver's base URL) and
+# METRICS_TEST_RECEIVER_{ACCESS_KEY_ID,SECRET_ACCESS_KEY} (what it verifies SigV4 with).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 venv="$root/.venv-test"
@@ -39,10 +43,16 @@ endpoint="http://127.0.0.1:$port"
 log="$(mktemp -t moto.XXXXXX.log)"
 "$venv/bin/moto_server" -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
 moto_pid=$!
+receiver_pid=""
+receiver_log="$(mktemp -t receiver.XXXXXX.log)"
 cleanup() {
     kill "$moto_pid" 2>/dev/null || true
     wait "$moto_pid" 2>/dev/null || true
-    rm -f "$log"
+    if [ -n "$receiver_pid" ]; then
+        kill "$receiver_pid" 2>/dev/null || true
+        wait "$receiver_pid" 2>/dev/null || true
+    fi
+    rm -f "$log" "$receiver_log"
 }
 trap cleanup EXIT INT TERM
 
@@ -58,6 +68,27 @@ for _ in $(seq 1 100); do
     sleep 0.2
 done
 
+receiver_key_id="AKIDRECEIVERTEST"
+receiver_secret="receiver-test-secret-$RANDOM$RANDOM"
+"$venv/bin/python" "$root/scripts/telemetry_receiver.py" --access-key-id "$receiver_key_id" \
+    --secret-access-key "$receiver_secret" >"$receiver_log" 2>&1 &
+receiver_pid=$!
+receiver_port=""
+for _ in $(seq 1 100); do
+    receiver_port="$(sed -n 's/^listening //p' "$receiver_log")"
+    [ -n "$receiver_port" ] && break
+    if ! kill -0 "$receiver_pid" 2>/dev/null; then
+        echo "with-moto: the telemetry receiver exited:" >&2
+        cat "$receiver_log" >&2
+        exit 1
+    fi
+    sleep 0.2
+done
+if [ -z "$receiver_port" ]; then
+    echo "with-moto: the telemetry receiver did not start in 20 s" >&2
+    exit 1
+fi
+
 credentials="$("$venv/bin/python" "$root/scripts/moto_setup.py" "$endpoint")"
 export METRICS_TEST_ENDPOINT="$endpoint"
 export METRICS_TEST_ACCESS_KEY_ID="$(echo "$credentials" | sed -n 1p)"
@@ -66,7 +97,10 @@ export METRICS_TEST_SESSION_ACCESS_KEY_ID="$(echo "$credentials" | sed -n 3p)"
 export METRICS_TEST_SESSION_SECRET_ACCESS_KEY="$(echo "$credentials" | sed -n 4p)"
 export METRICS_TEST_SESSION_TOKEN="$(echo "$credentials" | sed -n 5p)"
 export METRICS_TEST_PYTHON="$venv/bin/python"
+export METRICS_TEST_RECEIVER="http://127.0.0.1:$receiver_port"
+export METRICS_TEST_RECEIVER_ACCESS_KEY_ID="$receiver_key_id"
+export METRICS_TEST_RECEIVER_SECRET_ACCESS_KEY="$receiver_secret"
 export METRICS_TEST_REQUIRED=1
-echo "with-moto: moto $endpoint (pid $moto_pid), signatures enforced" >&2
+echo "with-moto: moto $endpoint (pid $moto_pid), signatures enforced; receiver $METRICS_TEST_RECEIVER (pid $receiver_pid)" >&2
 
 "$@"

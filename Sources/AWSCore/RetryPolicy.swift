@@ -1,5 +1,6 @@
 import Foundation
 import Locking
+import MetricsCore
 
 /// The AWS SDKs' standard retry mode.
 ///
@@ -10,7 +11,8 @@ import Locking
 /// - delay before retry `n`: `random(0..<1) * min(base * 2^(n-1), 20 s)`, with
 ///   `base` 1 s (or, in ``Backoff/v2026``, 50 ms for transient errors and 1 s
 ///   for throttling), raised to a server's `x-amz-retry-after` hint (capped
-///   5 s above the computed delay);
+///   5 s above the computed delay), or for a backend that is not AWS (an
+///   OTLP collector, Datadog) to its `Retry-After` (capped at `maxDelay`);
 /// - a retry quota shared by everyone using the policy (a token bucket of
 ///   500; a retry costs 5, after a timeout 10; a success refunds), so a
 ///   struggling service is not hammered by every caller at once.
@@ -71,6 +73,11 @@ public struct RetryPolicy: Sendable {
             if aws.isTransient { return .transient }
             return nil
         }
+        if let failure = error as? any HTTPStatusFailure {
+            if failure.isThrottling { return .throttling }
+            if failure.isTransient { return .transient }
+            return nil
+        }
         if let transport = error as? HTTPTransportError {
             switch transport {
             case .timedOut: return .timeout
@@ -96,6 +103,8 @@ public struct RetryPolicy: Sendable {
         var delay = cap * random()
         if let hint = (error as? AWSError)?.retryAfter {
             delay = min(max(delay, hint), delay + .seconds(5))
+        } else if let hint = (error as? any HTTPStatusFailure)?.retryAfter {
+            delay = max(delay, min(hint, maxDelay))
         }
         return delay
     }
@@ -156,5 +165,16 @@ public final class RetryQuota: Sendable {
 
     func release(_ amount: Int) {
         tokens.withLock { $0 = min(capacity, $0 + amount) }
+    }
+}
+
+/// The AWS SDK standard retry mode is the export worker's policy as it is:
+/// throttling, 5xx and connection failures are retried with backoff; a
+/// rejected request, bad credentials or a bad configuration are not.
+extension RetryPolicy: ExportRetryPolicy {
+    public func decision(afterAttempt attempt: Int, error: any Error) -> RetryDecision {
+        let (delay, retryable) = retryDelay(afterAttempt: attempt, error: error)
+        if let delay { return .retry(after: delay) }
+        return retryable ? .exhausted : .notRetryable
     }
 }

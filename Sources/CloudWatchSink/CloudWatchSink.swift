@@ -218,14 +218,3 @@ public final class CloudWatchSink: Sink, CustomStringConvertible, CustomDebugStr
                                        environment: environment)
     }
 }
-
-/// The AWS SDK standard retry mode is the export worker's policy as it is:
-/// throttling, 5xx and connection failures are retried with backoff; a
-/// rejected request, bad credentials or a bad configuration are not.
-extension RetryPolicy: ExportRetryPolicy {
-    public func decision(afterAttempt attempt: Int, error: any Error) -> RetryDecision {
-        let (delay, retryable) = retryDelay(afterAttempt: attempt, error: error)
-        if let delay { return .retry(after: delay) }
-        return retryable ? .exhausted : .notRetryable
-    }
-}

@@ -68,7 +68,7 @@ public final class EMFSink: Sink, CustomStringConvertible, CustomDebugStringConv
                displayStyle: .class)
     }
 
-    public var retryPolicy: any ExportRetryPolicy { LogsRetryPolicy(policy: options.retryPolicy) }
+    public var retryPolicy: any ExportRetryPolicy { options.retryPolicy }
 
     /// To CloudWatch Logs (or to standard output in Lambda, which ships it
     /// there): a custom metric per series and the documents' bytes, measured
@@ -246,17 +246,4 @@ public final class EMFSink: Sink, CustomStringConvertible, CustomDebugStringConv
     }
 
     private static let groupCharacters = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/#")
-}
-
-/// The AWS SDK standard retry mode as this sink's export policy: throttling,
-/// 5xx and connection failures are retried; a refused call, bad credentials,
-/// a bad configuration or a failed write are not.
-struct LogsRetryPolicy: ExportRetryPolicy {
-    let policy: RetryPolicy
-
-    func decision(afterAttempt attempt: Int, error: any Error) -> RetryDecision {
-        let (delay, retryable) = policy.retryDelay(afterAttempt: attempt, error: error)
-        if let delay { return .retry(after: delay) }
-        return retryable ? .exhausted : .notRetryable
-    }
 }

@@ -25,6 +25,23 @@ public enum KPLMetricName {
         kinesisRecordsPut, kinesisRecordsDataPut, allErrors, errorsByCode,
         retriesPerRecord, bufferedTime, requestTime, expiredRecords,
     ]
+
+    /// What each name measures, as the original's OpenTelemetry and Datadog
+    /// sinks sort them (whatever instrument recorded it): counts,
+    /// distributions, and one gauge. Sinks with typed instruments use it for
+    /// these twelve names and go by the snapshot's kind for the rest.
+    package enum Measure: Sendable { case count, distribution, gauge }
+
+    package static func measure(of name: String) -> Measure? {
+        switch name {
+        case userRecordsReceived, userRecordsPut, userRecordsDataPut, kinesisRecordsPut, kinesisRecordsDataPut,
+             allErrors, errorsByCode, expiredRecords:
+            return .count
+        case bufferedTime, requestTime, retriesPerRecord: return .distribution
+        case userRecordsPending: return .gauge
+        default: return nil
+        }
+    }
 }
 
 /// The dimension keys `MetricsManager.put` uses, as in the Python original.

@@ -101,6 +101,18 @@ public struct MetricSnapshot: Sendable, Equatable, CustomStringConvertible {
         self.distribution = distribution
     }
 
+    /// Why the snapshot cannot be sent as a data point (no name, no
+    /// observations, a non-finite statistic), or `nil`. The sinks that do not
+    /// apply CloudWatch's own rules check this much.
+    package var dataPointProblem: MetricDatumValidationError? {
+        if name.isEmpty { return .emptyMetricName }
+        if count <= 0 { return .noObservations }
+        for (field, value) in [("sum", sum), ("min", min), ("max", max), ("last", last ?? 0)] where !value.isFinite {
+            return .nonFiniteValue(field: field)
+        }
+        return nil
+    }
+
     /// `sum / count`, or 0 for an empty snapshot.
     public var average: Double { count > 0 ? sum / Double(count) : 0 }
 

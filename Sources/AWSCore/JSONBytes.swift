@@ -1,29 +1,30 @@
-/// A growable UTF-8 buffer with the few JSON pieces an EMF document and a
-/// PutLogEvents body are made of: strings (escaped), integers, doubles.
-struct JSONBytes {
-    private(set) var bytes: [UInt8] = []
+/// A growable UTF-8 buffer with the few JSON pieces the sinks' bodies are
+/// made of (EMF documents, PutLogEvents, OTLP/JSON, Datadog series):
+/// strings (escaped), integers, doubles.
+package struct JSONBytes {
+    package private(set) var bytes: [UInt8] = []
 
-    init(capacity: Int = 1024) {
+    package init(capacity: Int = 1024) {
         bytes.reserveCapacity(capacity)
     }
 
-    var count: Int { bytes.count }
+    package var count: Int { bytes.count }
 
-    mutating func raw(_ text: StaticString) {
+    package mutating func raw(_ text: StaticString) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
-    mutating func raw(_ byte: UInt8) {
+    package mutating func raw(_ byte: UInt8) {
         bytes.append(byte)
     }
 
-    mutating func raw(_ other: [UInt8]) {
+    package mutating func raw(_ other: [UInt8]) {
         bytes.append(contentsOf: other)
     }
 
     /// `text` as a JSON string: `"` and `\` escaped, control characters as
     /// `\uXXXX`, everything else (UTF-8 included) as it is.
-    mutating func string(_ text: String) {
+    package mutating func string(_ text: String) {
         bytes.append(0x22)
         var text = text
         text.withUTF8 { appendEscaped($0) }
@@ -32,7 +33,7 @@ struct JSONBytes {
 
     /// `raw` (already UTF-8) as a JSON string, escaped: a document nested
     /// in a PutLogEvents message.
-    mutating func string(bytes raw: [UInt8]) {
+    package mutating func string(bytes raw: [UInt8]) {
         bytes.append(0x22)
         raw.withUnsafeBufferPointer { appendEscaped($0) }
         bytes.append(0x22)
@@ -61,7 +62,7 @@ struct JSONBytes {
         if start < text.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[start...])) }
     }
 
-    mutating func integer(_ value: Int64) {
+    package mutating func integer(_ value: Int64) {
         if value == 0 {
             bytes.append(0x30)
             return
@@ -82,11 +83,11 @@ struct JSONBytes {
         }
     }
 
-    mutating func integer(_ value: Int) { integer(Int64(value)) }
+    package mutating func integer(_ value: Int) { integer(Int64(value)) }
 
     /// A finite double as a JSON number: integral values up to 2^53 without
     /// a fraction, others in Swift's shortest round-trip form (`1e-05`).
-    mutating func number(_ value: Double) {
+    package mutating func number(_ value: Double) {
         if value == value.rounded(), abs(value) < 9_007_199_254_740_992 {
             if value == 0, value.sign == .minus { bytes.append(0x2D) }
             integer(Int64(value))

@@ -1,0 +1,52 @@
+import AWSCore
+import Foundation
+
+extension DatadogSink {
+    /// Everything about a ``DatadogSink`` beyond its key and site.
+    public struct Options: Sendable {
+        /// Put before every metric name (default `"aiokpl."`, as the original).
+        public var metricPrefix: String
+        /// The `host` of every series (default none, as the original).
+        public var host: String?
+        /// Tags added to every series (`env:prod`), after the dimensions.
+        public var tags: [String]
+        /// At most this many values in one distribution point (default
+        /// 10,000); a window with more observations sends its distribution
+        /// scaled down to this many (percentiles kept, count capped).
+        public var maxValuesPerDistribution: Int
+        /// At most this many bytes per request body before compression
+        /// (default 3,000,000: under Datadog's 3.2 MB payload limit).
+        public var maxRequestBytes: Int
+        /// Gzip request bodies (default false).
+        public var gzip: Bool
+        /// Retries: the standard mode's backoff and quota, for 408, 429, 5xx
+        /// and connection failures, waiting at least a `Retry-After`.
+        public var retryPolicy: RetryPolicy
+        /// Deadline of each request (default 10 s).
+        public var requestTimeout: Duration
+        /// A PEM file of extra trusted certificates (a proxy's CA).
+        public var caBundlePath: String?
+        /// The sink's name in events and stats (default `"datadog"`).
+        public var name: String
+        /// Where `DD_API_KEY` and `DD_APP_KEY` are read (default: the process's environment).
+        public var environment: [String: String]
+
+        public init(metricPrefix: String = "aiokpl.", host: String? = nil, tags: [String] = [],
+                    maxValuesPerDistribution: Int = 10_000, maxRequestBytes: Int = 3_000_000, gzip: Bool = false,
+                    retryPolicy: RetryPolicy = RetryPolicy(), requestTimeout: Duration = .seconds(10),
+                    caBundlePath: String? = nil, name: String = "datadog",
+                    environment: [String: String] = ProcessInfo.processInfo.environment) {
+            self.metricPrefix = metricPrefix
+            self.host = host
+            self.tags = tags
+            self.maxValuesPerDistribution = maxValuesPerDistribution
+            self.maxRequestBytes = maxRequestBytes
+            self.gzip = gzip
+            self.retryPolicy = retryPolicy
+            self.requestTimeout = requestTimeout
+            self.caBundlePath = caBundlePath
+            self.name = name
+            self.environment = environment
+        }
+    }
+}

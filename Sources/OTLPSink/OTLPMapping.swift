@@ -1,0 +1,151 @@
+import Foundation
+import MetricsCore
+
+/// How snapshots become OTLP metrics: the instrument each one is sent as,
+/// its unit in UCUM, and its exponential-histogram buckets.
+enum OTLPMapping {
+    /// What a snapshot is sent as.
+    enum Instrument: Int, Hashable {
+        /// A monotonic `Sum`, delta temporality.
+        case sum
+        /// A `Gauge`.
+        case gauge
+        /// An `ExponentialHistogram` (from a distribution), delta temporality.
+        case exponentialHistogram
+        /// An explicit-bounds `Histogram` with one bucket: a histogram
+        /// created without a distribution (count, sum, min and max only).
+        case histogram
+    }
+
+    /// The original's twelve names keep the instrument its OpenTelemetrySink
+    /// gave them (counts a monotonic sum, `UserRecordsPending` a gauge);
+    /// other metrics go by the instrument that recorded them.
+    static func instrument(for snapshot: MetricSnapshot) -> Instrument {
+        switch KPLMetricName.measure(of: snapshot.name) {
+        case .count: return .sum
+        case .gauge: return .gauge
+        case .distribution, nil: break
+        }
+        switch snapshot.kind {
+        case .counter: return .sum
+        case .gauge: return .gauge
+        case .histogram: return snapshot.distribution.isEmpty ? .histogram : .exponentialHistogram
+        }
+    }
+
+    /// The value of a sum or gauge point: a count's sum; a gauge's last
+    /// value, or for a gauge-like metric recorded with `put`, the window's
+    /// maximum (the original's choice).
+    static func value(of snapshot: MetricSnapshot, as instrument: Instrument) -> Double {
+        instrument == .gauge ? (snapshot.last ?? snapshot.max) : snapshot.sum
+    }
+
+    /// CloudWatch's unit names in UCUM, as OpenTelemetry's semantic
+    /// conventions write them (`ms`, `By`, `1`, `%`). `None` is no unit.
+    static func ucum(_ unit: MetricUnit) -> String {
+        ucumUnits[unit.rawValue] ?? ""
+    }
+
+    private static let ucumUnits: [String: String] = {
+        var units: [String: String] = [
+            "None": "", "Count": "1", "Percent": "%", "Seconds": "s", "Milliseconds": "ms",
+            "Microseconds": "us", "Count/Second": "1/s",
+        ]
+        for (name, symbol) in [("Bytes", "By"), ("Kilobytes", "kBy"), ("Megabytes", "MBy"), ("Gigabytes", "GBy"),
+                               ("Terabytes", "TBy"), ("Bits", "bit"), ("Kilobits", "kbit"), ("Megabits", "Mbit"),
+                               ("Gigabits", "Gbit"), ("Terabits", "Tbit")] {
+            units[name] = symbol
+            units[name + "/Second"] = symbol + "/s"
+        }
+        return units
+    }()
+
+    /// Nanoseconds since 1970 (0 before it).
+    static func nanoseconds(_ date: Date) -> UInt64 {
+        let seconds = date.timeIntervalSince1970
+        guard seconds > 0 else { return 0 }
+        let whole = seconds.rounded(.down)
+        return UInt64(whole) * 1_000_000_000 + UInt64(((seconds - whole) * 1e9).rounded())
+    }
+}
+
+/// A histogram's distribution as OTLP exponential buckets: bucket `i` at
+/// scale `s` holds the magnitudes in `(2^(i/2^s), 2^((i+1)/2^s)]`.
+///
+/// The SDK's histograms have 64 log-linear buckets per power of two, so
+/// their representative values are placed at scale 6 (64 buckets per power
+/// of two, within the same relative error); when the values span more than
+/// `maxBuckets` buckets on one side, the scale drops (each step merges pairs
+/// of buckets) until they fit, as OpenTelemetry SDKs do (160 by default).
+struct ExponentialBuckets: Equatable {
+    var scale: Int
+    var zeroCount: UInt64
+    var positiveOffset: Int
+    var positive: [UInt64]
+    var negativeOffset: Int
+    var negative: [UInt64]
+
+    static let initialScale = 6
+    static let lowestScale = -10
+
+    init(_ distribution: [MetricSnapshot.Bucket], count: Int, mean: Double, maxBuckets: Int) {
+        var positiveCells: [(index: Int, count: UInt64)] = []
+        var negativeCells: [(index: Int, count: UInt64)] = []
+        var zeros: UInt64 = 0
+        var total = 0
+        for bucket in distribution where bucket.count > 0 {
+            total += bucket.count
+            Self.place(bucket.value, UInt64(bucket.count), zeros: &zeros, positive: &positiveCells,
+                       negative: &negativeCells)
+        }
+        // A window cut while observations were being recorded can see one in
+        // the count before its bucket: the difference goes to the mean's
+        // bucket, so the buckets always add up to the exact count.
+        if count > total {
+            Self.place(mean, UInt64(count - total), zeros: &zeros, positive: &positiveCells, negative: &negativeCells)
+        }
+        var scale = Self.initialScale
+        let limit = max(1, maxBuckets)
+        while scale > Self.lowestScale,
+              Self.span(positiveCells) > limit || Self.span(negativeCells) > limit {
+            scale -= 1
+            positiveCells = positiveCells.map { ($0.index >> 1, $0.count) }
+            negativeCells = negativeCells.map { ($0.index >> 1, $0.count) }
+        }
+        self.scale = scale
+        zeroCount = zeros
+        (positiveOffset, positive) = Self.dense(positiveCells)
+        (negativeOffset, negative) = Self.dense(negativeCells)
+    }
+
+    /// The bucket index of magnitude `value` at the initial scale.
+    static func index(of magnitude: Double) -> Int {
+        Int((log2(magnitude) * Double(1 << initialScale)).rounded(.up)) - 1
+    }
+
+    private static func place(_ value: Double, _ count: UInt64, zeros: inout UInt64,
+                              positive: inout [(index: Int, count: UInt64)],
+                              negative: inout [(index: Int, count: UInt64)]) {
+        guard value.isFinite, value != 0 else {
+            zeros += count
+            return
+        }
+        if value > 0 {
+            positive.append((index(of: value), count))
+        } else {
+            negative.append((index(of: -value), count))
+        }
+    }
+
+    private static func span(_ cells: [(index: Int, count: UInt64)]) -> Int {
+        guard let low = cells.map(\.index).min(), let high = cells.map(\.index).max() else { return 0 }
+        return high - low + 1
+    }
+
+    private static func dense(_ cells: [(index: Int, count: UInt64)]) -> (Int, [UInt64]) {
+        guard let low = cells.map(\.index).min(), let high = cells.map(\.index).max() else { return (0, []) }
+        var counts = [UInt64](repeating: 0, count: high - low + 1)
+        for cell in cells { counts[cell.index - low] += cell.count }
+        return (low, counts)
+    }
+}

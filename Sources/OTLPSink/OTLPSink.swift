@@ -1,0 +1,233 @@
+import AWSCore
+import Foundation
+import Locking
+import MetricsCore
+
+/// Exports snapshots over OTLP/HTTP: to any OpenTelemetry collector, or to
+/// CloudWatch's own OTLP endpoint, SigV4-signed.
+///
+/// ```swift
+/// let collector = OTLPSink(endpoint: URL(string: "http://127.0.0.1:4318/v1/metrics")!)
+/// let cloudWatchOTLP = OTLPSink.cloudWatch(region: "us-east-1")
+/// let manager = MetricsManager(level: .detailed, sinks: [collector, cloudWatchOTLP])
+/// ```
+///
+/// Counters become monotonic sums, gauges gauges, histograms exponential
+/// histograms (count, sum, min and max exact), every point a delta over its
+/// window; Docs/otlp.md has the whole mapping and where it differs from the
+/// Python original's `OpenTelemetrySink`.
+///
+/// Each export posts one or more requests (``Options/maxDataPointsPerRequest``,
+/// ``Options/maxRequestBytes``). A request the collector refuses for its
+/// content (a 4xx other than 401, 403 and 429) drops its own points only;
+/// after a retryable failure (429, 502, 503, 504, no answer) only the points
+/// not yet delivered are retried. Points the collector rejects in a partial
+/// success are dropped and reported as ``OTLPSinkError/partialSuccess(rejectedDataPoints:message:)``.
+public final class OTLPSink: Sink, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public let name: String
+    /// Where requests go: the URL as given, or the CloudWatch endpoint's.
+    public var endpointDescription: String {
+        switch destination {
+        case .collector(let url, _): return url.absoluteString
+        case .cloudWatch(let region, let endpoint, _, _, _, _):
+            return endpoint?.absoluteString ?? "CloudWatch OTLP (\(region ?? "default region"))"
+        }
+    }
+
+    private enum Destination {
+        case collector(URL, verifySSL: Bool)
+        case cloudWatch(region: String?, endpoint: URL?, verifySSL: Bool, accessKeyId: String?,
+                        secretAccessKey: String?, sessionToken: String?)
+    }
+
+    private let destination: Destination
+    private let options: Options
+    private let encoder: OTLPEncoder
+    private let backend = Locked<Backend?>(nil)
+
+    /// A sink posting to `endpoint`, exactly as given (for a collector, the
+    /// path is usually `/v1/metrics`).
+    ///
+    /// - parameters:
+    ///   - endpoint: the OTLP/HTTP metrics URL.
+    ///   - verifySSL: verify the server's certificate (default true); turn
+    ///     off only for a local collector with a self-signed certificate.
+    ///   - options: everything else (``Options``).
+    public convenience init(endpoint: URL, verifySSL: Bool = true, options: Options = Options()) {
+        self.init(destination: .collector(endpoint, verifySSL: verifySSL), options: options)
+    }
+
+    /// A sink posting to CloudWatch's OTLP metrics endpoint,
+    /// `https://monitoring.{region}.amazonaws.com/v1/metrics`, SigV4-signed
+    /// for the service `monitoring` with the same credential chain, TLS and
+    /// retries as `CloudWatchSink`.
+    ///
+    /// - parameters:
+    ///   - region: the AWS region (default: `AWS_REGION`, the shared config).
+    ///   - endpoint: the whole URL instead of AWS's (a proxy, a local stand-in);
+    ///     `AWS_ENDPOINT_URL_CLOUDWATCH` and `AWS_ENDPOINT_URL` are honoured too.
+    ///   - verifySSL: verify the server's certificate (default true).
+    ///   - accessKeyId, secretAccessKey, sessionToken: static credentials;
+    ///     none: ``Options/credentialProvider`` or the default chain.
+    public static func cloudWatch(region: String? = nil, endpoint: URL? = nil, verifySSL: Bool = true,
+                                  accessKeyId: String? = nil, secretAccessKey: String? = nil,
+                                  sessionToken: String? = nil, options: Options = Options()) -> OTLPSink {
+        var options = options
+        if options.name == "otlp" { options.name = "otlp-cloudwatch" }
+        return OTLPSink(destination: .cloudWatch(region: region, endpoint: endpoint, verifySSL: verifySSL,
+                                                 accessKeyId: accessKeyId, secretAccessKey: secretAccessKey,
+                                                 sessionToken: sessionToken), options: options)
+    }
+
+    private init(destination: Destination, options: Options) {
+        self.destination = destination
+        self.options = options
+        name = options.name
+        encoder = OTLPEncoder(
+            encoding: options.encoding == .json ? .json : .protobuf,
+            resource: options.resourceAttributes.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) },
+            scopeName: options.scopeName, scopeVersion: options.scopeVersion, prefix: options.metricPrefix,
+            lowercaseNames: options.lowercaseMetricNames, maxHistogramBuckets: options.maxHistogramBuckets)
+    }
+
+    public var description: String {
+        let headers = options.headers.keys.sorted().joined(separator: ",")
+        return "OTLPSink(name: \(name), endpoint: \(endpointDescription), encoding: \(options.encoding)"
+            + (headers.isEmpty ? "" : ", headers: [\(headers)]") + ")"
+    }
+
+    public var debugDescription: String { description }
+
+    public var customMirror: Mirror {
+        Mirror(self, children: ["name": name, "endpoint": endpointDescription], displayStyle: .class)
+    }
+
+    public var retryPolicy: any ExportRetryPolicy { options.retryPolicy }
+
+    /// Checks the configuration and builds the HTTP client (no request is sent).
+    public func start() async throws {
+        _ = try await resolvedBackend()
+    }
+
+    public func export(_ snapshots: [MetricSnapshot]) async throws {
+        try await export(snapshots, attempt: .first).throwIfIncomplete()
+    }
+
+    public func export(_ snapshots: [MetricSnapshot], attempt: ExportAttempt) async -> ExportResult {
+        let backend: Backend
+        do {
+            backend = try await resolvedBackend()
+        } catch {
+            return .failed(snapshots, error: error)
+        }
+        var result = ExportResult()
+        let (requests, rejected) = encoder.requests(snapshots, maxPoints: max(1, options.maxDataPointsPerRequest),
+                                                    maxBytes: max(1024, options.maxRequestBytes))
+        for (index, error) in rejected { result.reject(snapshots[index], error: error) }
+        let policy = options.retryPolicy
+        var refunds = RequestRefunds(policy: policy, retries: attempt.number - 1, previousError: attempt.previousError)
+        for (position, request) in requests.enumerated() {
+            do {
+                let response = try await backend.post(request.body)
+                refunds.succeeded()
+                if let partial = OTLPResponse.partialSuccess(response, json: options.encoding == .json),
+                   partial.rejected > 0 {
+                    result.refuse(min(partial.rejected, request.snapshots.count),
+                                  error: OTLPSinkError.partialSuccess(rejectedDataPoints: partial.rejected,
+                                                                     message: partial.message))
+                }
+            } catch let error where Self.refusesOnlyThisRequest(error, policy) {
+                refunds.refused()
+                result.refuse(request.snapshots.count, error: error)
+            } catch {
+                let unsent = requests[position...].flatMap(\.snapshots)
+                result.retry(unsent.map { snapshots[$0] }, because: error)
+                break
+            }
+        }
+        result.delivered = snapshots.count - result.rejected.count - result.refusedCount - result.unsent.count
+        return result
+    }
+
+    /// A refusal of this request's content (a 4xx other than 401, 403, 408
+    /// and 429): the batch's other requests may still succeed. Anything else
+    /// would fail them all alike and stops the export.
+    private static func refusesOnlyThisRequest(_ error: any Error, _ policy: RetryPolicy) -> Bool {
+        if let aws = error as? AWSError { return policy.refusesOnlyThisRequest(aws) }
+        guard let failure = error as? OTLPSinkError, case .httpStatus(let code, _, _) = failure else { return false }
+        return (400..<500).contains(code) && ![401, 403, 408, 429].contains(code)
+    }
+
+    // MARK: Backend
+
+    private func resolvedBackend() async throws -> Backend {
+        try await backend.value { try makeBackend() }
+    }
+
+    private func makeBackend() throws -> Backend {
+        let contentType = options.encoding == .json ? "application/json" : "application/x-protobuf"
+        let headers = options.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+            + [("Content-Type", contentType)]
+        switch destination {
+        case .collector(let url, let verifySSL):
+            do {
+                try HTTPTransportError.validate(url)
+            } catch {
+                throw OTLPSinkError.invalidEndpoint(url.absoluteString)
+            }
+            let transport = try makeHTTPTransport(tls: TLSOptions(verifyPeer: verifySSL, caBundlePath: options.caBundlePath))
+            return .collector(transport: transport, url: url, headers: headers, gzip: options.gzip,
+                              timeout: options.requestTimeout)
+        case .cloudWatch(let region, let endpoint, let verifySSL, let keyId, let secret, let token):
+            let environment = options.environment.awsSettings
+            guard let region = AWSRegion.resolve(explicit: region, environment: environment) else {
+                throw OTLPSinkError.missingRegion
+            }
+            let provider: any CredentialProvider
+            do {
+                provider = try sinkCredentials(accessKeyId: keyId, secretAccessKey: secret, sessionToken: token,
+                                               fallback: options.credentialProvider, environment: environment)
+            } catch {
+                throw OTLPSinkError.incompleteCredentials
+            }
+            var resolved = try AWSEndpoint.resolve(service: .cloudWatch, region: region, explicit: endpoint,
+                                                   environment: environment)
+            if endpoint == nil, resolved.url.path.isEmpty || resolved.url.path == "/" {
+                resolved = try AWSEndpoint(url: resolved.url.appendingPathComponent("v1").appendingPathComponent("metrics"))
+            }
+            let transport = try makeHTTPTransport(tls: TLSOptions(verifyPeer: verifySSL, caBundlePath: options.caBundlePath))
+            let client = AWSServiceClient(service: .cloudWatch, region: region, endpoint: resolved,
+                                          credentials: provider, transport: transport, timeout: options.requestTimeout)
+            return .aws(client, headers: headers, gzip: options.gzip)
+        }
+    }
+}
+
+/// Where an ``OTLPSink`` posts: a collector, plainly, or AWS, signed.
+private enum Backend: Sendable {
+    case collector(transport: any HTTPTransport, url: URL, headers: [(String, String)], gzip: Bool, timeout: Duration)
+    case aws(AWSServiceClient, headers: [(String, String)], gzip: Bool)
+
+    /// Posts `body`; returns the 2xx response, throws ``OTLPSinkError/httpStatus(code:message:retryAfter:)``
+    /// (or the ``AWSError``) for any other.
+    func post(_ body: [UInt8]) async throws -> HTTPResponse {
+        switch self {
+        case .collector(let transport, let url, let headers, let gzip, let timeout):
+            var headers = headers
+            var payload = Data(body)
+            if gzip {
+                payload = try Gzip.compress(payload)
+                headers.append(("Content-Encoding", "gzip"))
+            }
+            let response = try await transport.send(HTTPRequest(method: "POST", url: url, headers: headers,
+                                                                body: payload, timeout: timeout))
+            guard response.isSuccess else {
+                throw OTLPSinkError.httpStatus(code: response.status, message: OTLPResponse.errorMessage(response),
+                                               retryAfter: response.retryAfter())
+            }
+            return response
+        case .aws(let client, let headers, let gzip):
+            return try await client.send(headers: headers, body: Data(body), gzip: gzip)
+        }
+    }
+}

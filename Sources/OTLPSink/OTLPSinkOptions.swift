@@ -1,0 +1,109 @@
+import AWSCore
+import Foundation
+
+extension OTLPSink {
+    /// The body's encoding.
+    public enum Encoding: Sendable, Equatable {
+        /// `application/x-protobuf`: the binary protobuf encoding (the default).
+        case protobuf
+        /// `application/json`: OTLP/JSON.
+        case json
+    }
+
+    /// Everything about an ``OTLPSink`` beyond its endpoint.
+    public struct Options: Sendable {
+        /// Binary protobuf (default) or OTLP/JSON.
+        public var encoding: Encoding
+        /// Gzip request bodies (default true; every OTLP/HTTP receiver, and
+        /// CloudWatch's endpoint, accepts `Content-Encoding: gzip`).
+        public var gzip: Bool
+        /// Extra request headers (a collector's API key, a tenant). Their
+        /// values never appear in the sink's description or errors.
+        public var headers: [String: String]
+        /// Resource attributes. Default: `service.name` from
+        /// `OTEL_SERVICE_NAME` (else `unknown_service:<process name>`), plus
+        /// the `key=value` pairs of `OTEL_RESOURCE_ATTRIBUTES`.
+        public var resourceAttributes: [String: String]
+        /// The instrumentation scope's name (default `"aiokpl"`, the meter the
+        /// Python original created) and version.
+        public var scopeName: String
+        public var scopeVersion: String
+        /// Put before every metric name (default `"aiokpl."`, the original's
+        /// `instrument_prefix`, so its dashboards keep working).
+        public var metricPrefix: String
+        /// Lowercase metric names (default true): the original's names went
+        /// through the OpenTelemetry Python SDK, which lowercases instrument
+        /// names (`aiokpl.userrecordsput`), so that is what its dashboards
+        /// query. False sends names as recorded.
+        public var lowercaseMetricNames: Bool
+        /// At most this many data points per request (default 1000).
+        public var maxDataPointsPerRequest: Int
+        /// At most this many bytes per request before compression (default
+        /// 4,000,000: under CloudWatch's 5 MB and collectors' usual 4 MiB).
+        public var maxRequestBytes: Int
+        /// At most this many buckets on each side of an exponential histogram
+        /// (default 160, the OpenTelemetry SDKs' default); wider
+        /// distributions are sent at a coarser scale.
+        public var maxHistogramBuckets: Int
+        /// Retries: the AWS SDK standard mode, which retries 429, 502, 503,
+        /// 504 and connection failures, and waits at least a `Retry-After`.
+        public var retryPolicy: RetryPolicy
+        /// Deadline of each request (default 10 s).
+        public var requestTimeout: Duration
+        /// A PEM file of extra trusted certificates (a private CA).
+        public var caBundlePath: String?
+        /// For the CloudWatch endpoint: credentials to use instead of the
+        /// default chain (when no keys are passed).
+        public var credentialProvider: (any CredentialProvider)?
+        /// The sink's name in events and stats (default `"otlp"`).
+        public var name: String
+        /// Where `OTEL_*` and `AWS_*` settings are read (default: the process's environment).
+        public var environment: [String: String]
+
+        public init(encoding: Encoding = .protobuf, gzip: Bool = true, headers: [String: String] = [:],
+                    resourceAttributes: [String: String]? = nil, scopeName: String = "aiokpl",
+                    scopeVersion: String = "", metricPrefix: String = "aiokpl.", lowercaseMetricNames: Bool = true,
+                    maxDataPointsPerRequest: Int = 1000, maxRequestBytes: Int = 4_000_000,
+                    maxHistogramBuckets: Int = 160, retryPolicy: RetryPolicy = RetryPolicy(),
+                    requestTimeout: Duration = .seconds(10), caBundlePath: String? = nil,
+                    credentialProvider: (any CredentialProvider)? = nil, name: String = "otlp",
+                    environment: [String: String] = ProcessInfo.processInfo.environment) {
+            self.encoding = encoding
+            self.gzip = gzip
+            self.headers = headers
+            self.resourceAttributes = resourceAttributes ?? Self.defaultResource(environment)
+            self.scopeName = scopeName
+            self.scopeVersion = scopeVersion
+            self.metricPrefix = metricPrefix
+            self.lowercaseMetricNames = lowercaseMetricNames
+            self.maxDataPointsPerRequest = maxDataPointsPerRequest
+            self.maxRequestBytes = maxRequestBytes
+            self.maxHistogramBuckets = maxHistogramBuckets
+            self.retryPolicy = retryPolicy
+            self.requestTimeout = requestTimeout
+            self.caBundlePath = caBundlePath
+            self.credentialProvider = credentialProvider
+            self.name = name
+            self.environment = environment
+        }
+
+        /// OpenTelemetry's resource defaults, read from `environment`.
+        static func defaultResource(_ environment: [String: String]) -> [String: String] {
+            var attributes: [String: String] = [:]
+            for pair in (environment["OTEL_RESOURCE_ATTRIBUTES"] ?? "").split(separator: ",") {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2 else { continue }
+                let key = parts[0].trimmingCharacters(in: .whitespaces)
+                let value = parts[1].trimmingCharacters(in: .whitespaces)
+                guard !key.isEmpty else { continue }
+                attributes[key] = value.removingPercentEncoding ?? value
+            }
+            if let service = environment["OTEL_SERVICE_NAME"], !service.isEmpty {
+                attributes["service.name"] = service
+            } else if attributes["service.name"] == nil {
+                attributes["service.name"] = "unknown_service:" + ProcessInfo.processInfo.processName
+            }
+            return attributes
+        }
+    }
+}

@@ -1,0 +1,149 @@
+import AWSCore
+import Foundation
+import HTTPTestSupport
+import MetricsCore
+import Testing
+@testable import DatadogSink
+
+@Suite("DatadogSink")
+struct DatadogSinkTests {
+    static let start = Date(timeIntervalSince1970: 1_700_000_000)
+    static let end = Date(timeIntervalSince1970: 1_700_000_060)
+
+    static func snapshot(_ name: String, _ kind: MetricSnapshot.Kind = .histogram, count: Int = 1, sum: Double = 1,
+                         max: Double = 1, last: Double? = nil, distribution: [MetricSnapshot.Bucket] = []) -> MetricSnapshot {
+        MetricSnapshot(name: name, kind: kind, dimensions: [("stream", "orders")], windowStart: start, windowEnd: end,
+                       count: count, sum: sum, min: 1, max: max, last: last, distribution: distribution)
+    }
+
+    static let encoder = DatadogEncoder(prefix: "aiokpl.", host: nil, tags: [], maxValuesPerDistribution: 10_000)
+
+    static func options(_ change: (inout DatadogSink.Options) -> Void = { _ in }) -> DatadogSink.Options {
+        var options = DatadogSink.Options(retryPolicy: RetryPolicy(quota: nil, random: { 0 }), environment: [:])
+        change(&options)
+        return options
+    }
+
+    static func json(_ bytes: [UInt8]) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+    }
+
+    @Test("types: the original's names keep its choice, other metrics go by kind")
+    func kinds() {
+        #expect(DatadogEncoder.kind(of: Self.snapshot("UserRecordsPut")) == .count)
+        #expect(DatadogEncoder.kind(of: Self.snapshot("UserRecordsPending")) == .gauge)
+        #expect(DatadogEncoder.kind(of: Self.snapshot("BufferedTime", .counter)) == .distribution)
+        #expect(DatadogEncoder.kind(of: Self.snapshot("Requests", .counter)) == .count)
+        #expect(DatadogEncoder.kind(of: Self.snapshot("Depth", .gauge)) == .gauge)
+        #expect(DatadogEncoder.kind(of: Self.snapshot("Latency")) == .distribution)
+    }
+
+    @Test("a count is the window's sum with the window as interval; a gauge its last value; tags key:value")
+    func series() throws {
+        let encoder = DatadogEncoder(prefix: "aiokpl.", host: "web-1", tags: ["env:prod"], maxValuesPerDistribution: 10)
+        let (requests, rejected) = encoder.requests([Self.snapshot("Requests", .counter, count: 7, sum: 7),
+                                                     Self.snapshot("Depth", .gauge, max: 9, last: 4)], maxBytes: 100_000)
+        #expect(rejected.isEmpty && requests.count == 1 && requests[0].api == .series)
+        let series = try #require(try Self.json(requests[0].body)["series"] as? [[String: Any]])
+        #expect(series[0]["metric"] as? String == "aiokpl.Requests" && series[0]["type"] as? String == "count")
+        #expect(series[0]["interval"] as? Int == 60)
+        #expect(series[0]["points"] as? [[Double]] == [[1_700_000_060, 7]])
+        #expect(series[0]["tags"] as? [String] == ["stream:orders", "env:prod"] && series[0]["host"] as? String == "web-1")
+        #expect(series[1]["type"] as? String == "gauge" && series[1]["points"] as? [[Double]] == [[1_700_000_060, 4]])
+    }
+
+    @Test("a distribution carries each bucket's value repeated by its count, so percentiles and count are right")
+    func distribution() throws {
+        let snapshot = Self.snapshot("Latency", count: 5, sum: 70,
+                                     distribution: [.init(value: 10, count: 3), .init(value: 20, count: 2)])
+        let (requests, _) = Self.encoder.requests([snapshot], maxBytes: 100_000)
+        #expect(requests.map(\.api) == [.distributionPoints])
+        let series = try #require(try Self.json(requests[0].body)["series"] as? [[String: Any]])
+        let point = try #require((series[0]["points"] as? [[Any]])?.first)
+        #expect(point[1] as? [Double] == [10, 10, 10, 20, 20])
+        #expect(series[0]["type"] as? String == "distribution")
+    }
+
+    @Test("over the value limit, repetitions scale down in proportion; without a distribution, the mean count times")
+    func capped() {
+        let encoder = DatadogEncoder(prefix: "", host: nil, tags: [], maxValuesPerDistribution: 100)
+        let values = encoder.values(of: Self.snapshot("L", count: 10_000, sum: 1,
+                                                      distribution: [.init(value: 1, count: 9_000), .init(value: 2, count: 999),
+                                                                     .init(value: 3, count: 1)]))
+        #expect(values.map(\.repeats) == [90, 10, 1])
+        #expect(Self.encoder.values(of: Self.snapshot("L", count: 4, sum: 10)).map { [$0.value, Double($0.repeats)] } == [[2.5, 4]])
+    }
+
+    @Test("requests are packed up to the byte limit; a series too large alone is rejected, typed")
+    func packing() throws {
+        let snapshots = (0..<50).map { Self.snapshot("Requests\($0)", .counter) }
+        let (requests, _) = Self.encoder.requests(snapshots, maxBytes: 1024)
+        #expect(requests.count > 1 && requests.allSatisfy { $0.body.count <= 1024 })
+        #expect(requests.flatMap(\.snapshots) == Array(0..<50))
+        for request in requests { _ = try Self.json(request.body) }
+        let big = Self.snapshot("Big", count: 500, distribution: [.init(value: 123.456, count: 500)])
+        let (_, rejected) = Self.encoder.requests([big], maxBytes: 1024)
+        let error = try #require(rejected.first?.1 as? DatadogSinkError)
+        guard case .seriesTooLarge("Big", let bytes, 1024) = error else { Issue.record("\(error)"); return }
+        #expect(bytes > 1024)
+    }
+
+    @Test("the key goes in DD-API-KEY only: not in the URL, the description, reflection or errors")
+    func apiKey() async throws {
+        let key = "0123456789abcdef0123456789abcdef"
+        let server = try LoopbackHTTPServer { _ in .text(403, "{\"errors\":[\"Forbidden: bad key \(key)\"]}") }
+        let sink = DatadogSink(apiKey: key, site: "datadoghq.com", endpoint: server.url, options: Self.options())
+        let result = await sink.export([Self.snapshot("Requests", .counter)], attempt: .first)
+        let request = try #require(server.requests.first)
+        #expect(request.path == "/api/v1/series" && !request.path.contains(key))
+        #expect(request.header("DD-API-KEY") == key)
+        let error = try #require(result.error)
+        #expect(!"\(error)".contains(key) && "\(error)".contains("<redacted>"))
+        #expect(sink.retryPolicy.decision(afterAttempt: 1, error: error) == .notRetryable)
+        #expect(!sink.description.contains(key) && !sink.debugDescription.contains(key))
+        #expect(!"\(Mirror(reflecting: sink).children.map(\.value))".contains(key))
+    }
+
+    @Test("no key passed and no DD_API_KEY: start() fails with a typed error; DD_API_KEY is read")
+    func missingKey() async throws {
+        let sink = DatadogSink(apiKey: nil, site: "datadoghq.com", options: Self.options())
+        await #expect(throws: DatadogSinkError.missingAPIKey) { try await sink.start() }
+        let server = try LoopbackHTTPServer { _ in .respond(status: 202) }
+        let fromEnvironment = DatadogSink(apiKey: nil, site: "datadoghq.com", endpoint: server.url,
+                                          options: Self.options { $0.environment = ["DD_API_KEY": "env-key", "DD_APP_KEY": "app"] })
+        #expect(await fromEnvironment.export([Self.snapshot("Requests", .counter)], attempt: .first).delivered == 1)
+        #expect(server.requests.first?.header("DD-API-KEY") == "env-key")
+        #expect(server.requests.first?.header("DD-APPLICATION-KEY") == "app")
+    }
+
+    @Test("the site makes the URL https://api.{site}")
+    func site() {
+        #expect(DatadogSink(apiKey: "k", site: "datadoghq.eu").baseURL.absoluteString == "https://api.datadoghq.eu")
+    }
+
+    @Test("a 400 on the series drops only them; the distributions still go")
+    func partialRefusal() async throws {
+        let server = try LoopbackHTTPServer { request in
+            request.path.hasSuffix("/series") ? .text(400, "{\"errors\":[\"Payload is not in the expected format\"]}")
+                : .respond(status: 202)
+        }
+        let sink = DatadogSink(apiKey: "k", site: "datadoghq.com", endpoint: server.url, options: Self.options())
+        let result = await sink.export([Self.snapshot("Requests", .counter), Self.snapshot("Latency")], attempt: .first)
+        #expect(result.delivered == 1 && result.refusedCount == 1 && result.unsent.isEmpty)
+        #expect(result.refused.first?.error as? DatadogSinkError
+            == .httpStatus(code: 400, message: "Payload is not in the expected format", retryAfter: nil))
+    }
+
+    @Test("429 waits for X-RateLimit-Reset; 5xx is retried", arguments: [429, 503])
+    func retried(status: Int) async throws {
+        let server = try LoopbackHTTPServer { _ in .text(status, "{}", headers: [("X-RateLimit-Reset", "4")]) }
+        let sink = DatadogSink(apiKey: "k", site: "datadoghq.com", endpoint: server.url, options: Self.options())
+        let result = await sink.export([Self.snapshot("Requests", .counter), Self.snapshot("Latency")], attempt: .first)
+        #expect(result.unsent.count == 2)
+        guard case .retry(let delay) = sink.retryPolicy.decision(afterAttempt: 1, error: try #require(result.error)) else {
+            Issue.record("not retried")
+            return
+        }
+        #expect(status == 429 ? delay == .seconds(4) : delay == .zero)
+    }
+}

@@ -1,0 +1,158 @@
+import AWSCore
+import Foundation
+import MetricsCore
+import Testing
+@testable import OTLPSink
+
+@Suite("OTLP mapping and encoding")
+struct OTLPEncoderTests {
+    static let start = Date(timeIntervalSince1970: 1_700_000_000)
+    static let end = Date(timeIntervalSince1970: 1_700_000_060.25)
+
+    static func snapshot(_ name: String, _ kind: MetricSnapshot.Kind = .histogram, count: Int = 1, sum: Double = 1,
+                         min: Double = 1, max: Double = 1, last: Double? = nil,
+                         distribution: [MetricSnapshot.Bucket] = [], unit: MetricUnit = .none) -> MetricSnapshot {
+        MetricSnapshot(name: name, kind: kind, unit: unit, dimensions: [("stream", "orders")], windowStart: start,
+                       windowEnd: end, count: count, sum: sum, min: min, max: max, last: last, distribution: distribution)
+    }
+
+    static func encoder(_ encoding: OTLPEncoder.Encoding = .protobuf, lowercase: Bool = true,
+                        buckets: Int = 160) -> OTLPEncoder {
+        OTLPEncoder(encoding: encoding, resource: [(key: "service.name", value: "test")], scopeName: "aiokpl",
+                    scopeVersion: "", prefix: "aiokpl.", lowercaseNames: lowercase, maxHistogramBuckets: buckets)
+    }
+
+    @Test("instruments: the original's twelve names keep its choice, other metrics go by kind")
+    func instruments() {
+        #expect(OTLPMapping.instrument(for: Self.snapshot("UserRecordsPut")) == .sum)
+        #expect(OTLPMapping.instrument(for: Self.snapshot("UserRecordsPending")) == .gauge)
+        #expect(OTLPMapping.instrument(for: Self.snapshot("BufferedTime")) == .histogram)
+        #expect(OTLPMapping.instrument(for: Self.snapshot("BufferedTime", distribution: [.init(value: 1, count: 1)]))
+            == .exponentialHistogram)
+        #expect(OTLPMapping.instrument(for: Self.snapshot("Requests", .counter)) == .sum)
+        #expect(OTLPMapping.instrument(for: Self.snapshot("Depth", .gauge, last: 3)) == .gauge)
+        #expect(OTLPMapping.value(of: Self.snapshot("Depth", .gauge, max: 9, last: 3), as: .gauge) == 3)
+        #expect(OTLPMapping.value(of: Self.snapshot("UserRecordsPending", max: 9), as: .gauge) == 9)
+    }
+
+    @Test("units in UCUM")
+    func units() {
+        let expected: [(MetricUnit, String)] = [
+            (.milliseconds, "ms"), (.seconds, "s"), (.microseconds, "us"), (.bytes, "By"), (.kilobytes, "kBy"),
+            (.count, "1"), (.percent, "%"), (.none, ""), (.bytesPerSecond, "By/s"), (.countPerSecond, "1/s"),
+            (.megabits, "Mbit"),
+        ]
+        for (unit, ucum) in expected { #expect(OTLPMapping.ucum(unit) == ucum, "\(unit)") }
+    }
+
+    @Test("timestamps in nanoseconds keep sub-second precision")
+    func nanoseconds() {
+        #expect(OTLPMapping.nanoseconds(Self.end) == 1_700_000_060_250_000_000)
+        #expect(OTLPMapping.nanoseconds(Date(timeIntervalSince1970: -5)) == 0)
+    }
+
+    @Test("exponential buckets: scale 6, the index of a power of two, zero and negatives")
+    func exponentialBuckets() {
+        #expect(ExponentialBuckets.index(of: 1) == -1)
+        #expect(ExponentialBuckets.index(of: 2) == 63)
+        #expect(ExponentialBuckets.index(of: 2.0001) == 64)
+        let buckets = ExponentialBuckets([.init(value: -3, count: 2), .init(value: 0, count: 1), .init(value: 1, count: 4),
+                                          .init(value: 2, count: 5)], count: 12, mean: 0.5, maxBuckets: 160)
+        #expect(buckets.scale == 6 && buckets.zeroCount == 1)
+        #expect(buckets.positiveOffset == -1 && buckets.positive.count == 65)
+        #expect(buckets.positive.first == 4 && buckets.positive.last == 5)
+        #expect(buckets.negative == [2] && buckets.negativeOffset == ExponentialBuckets.index(of: 3))
+    }
+
+    @Test("a distribution wider than the bucket limit drops scale until it fits, counts kept")
+    func downscale() {
+        let distribution = [MetricSnapshot.Bucket(value: 0.001, count: 3), .init(value: 1_000_000, count: 7)]
+        let buckets = ExponentialBuckets(distribution, count: 10, mean: 1, maxBuckets: 20)
+        #expect(buckets.scale < 6)
+        #expect(buckets.positive.count <= 20)
+        #expect(buckets.positive.reduce(0, +) == 10)
+        #expect(buckets.positive.first == 3 && buckets.positive.last == 7)
+    }
+
+    @Test("buckets always add up to the count: a shortfall goes to the mean's bucket")
+    func shortfall() {
+        let buckets = ExponentialBuckets([.init(value: 4, count: 2)], count: 5, mean: 4, maxBuckets: 160)
+        #expect(buckets.positive == [5])
+    }
+
+    @Test("requests split at the point limit, then by size; a point too large alone is rejected with a typed error")
+    func splitting() throws {
+        let snapshots = (0..<2500).map { Self.snapshot("M\($0)", .counter) }
+        let (byPoints, none) = Self.encoder().requests(snapshots, maxPoints: 1000, maxBytes: 4_000_000)
+        #expect(none.isEmpty)
+        #expect(byPoints.map(\.snapshots.count) == [1000, 1000, 500])
+        #expect(byPoints.flatMap(\.snapshots) == Array(0..<2500))
+
+        let (bySize, _) = Self.encoder().requests(Array(snapshots.prefix(100)), maxPoints: 1000, maxBytes: 2048)
+        #expect(bySize.count > 1 && bySize.allSatisfy { $0.body.count <= 2048 })
+        #expect(bySize.flatMap(\.snapshots) == Array(0..<100))
+
+        let huge = Self.snapshot("Huge", dimensions: 40)
+        let (requests, rejected) = Self.encoder().requests([Self.snapshot("Small", .counter), huge], maxPoints: 1000,
+                                                           maxBytes: 1024)
+        #expect(requests.map(\.snapshots) == [[0]])
+        let error = try #require(rejected.first?.1 as? OTLPSinkError)
+        guard case .dataPointTooLarge(let metric, _, 1024) = error else { Issue.record("\(error)"); return }
+        #expect(metric == "Huge" && rejected.first?.0 == 1)
+    }
+
+    @Test("a snapshot without observations or with a non-finite value is rejected, the rest sent")
+    func invalid() {
+        let snapshots = [Self.snapshot("Empty", count: 0), Self.snapshot("Bad", sum: .nan), Self.snapshot("Good")]
+        let (requests, rejected) = Self.encoder().requests(snapshots, maxPoints: 1000, maxBytes: 1_000_000)
+        #expect(requests.flatMap(\.snapshots) == [2])
+        #expect(rejected.map(\.0) == [0, 1])
+        #expect(rejected.first?.1 as? MetricDatumValidationError == .noObservations)
+    }
+
+    @Test("names are prefixed and lowercased as the original's SDK did, or kept when asked")
+    func names() {
+        let snapshots = [Self.snapshot("UserRecordsPut", .counter)]
+        #expect(Self.encoder().group(snapshots).map(\.name) == ["aiokpl.userrecordsput"])
+        #expect(Self.encoder(lowercase: false).group(snapshots).map(\.name) == ["aiokpl.UserRecordsPut"])
+    }
+
+    @Test("points of one name, instrument and unit share one metric")
+    func grouping() {
+        let a = Self.snapshot("Requests", .counter)
+        let b = MetricSnapshot(name: "Requests", kind: .counter, dimensions: [("stream", "other")], windowStart: Self.start,
+                               windowEnd: Self.end, count: 2, sum: 2, min: 1, max: 1)
+        let c = Self.snapshot("Requests", .gauge, last: 1)
+        let metrics = Self.encoder().group([a, c, b])
+        #expect(metrics.map(\.points.count) == [2, 1])
+        #expect(metrics.map(\.instrument) == [.sum, .gauge])
+    }
+
+    @Test("OTLP/JSON writes 64-bit integers as strings and temporality as a number")
+    func json() throws {
+        let body = Self.encoder(.json).encode([Self.snapshot("Requests", .counter, count: 3, sum: 3),
+                                               Self.snapshot("Latency", count: 2, sum: 30, min: 10, max: 20,
+                                                             distribution: [.init(value: 10, count: 1), .init(value: 20, count: 1)],
+                                                             unit: .milliseconds)])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])
+        let scope = try #require(((object["resourceMetrics"] as? [[String: Any]])?.first?["scopeMetrics"] as? [[String: Any]])?.first)
+        let metrics = try #require(scope["metrics"] as? [[String: Any]])
+        let sum = try #require(metrics[0]["sum"] as? [String: Any])
+        #expect(sum["aggregationTemporality"] as? Int == 1 && sum["isMonotonic"] as? Bool == true)
+        let point = try #require((sum["dataPoints"] as? [[String: Any]])?.first)
+        #expect(point["startTimeUnixNano"] as? String == "1700000000000000000")
+        #expect(point["asDouble"] as? Double == 3)
+        #expect(metrics[1]["unit"] as? String == "ms")
+        let histogram = try #require(((metrics[1]["exponentialHistogram"] as? [String: Any])?["dataPoints"] as? [[String: Any]])?.first)
+        #expect(histogram["count"] as? String == "2" && histogram["min"] as? Double == 10 && histogram["max"] as? Double == 20)
+        #expect(histogram["scale"] as? Int == 6)
+    }
+}
+
+extension OTLPEncoderTests {
+    static func snapshot(_ name: String, dimensions: Int) -> MetricSnapshot {
+        MetricSnapshot(name: name, kind: .counter,
+                       dimensions: (0..<dimensions).map { ("key\($0)", String(repeating: "v", count: 40)) },
+                       windowStart: start, windowEnd: end, count: 1, sum: 1, min: 1, max: 1)
+    }
+}
