@@ -60,13 +60,14 @@ let package = Package(
 
         // Fuzz harnesses for the parsers of outside input (scripts/fuzz.sh);
         // built normally, it replays saved inputs.
-        .executableTarget(name: "metrics-fuzz", dependencies: ["AWSCore", "SystemMetrics"]),
+        .executableTarget(name: "metrics-fuzz", dependencies: ["AWSCore", "OTLPSink", "SystemMetrics"]),
 
         // Benchmarks: figures printed, never asserted. Run in release.
         .target(name: "CBenchSupport"),
         .executableTarget(
             name: "metrics-bench",
-            dependencies: ["MetricsCore", "Sinks", "AWSCore", "CloudWatchSink", "EMFSink", "CBenchSupport", "Locking"]
+            dependencies: ["MetricsCore", "Sinks", "AWSCore", "CloudWatchSink", "EMFSink", "OTLPSink", "DatadogSink",
+                           "CBenchSupport", "Locking"]
         ),
 
         // Test-only helpers: fake sinks and observers, and a thread-local

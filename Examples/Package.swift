@@ -25,6 +25,8 @@ let package = Package(
                 .product(name: "AWSCore", package: sdk),
                 .product(name: "CloudWatchSink", package: sdk),
                 .product(name: "EMFSink", package: sdk),
+                .product(name: "OTLPSink", package: sdk),
+                .product(name: "DatadogSink", package: sdk),
             ]),
         .testTarget(
             name: "UserTests",

@@ -2,7 +2,8 @@
 # Fuzzes every parser of outside input with libFuzzer, SECONDS seconds each
 # (default 60; CI runs 20): shared config files, AWS error bodies (JSON and
 # XML), credential JSON, STS XML, /proc and cgroup files, percent-decoding
-# in the signer, HTTP dates, and metrics-agent's arguments.
+# in the signer, HTTP dates, OTLP collectors' answers, and metrics-agent's
+# arguments.
 #
 #   scripts/fuzz.sh [seconds]
 #
@@ -38,8 +39,8 @@ run() {  # target, binary
     grep -E "^stat::number_of_executed_units|^Done" "$scratch/$target.log" | tr '\n' ' ' >&2; echo >&2
 }
 
-for target in shared-config aws-error credentials-json sts-xml proc percent-decoding http-date; do
+for target in shared-config aws-error credentials-json sts-xml proc percent-decoding http-date collector-answer; do
     run "$target" "$bin/metrics-fuzz"
 done
 run agent-arguments "$bin/metrics-agent"
-echo "fuzz: 8 targets, ${seconds} s each, no crash" >&2
+echo "fuzz: 9 targets, ${seconds} s each, no crash" >&2

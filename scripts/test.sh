@@ -5,7 +5,7 @@
 #      .venv-test, starts on 127.0.0.1, and stops afterwards;
 #   2. the concurrency tests again under ThreadSanitizer (own build folder):
 #      the core, the sinks, the export pipeline, AWSCore (credential cache,
-#      curl cancellation, transports), CloudWatchSink and EMFSink;
+#      curl cancellation, transports), CloudWatchSink, EMFSink, OTLPSink and DatadogSink;
 #   3. a short run of every fuzz harness (scripts/fuzz.sh; 20 s each in CI),
 #      so the harnesses cannot rot;
 #   4. the surface: the manifest against every target's imports
@@ -31,7 +31,7 @@ echo "== concurrency tests under ThreadSanitizer" >&2
 # TSan, with nothing concurrent in it to check.
 export TSAN_OPTIONS="halt_on_error=1 ${TSAN_OPTIONS:-}"
 swift test --sanitize=thread --scratch-path .build-tsan --filter 'MetricsCoreTests|SinksTests|ExportPipelineTests'
-swift test --sanitize=thread --scratch-path .build-tsan --filter 'AWSCoreTests|CloudWatchSinkTests|EMFSinkTests' --skip 'HashTests'
+swift test --sanitize=thread --scratch-path .build-tsan --filter 'AWSCoreTests|CloudWatchSinkTests|EMFSinkTests|OTLPSinkTests|DatadogSinkTests' --skip 'HashTests'
 
 echo "== fuzzing every parser of outside input" >&2
 scripts/fuzz.sh "${FUZZ_SECONDS:-20}"

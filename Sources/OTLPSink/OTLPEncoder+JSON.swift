@@ -118,7 +118,11 @@ extension OTLPEncoder {
     /// A 64-bit integer as OTLP/JSON writes it: a decimal string.
     private static func uint64(_ value: UInt64, _ json: inout JSONBytes) {
         json.raw(0x22)
-        json.raw(Array(String(value).utf8))
+        if value <= UInt64(Int64.max) {
+            json.integer(Int64(value))
+        } else {
+            json.raw(Array(String(value).utf8))
+        }
         json.raw(0x22)
     }
 }

@@ -8,6 +8,7 @@
 
 @testable import AWSCore
 import Foundation
+@testable import OTLPSink
 @testable import SystemMetrics
 
 /// One harness: takes any bytes and must never crash.
@@ -52,6 +53,18 @@ struct FuzzTarget: Sendable {
                 let signer = SigV4Signer(credentials: AWSCredentials(accessKeyId: "AKID", secretAccessKey: "SECRET"),
                                          region: "us-east-1", service: "monitoring")
                 _ = signer.sign(method: "GET", url: url, headers: [("X-Fuzz", text)], payloadHash: "", date: Date())
+            }
+        },
+        FuzzTarget(name: "collector-answer") { data in
+            // An OTLP collector's answer, as protobuf and as JSON, success and
+            // error; its Retry-After.
+            for contentType in ["application/x-protobuf", "application/json"] {
+                let response = HTTPResponse(status: 200, headers: [("Content-Type", contentType),
+                                                                   ("Retry-After", String(decoding: data.prefix(40), as: UTF8.self))],
+                                            body: data)
+                _ = OTLPResponse.partialSuccess(response, json: contentType.hasSuffix("json"))
+                _ = OTLPResponse.errorMessage(HTTPResponse(status: 400, headers: response.headers, body: data))
+                _ = response.retryAfter()
             }
         },
         FuzzTarget(name: "http-date") { data in
