@@ -100,7 +100,7 @@ let package = Package(
             dependencies: ["EMFSink", "MetricsCore", "AWSCore", "Locking", "MetricsTestKit", "MetricsTestSupport",
                            "HTTPTestSupport"]),
         .testTarget(name: "OTLPSinkTests", dependencies: ["OTLPSink", "MetricsCore", "AWSCore", "HTTPTestSupport"]),
-        .testTarget(name: "DatadogSinkTests", dependencies: ["DatadogSink", "MetricsCore", "AWSCore", "HTTPTestSupport"]),
+        .testTarget(name: "DatadogSinkTests", dependencies: ["DatadogSink", "MetricsCore", "AWSCore", "MetricsTestKit", "HTTPTestSupport"]),
         .testTarget(name: "SystemMetricsTests", dependencies: ["SystemMetrics", "metrics-fuzz"]),
         .testTarget(
             name: "MetricsAgentTests",

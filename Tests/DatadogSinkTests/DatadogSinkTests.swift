@@ -2,6 +2,7 @@ import AWSCore
 import Foundation
 import HTTPTestSupport
 import MetricsCore
+import MetricsTestKit
 import Testing
 @testable import DatadogSink
 
@@ -145,5 +146,43 @@ struct DatadogSinkTests {
             return
         }
         #expect(status == 429 ? delay == .seconds(4) : delay == .zero)
+    }
+}
+
+@Suite("DatadogSink under the export pipeline")
+struct HTTPSinksInPipelineTests {
+    static func policy() -> RetryPolicy { RetryPolicy(maxAttempts: 2, quota: nil, random: { 0 }) }
+
+    @Test("a backend that keeps failing: retried, then the window is dropped and counted, recording never blocked")
+    func retriesExhausted() async throws {
+        let server = try LoopbackHTTPServer { _ in .text(503, "{}", headers: [("Retry-After", "0")]) }
+        let observer = RecordingObserver()
+        let sink = DatadogSink(apiKey: "k", site: "datadoghq.com", endpoint: server.url,
+                               options: .init(retryPolicy: Self.policy(), environment: [:]))
+        let manager = MetricsManager(level: .detailed, sink: sink, configuration: .init(observer: observer))
+        try await manager.start()
+        manager.counter("Requests").increment(by: 3)
+        manager.histogram("Latency").record(12)
+        try await manager.shutdown()
+        #expect(observer.retries == 1)
+        #expect(observer.dropped[.retriesExhausted] == 2, "\(observer.all)")
+        #expect(server.requests.count == 2)
+    }
+
+    @Test("a 400 drops only its request's series, counted as invalid; the rest delivered")
+    func refusedCounted() async throws {
+        let server = try LoopbackHTTPServer { request in
+            request.path.hasSuffix("/series") ? .text(400, "{\"errors\":[\"bad\"]}") : .respond(status: 202)
+        }
+        let observer = RecordingObserver()
+        let sink = DatadogSink(apiKey: "k", site: "datadoghq.com", endpoint: server.url,
+                               options: .init(retryPolicy: Self.policy(), environment: [:]))
+        let manager = MetricsManager(level: .detailed, sink: sink, configuration: .init(observer: observer))
+        try await manager.start()
+        manager.counter("Requests").increment()
+        manager.histogram("Latency").record(12)
+        try await manager.shutdown()
+        #expect(observer.exported == 1 && observer.retries == 0, "\(observer.all)")
+        #expect(observer.dropped.values.reduce(0, +) == 1, "\(observer.all)")
     }
 }
