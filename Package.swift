@@ -21,7 +21,7 @@ let package = Package(
         .library(name: "DatadogSink", targets: ["DatadogSink"]),
         // What a user's tests import: a recording CloudWatch client, a manual
         // clock, a recording observer, timed waits on an InMemorySink.
-        .library(name: "MetricsTestKit", targets: ["MetricsTestKit"]),
+        .library(name: "CloudWatchMetricsTestKit", targets: ["CloudWatchMetricsTestKit"]),
         .executable(name: "metrics-agent", targets: ["metrics-agent"]),
     ],
     targets: [
@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "OTLPSink", dependencies: ["MetricsCore", "AWSCore", "Locking"]),
         .target(name: "DatadogSink", dependencies: ["MetricsCore", "AWSCore", "Locking"]),
         .target(name: "SystemMetrics"),
-        .target(name: "MetricsTestKit", dependencies: ["MetricsCore", "Sinks", "CloudWatchSink", "AWSCore", "Locking"]),
+        .target(name: "CloudWatchMetricsTestKit", dependencies: ["MetricsCore", "Sinks", "CloudWatchSink", "AWSCore", "Locking"]),
 
         // The host agent: samples CPU and memory, exports median and max per period.
         .executableTarget(
@@ -78,8 +78,8 @@ let package = Package(
 
         .testTarget(
             name: "MetricsCoreTests",
-            dependencies: ["MetricsCore", "Sinks", "MetricsTestKit", "MetricsTestSupport", "AllocationCounter", "Locking", "HTTPTestSupport"]),
-        .testTarget(name: "SinksTests", dependencies: ["Sinks", "MetricsCore", "MetricsTestKit", "MetricsTestSupport", "Locking"]),
+            dependencies: ["MetricsCore", "Sinks", "CloudWatchMetricsTestKit", "MetricsTestSupport", "AllocationCounter", "Locking", "HTTPTestSupport"]),
+        .testTarget(name: "SinksTests", dependencies: ["Sinks", "MetricsCore", "CloudWatchMetricsTestKit", "MetricsTestSupport", "Locking"]),
         .testTarget(name: "ConsoleSinkTests", dependencies: ["ConsoleSink", "MetricsCore"]),
         .testTarget(
             name: "AWSCoreTests",
@@ -87,20 +87,20 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "CloudWatchSinkTests",
-            dependencies: ["CloudWatchSink", "MetricsCore", "Sinks", "AWSCore", "Locking", "MetricsTestKit", "MetricsTestSupport",
+            dependencies: ["CloudWatchSink", "MetricsCore", "Sinks", "AWSCore", "Locking", "CloudWatchMetricsTestKit", "MetricsTestSupport",
                            "HTTPTestSupport"]),
         // The export pipeline under faults: a failing HTTP backend, stuck sinks,
         // memory bounds, signals. Also run under ThreadSanitizer in scripts/test.sh.
         .testTarget(
             name: "ExportPipelineTests",
-            dependencies: ["CloudWatchSink", "MetricsCore", "Sinks", "AWSCore", "Locking", "MetricsTestKit", "MetricsTestSupport",
+            dependencies: ["CloudWatchSink", "MetricsCore", "Sinks", "AWSCore", "Locking", "CloudWatchMetricsTestKit", "MetricsTestSupport",
                            "HTTPTestSupport"]),
         .testTarget(
             name: "EMFSinkTests",
-            dependencies: ["EMFSink", "MetricsCore", "AWSCore", "Locking", "MetricsTestKit", "MetricsTestSupport",
+            dependencies: ["EMFSink", "MetricsCore", "AWSCore", "Locking", "CloudWatchMetricsTestKit", "MetricsTestSupport",
                            "HTTPTestSupport"]),
         .testTarget(name: "OTLPSinkTests", dependencies: ["OTLPSink", "MetricsCore", "AWSCore", "HTTPTestSupport"]),
-        .testTarget(name: "DatadogSinkTests", dependencies: ["DatadogSink", "MetricsCore", "AWSCore", "MetricsTestKit", "HTTPTestSupport"]),
+        .testTarget(name: "DatadogSinkTests", dependencies: ["DatadogSink", "MetricsCore", "AWSCore", "CloudWatchMetricsTestKit", "HTTPTestSupport"]),
         .testTarget(name: "SystemMetricsTests", dependencies: ["SystemMetrics", "metrics-fuzz"]),
         .testTarget(
             name: "MetricsAgentTests",
@@ -109,6 +109,6 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["CloudWatchSink", "EMFSink", "OTLPSink", "DatadogSink", "MetricsCore", "AWSCore", "Locking",
-                           "MetricsTestKit", "MetricsTestSupport", "HTTPTestSupport", "metrics-agent"]),
+                           "CloudWatchMetricsTestKit", "MetricsTestSupport", "HTTPTestSupport", "metrics-agent"]),
     ]
 )

@@ -35,7 +35,7 @@ let package = Package(
                 .product(name: "Sinks", package: sdk),
                 .product(name: "AWSCore", package: sdk),
                 .product(name: "CloudWatchSink", package: sdk),
-                .product(name: "MetricsTestKit", package: sdk),
+                .product(name: "CloudWatchMetricsTestKit", package: sdk),
             ]),
     ]
 )

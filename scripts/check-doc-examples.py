@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Checks that every Swift example in README.md and Docs/*.md is compiled:
 each line of each ```swift block must appear in a Swift file of the
-`Examples/` package, which CI builds and tests from outside this package,
-exactly as a user's program would be. A block preceded by
+`Examples/` package (or, for the swift-metrics, swift-log and
+service-lifecycle examples, of the `Integrations/` package), which CI builds
+and tests from outside this package, exactly as a user's program would be. A block preceded by
 `<!-- example: not compiled (reason) -->` is skipped.
 
 Usage: scripts/check-doc-examples.py   (exit 1 when a line is not found)
@@ -22,7 +23,11 @@ def normalise(line):
 
 def main():
     compiled = set()
-    for path in glob.glob(os.path.join(ROOT, "Examples", "**", "*.swift"), recursive=True):
+    sources = glob.glob(os.path.join(ROOT, "Examples", "**", "*.swift"), recursive=True)
+    sources += glob.glob(os.path.join(ROOT, "Integrations", "**", "*.swift"), recursive=True)
+    for path in sources:
+        if "/.build" in path:
+            continue
         with open(path, encoding="utf-8") as handle:
             compiled.update(normalise(line) for line in handle)
     missing = []
@@ -44,7 +49,7 @@ def main():
     if missing:
         print(f"{len(missing)} documented line(s) are not in Examples/: copy the example there so CI compiles it")
         return 1
-    print(f"every line of {blocks} documented Swift examples is compiled in Examples/")
+    print(f"every line of {blocks} documented Swift examples is compiled in Examples/ or Integrations/")
     return 0
 
 

@@ -14,7 +14,9 @@ Usage (JSON on stdin, JSON on stdout):
   cloudwatch_helper.py log-events   {"group", "stream"}
       -> [[timestamp, message], ...] every event of the stream, oldest first
 
-Connection: METRICS_TEST_ENDPOINT, METRICS_TEST_ACCESS_KEY_ID, METRICS_TEST_SECRET_ACCESS_KEY.
+Connection: the request's "target" ({"endpoint", "accessKeyId", "secretAccessKey"}: the
+server the test talks to, moto or LocalStack), else METRICS_TEST_ENDPOINT,
+METRICS_TEST_ACCESS_KEY_ID and METRICS_TEST_SECRET_ACCESS_KEY.
 """
 import asyncio
 import datetime
@@ -24,9 +26,9 @@ import sys
 
 import boto3
 
-ENDPOINT = os.environ["METRICS_TEST_ENDPOINT"]
-KEY = os.environ["METRICS_TEST_ACCESS_KEY_ID"]
-SECRET = os.environ["METRICS_TEST_SECRET_ACCESS_KEY"]
+ENDPOINT = os.environ.get("METRICS_TEST_ENDPOINT")
+KEY = os.environ.get("METRICS_TEST_ACCESS_KEY_ID")
+SECRET = os.environ.get("METRICS_TEST_SECRET_ACCESS_KEY")
 
 
 def cloudwatch():
@@ -100,4 +102,8 @@ def log_events(request):
 COMMANDS = {"statistics": statistics, "metrics": metrics, "aiokpl-export": aiokpl_export, "log-events": log_events}
 
 if __name__ == "__main__":
-    json.dump(COMMANDS[sys.argv[1]](json.load(sys.stdin)), sys.stdout)
+    request = json.load(sys.stdin)
+    target = request.pop("target", None)
+    if target:
+        ENDPOINT, KEY, SECRET = target["endpoint"], target["accessKeyId"], target["secretAccessKey"]
+    json.dump(COMMANDS[sys.argv[1]](request), sys.stdout)

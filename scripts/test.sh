@@ -13,7 +13,13 @@
 #      (scripts/public-api.py --check), and the documented examples, which
 #      must all be in the Examples/ package (scripts/check-doc-examples.py)
 #      that is then built and tested from outside this package, as a user's
-#      code is.
+#      code is;
+#   5. the Integrations/ package (swift-metrics backend, swift-log observer,
+#      service-lifecycle service, the example Hummingbird service): built,
+#      its own warnings as errors, and tested;
+#   6. the CloudWatch and EMF integration tests again, against LocalStack
+#      (scripts/with-localstack.sh installs it into .venv-localstack, starts
+#      it on 127.0.0.1 and stops it), inside with-moto.sh for its Python.
 # Needs only the Swift toolchain, python3 and pip (network access to PyPI on
 # the first run).
 set -euo pipefail
@@ -43,3 +49,12 @@ python3 scripts/check-doc-examples.py
 swift build --package-path Examples -Xswiftc -warnings-as-errors
 swift test --package-path Examples
 swift run --package-path Examples DocExamples
+
+echo "== the Integrations package: swift-metrics, swift-log, service-lifecycle, the example service" >&2
+swift build --package-path Integrations
+swift test --package-path Integrations
+
+echo "== the CloudWatch and EMF integration tests against LocalStack" >&2
+# One test at a time: LocalStack serves requests slowly when many arrive at once.
+scripts/with-moto.sh scripts/with-localstack.sh \
+    swift test --skip-build --no-parallel --filter 'CloudWatchIntegrationTests|EMFIntegrationTests|IntegrationSetup'

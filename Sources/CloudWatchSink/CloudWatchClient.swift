@@ -2,7 +2,7 @@ import Foundation
 import MetricsCore
 
 /// Sends `PutMetricData` calls. The sink talks to CloudWatch only through
-/// this protocol, so tests can inject a fake; the `MetricsTestKit` product
+/// this protocol, so tests can inject a fake; the `CloudWatchMetricsTestKit` product
 /// has one that records every call and can fail, throttle or hang:
 ///
 /// ```swift

@@ -4,7 +4,7 @@ import Locking
 /// Where the manager reads wall-clock time for window bounds and timestamps.
 ///
 /// Injected so that tests produce exact, repeatable timestamps (the
-/// `MetricsTestKit` product's `ManualClock` has a wall-clock view):
+/// `CloudWatchMetricsTestKit` product's `ManualClock` has a wall-clock view):
 ///
 /// ```swift
 /// let clock = ManualClock(start: Date(timeIntervalSince1970: 1_700_000_000))

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A value that is set rather than accumulated: queue depth, records pending.
 ///
 /// ```swift
@@ -7,15 +9,29 @@
 /// Each window's snapshot describes the values set during the window
 /// (`count`, `sum`, `min`, `max`) and the last one (`last`). A window in
 /// which nothing was set produces no snapshot: every value is exported once.
+///
+/// A gauge made with `statistics: false` keeps only the last value set in
+/// each window (its snapshot has a count of 1 and that value as sum, min,
+/// max and last), and `set` is then one plain store: what swift-metrics'
+/// `Gauge` and Prometheus keep.
 public final class Gauge: RegisteredSeries {
     let descriptor: SeriesDescriptor
-    private let control: RecordingControl
+    @usableFromInline let control: RecordingControl
     private let life = SeriesLife()
     private let stats = WindowedStats(distribution: false)
+    @usableFromInline let lastOnly: Bool
+    /// Without statistics: the bits of the last value set since the last
+    /// cut, or ``unset`` (a NaN, which `set` never stores): one store per `set`.
+    @usableFromInline let lastBits = Atomic<UInt64>(Gauge.unset)
+    @usableFromInline static let unset: UInt64 = 0x7FF8_DEAD_BEEF_0001
+    /// The control's `hasEventSinks`, kept here: one pointer chase less per `set`.
+    @usableFromInline let dispatchesEvents: Bool
 
-    init(descriptor: SeriesDescriptor, control: RecordingControl) {
+    init(descriptor: SeriesDescriptor, control: RecordingControl, statistics: Bool = true) {
         self.descriptor = descriptor
         self.control = control
+        lastOnly = !statistics
+        dispatchesEvents = control.hasEventSinks
     }
 
     func matches(name: String, kind: MetricSnapshot.Kind, dimensions: ProbeDimensions) -> Bool {
@@ -29,11 +45,43 @@ public final class Gauge: RegisteredSeries {
 
     /// Sets the gauge. NaN and ±infinity are rejected and counted as
     /// ``RejectionReason/nonFiniteValue``.
+    ///
+    /// Inlinable, so that a gauge without statistics costs its caller one
+    /// plain store and a load (swift-metrics' `Gauge` through the backend).
+    @inlinable
     public func set(_ value: Double) {
-        guard control.isRecording else { return control.reject(.afterShutdown) }
-        guard value.isFinite else { return control.reject(.nonFiniteValue) }
-        stats.record(value)
-        if control.hasEventSinks { control.dispatch(descriptor, value: value) }
+        guard value.isFinite, control.isRecording else { return refuse(value) }
+        if lastOnly {
+            lastBits.store(value.bitPattern, ordering: .releasing)
+        } else {
+            recordStatistics(value)
+        }
+        if dispatchesEvents { dispatch(value) }
+    }
+
+    @usableFromInline
+    func recordStatistics(_ value: Double) { stats.record(value) }
+
+    @usableFromInline
+    func dispatch(_ value: Double) { control.dispatch(descriptor, value: value) }
+
+    /// Why `value` is not recorded, counted (kept off the fast path).
+    @usableFromInline @inline(never)
+    func refuse(_ value: Double) {
+        control.reject(control.isRecording ? .nonFiniteValue : .afterShutdown)
+    }
+
+    /// Without statistics: the last value, if one was set since the last
+    /// take, which it clears. A value set meanwhile is taken now or left for
+    /// the next window, never lost.
+    private func takeLast() -> Double? {
+        let bits = lastBits.exchange(Self.unset, ordering: .acquiringAndReleasing)
+        return bits == Self.unset ? nil : Double(bitPattern: bits)
+    }
+
+    private func peekLast() -> Double? {
+        let bits = lastBits.load(ordering: .acquiring)
+        return bits == Self.unset ? nil : Double(bitPattern: bits)
     }
 
     /// Sets the gauge to an integer value.
@@ -42,20 +90,26 @@ public final class Gauge: RegisteredSeries {
     /// A retired series let go with observations in it (see SeriesLife):
     /// they go out with the next window.
     deinit {
-        guard stats.hasPendingObservations, let registry = control.registry, let pending = stats.collect() else { return }
+        guard hasPendingObservations(), let registry = control.registry, let pending = collectStats() else { return }
         let descriptor = self.descriptor
         registry.salvage { Self.snapshot(descriptor, pending, $0) }
     }
 
-    func hasPendingObservations() -> Bool { stats.hasPendingObservations }
+    func hasPendingObservations() -> Bool {
+        lastOnly ? lastBits.load(ordering: .acquiring) != Self.unset : stats.hasPendingObservations
+    }
     func windowEnded(observed: Bool) -> Int { life.windowEnded(observed: observed) }
 
     func collect(_ window: CollectionWindow) -> MetricSnapshot? {
-        stats.collect().map { snapshot($0, window) }
+        collectStats().map { snapshot($0, window) }
     }
 
     func peek(_ window: CollectionWindow) -> MetricSnapshot? {
-        stats.peek().map { snapshot($0, window) }
+        (lastOnly ? peekLast().map(WindowedStats.Window.single) : stats.peek()).map { snapshot($0, window) }
+    }
+
+    private func collectStats() -> WindowedStats.Window? {
+        lastOnly ? takeLast().map(WindowedStats.Window.single) : stats.collect()
     }
 
     private func snapshot(_ stats: WindowedStats.Window, _ window: CollectionWindow) -> MetricSnapshot {
@@ -68,5 +122,12 @@ public final class Gauge: RegisteredSeries {
             name: descriptor.name, kind: .gauge, unit: descriptor.unit,
             dimensions: descriptor.dimensions, windowStart: window.start, windowEnd: window.end,
             count: stats.count, sum: stats.sum, min: stats.min, max: stats.max, last: stats.last)
+    }
+}
+
+extension WindowedStats.Window {
+    /// A window of one observation.
+    static func single(_ value: Double) -> WindowedStats.Window {
+        WindowedStats.Window(count: 1, sum: value, min: value, max: value, last: value, distribution: [])
     }
 }

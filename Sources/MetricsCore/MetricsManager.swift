@@ -187,12 +187,17 @@ public final class MetricsManager: Sendable {
 
     /// The gauge for `name` and `dimensions`, created on first use.
     ///
+    /// - parameter statistics: keep count, sum, min and max of the values set
+    ///   in each window besides the last (default), or only the last value,
+    ///   for the cheapest `set` (one plain store).
+    ///
     /// ```swift
     /// manager.gauge("UserRecordsPending").set(42)
     /// ```
-    public func gauge(_ name: String, dimensions: [(String, String)] = [], unit: MetricUnit = .none) -> Gauge {
+    public func gauge(_ name: String, dimensions: [(String, String)] = [], unit: MetricUnit = .none,
+                      statistics: Bool = true) -> Gauge {
         instrument(name, .gauge, dimensions, unit, as: Gauge.self) {
-            Gauge(descriptor: $0, control: $1)
+            Gauge(descriptor: $0, control: $1, statistics: statistics)
         }
     }
 

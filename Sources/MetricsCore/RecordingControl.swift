@@ -6,8 +6,9 @@ import Synchronization
 ///
 /// Instruments read `state` with one relaxed load per observation; it only
 /// changes when the manager shuts down.
+@usableFromInline
 final class RecordingControl: Sendable {
-    private static let recording = 0
+    @usableFromInline static let recording = 0
     private static let closed = 1
     private static let disabled = 2
 
@@ -15,7 +16,7 @@ final class RecordingControl: Sendable {
     /// they count nothing (that level promises zero work).
     static let inert = RecordingControl(disabled: true, eventSinks: [], wallClock: SystemWallClock(), registry: nil)
 
-    private let state: Atomic<Int>
+    @usableFromInline let state: Atomic<Int>
     let eventSinks: [any EventfulSink]
     let hasEventSinks: Bool
     let wallClock: any WallClock
@@ -37,7 +38,7 @@ final class RecordingControl: Sendable {
     }
 
     /// True while observations are recorded.
-    @inline(__always)
+    @inlinable
     var isRecording: Bool { state.load(ordering: .relaxed) == Self.recording }
 
     /// True for the level-`.none` control.

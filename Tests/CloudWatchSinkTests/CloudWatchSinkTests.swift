@@ -6,7 +6,7 @@ import MetricsCore
 import MetricsTestSupport
 import Sinks
 import Testing
-import MetricsTestKit
+import CloudWatchMetricsTestKit
 
 @Suite("CloudWatchSink with a fake client")
 struct CloudWatchSinkTests {

@@ -2,7 +2,7 @@ import AWSCore
 import CloudWatchSink
 import Foundation
 import MetricsCore
-import MetricsTestKit
+import CloudWatchMetricsTestKit
 
 /// The test kit's client, failing the given calls (1-based) once each.
 func recordingClient(failures: [Int: any Error] = [:]) -> RecordingCloudWatchClient {

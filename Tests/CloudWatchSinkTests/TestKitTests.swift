@@ -2,10 +2,10 @@ import AWSCore
 import CloudWatchSink
 import Foundation
 import MetricsCore
-import MetricsTestKit
+import CloudWatchMetricsTestKit
 import Testing
 
-@Suite("MetricsTestKit's RecordingCloudWatchClient")
+@Suite("CloudWatchMetricsTestKit's RecordingCloudWatchClient")
 struct TestKitTests {
     @Test("a user's test, as Docs/testing.md writes it")
     func usersTest() async throws {

@@ -2,7 +2,7 @@ import AWSCore
 import Foundation
 import HTTPTestSupport
 import MetricsCore
-import MetricsTestKit
+import CloudWatchMetricsTestKit
 import Testing
 @testable import DatadogSink
 

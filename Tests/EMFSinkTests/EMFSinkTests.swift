@@ -3,7 +3,7 @@ import EMFSink
 import Foundation
 import Locking
 import MetricsCore
-import MetricsTestKit
+import CloudWatchMetricsTestKit
 import MetricsTestSupport
 import Testing
 #if canImport(Glibc)

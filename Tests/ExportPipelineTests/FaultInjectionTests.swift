@@ -7,7 +7,7 @@ import MetricsCore
 import MetricsTestSupport
 import Sinks
 import Testing
-import MetricsTestKit
+import CloudWatchMetricsTestKit
 
 /// A CloudWatch stand-in on loopback that fails in a chosen way, then recovers.
 final class FaultyBackend: @unchecked Sendable {

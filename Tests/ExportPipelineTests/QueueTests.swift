@@ -4,7 +4,7 @@ import Locking
 import MetricsTestSupport
 import Sinks
 import Testing
-import MetricsTestKit
+import CloudWatchMetricsTestKit
 
 /// Counters made before the test, so creating series is not what is measured.
 private func counters(_ manager: MetricsManager, _ count: Int, prefix: String) -> [Counter] {

@@ -2,7 +2,7 @@ import AWSCore
 import DatadogSink
 import Foundation
 import MetricsCore
-import MetricsTestKit
+import CloudWatchMetricsTestKit
 import Testing
 
 /// DatadogSink end to end: MetricsManager -> DatadogSink -> the loopback

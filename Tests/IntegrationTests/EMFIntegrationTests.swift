@@ -2,7 +2,7 @@ import AWSCore
 import EMFSink
 import Foundation
 import MetricsCore
-import MetricsTestKit
+import CloudWatchMetricsTestKit
 import MetricsTestSupport
 import Testing
 

@@ -41,6 +41,9 @@ struct IntegrationTarget: Sendable {
 
     static var available: Bool { current != nil }
     static var enforcesSignatures: Bool { current?.enforcesSignatures == true }
+    /// LocalStack (not moto): no signature checks, and a ListMetrics that
+    /// fails on some dimension sets, so tests read back with GetMetricStatistics.
+    var isLocalStack: Bool { !enforcesSignatures }
 
     /// A namespace of its own for each test, so tests never see each other's data.
     static func freshNamespace(_ label: String) -> String {
@@ -54,7 +57,9 @@ struct IntegrationTarget: Sendable {
         let token = sessionToken ?? (session ? self.session!.token : nil)
         return CloudWatchSink(
             region: "us-east-1", namespace: namespace, endpoint: endpoint, verifySSL: true, accessKeyId: keyId, secretAccessKey: secretKey, sessionToken: token,
-                options: .init(wireProtocol: wireProtocol, environment: [:]))
+                // LocalStack on a loaded 2-core machine can take more than the default 10 s for 1,000 datums.
+                options: .init(wireProtocol: wireProtocol, requestTimeout: isLocalStack ? .seconds(60) : .seconds(10),
+                               environment: [:]))
     }
 
     // MARK: Reading back with boto3 (scripts/cloudwatch_helper.py)
@@ -108,6 +113,10 @@ struct IntegrationTarget: Sendable {
         guard let python else { throw HelperFailure(description: "METRICS_TEST_PYTHON is not set") }
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("scripts/cloudwatch_helper.py").path
+        // The helper talks to this target (moto or LocalStack), whatever its environment says.
+        var request = request
+        request["target"] = ["endpoint": endpoint.absoluteString, "accessKeyId": accessKeyId,
+                             "secretAccessKey": secretAccessKey]
         let input = try JSONSerialization.data(withJSONObject: request)
         let result = try await Subprocess.run(python, [script, command], input: input)
         guard result.status == 0 else {
@@ -123,10 +132,17 @@ import Testing
 struct IntegrationSetupTests {
     @Test("when the test script provides a server, the integration tests really run")
     func serverPresentWhenRequired() {
-        if ProcessInfo.processInfo.environment["METRICS_TEST_REQUIRED"] == "1" {
+        let environment = ProcessInfo.processInfo.environment
+        if let localstack = environment["LOCALSTACK_ENDPOINT"] {
+            // scripts/with-localstack.sh: the tests must really talk to LocalStack.
+            #expect(IntegrationTarget.current?.endpoint.absoluteString == localstack)
+            #expect(IntegrationTarget.current?.enforcesSignatures == false)
+            #expect(IntegrationTarget.current?.python != nil)
+        } else if environment["METRICS_TEST_REQUIRED"] == "1" {
             #expect(IntegrationTarget.available, "METRICS_TEST_* variables are missing: the integration tests would be skipped")
             #expect(IntegrationTarget.current?.session != nil)
             #expect(IntegrationTarget.current?.python != nil)
+            #expect(TelemetryReceiver.available, "METRICS_TEST_RECEIVER is missing: the OTLP and Datadog tests would be skipped")
         }
     }
 }

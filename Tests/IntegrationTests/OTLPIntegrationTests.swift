@@ -1,7 +1,7 @@
 import AWSCore
 import Foundation
 import MetricsCore
-import MetricsTestKit
+import CloudWatchMetricsTestKit
 import OTLPSink
 import Testing
 

@@ -4,7 +4,7 @@ import Locking
 import MetricsCore
 import MetricsTestSupport
 import Testing
-import MetricsTestKit
+import CloudWatchMetricsTestKit
 
 @Suite("Graceful shutdown under load", .enabled(if: IntegrationTarget.available, "needs a server: run scripts/test.sh"))
 struct ShutdownUnderLoadTests {

@@ -18,6 +18,7 @@ struct AllocationTests {
         try await manager.start()
         let counter = manager.counter("Requests", dimensions: [("stream", "s1")])
         let gauge = manager.gauge("Pending")
+        let lastValue = manager.gauge("Depth", statistics: false)
         let histogram = manager.histogram("Latency", unit: .milliseconds)
         histogram.record(12.5)  // touches the value's power-of-two range once
 
@@ -25,6 +26,7 @@ struct AllocationTests {
             for _ in 0..<100_000 { counter.increment() }
             for index in 0..<100_000 { counter.increment(by: index & 7) }
             for index in 0..<100_000 { gauge.set(Double(index)) }
+            for index in 0..<100_000 { lastValue.set(Double(index)) }
             for index in 0..<100_000 { histogram.record(8 + Double(index % 8)) }
         }
         #expect(counted == 0)

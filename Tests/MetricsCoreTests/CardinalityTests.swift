@@ -2,7 +2,7 @@ import Foundation
 import HTTPTestSupport
 import Locking
 import MetricsCore
-import MetricsTestKit
+import CloudWatchMetricsTestKit
 import Sinks
 import Testing
 

@@ -4,7 +4,7 @@ import Sinks
 import Synchronization
 import Testing
 import Locking
-import MetricsTestKit
+import CloudWatchMetricsTestKit
 
 /// Runs `work` on `count` new threads (not the cooperative pool), so that
 /// recording really races the manager's cuts. Each writer records until told
@@ -151,6 +151,52 @@ struct DeltaWindowTests {
         #expect(memory.snapshots(named: "Requests").map(\.count) == [5])
         #expect(manager.snapshots().isEmpty)
         try await manager.shutdown()
+    }
+
+    @Test("a gauge without statistics exports the last value set in each window, once")
+    func lastValueGauge() async throws {
+        let memory = InMemorySink()
+        let manager = MetricsManager(level: .detailed, sink: memory)
+        try await manager.start()
+        let depth = manager.gauge("Depth", statistics: false)
+        depth.set(3)
+        depth.set(9)
+        depth.set(4)
+        #expect(manager.snapshots().first?.last == 4)
+        try await manager.flush()
+        try await manager.flush()          // nothing set since: no snapshot
+        depth.set(-2.5)
+        depth.set(.nan)                    // rejected and counted, the last value stays
+        try await manager.shutdown()
+        let windows = memory.snapshots(named: "Depth")
+        #expect(windows.map(\.count) == [1, 1])
+        #expect(windows.map(\.last) == [4, -2.5])
+        #expect(windows.map(\.min) == [4, -2.5] && windows.map(\.max) == [4, -2.5] && windows.map(\.sum) == [4, -2.5])
+        #expect(windows.allSatisfy { $0.kind == .gauge })
+        #expect(manager.stats().rejected[.nonFiniteValue] == 1)
+    }
+
+    @Test("a gauge without statistics, set while windows are cut: each window exports one value that was set")
+    func lastValueGaugeConcurrent() async throws {
+        let memory = InMemorySink()
+        let manager = MetricsManager(level: .detailed, sink: memory)
+        try await manager.start()
+        let gauge = manager.gauge("Level", statistics: false)
+        let writers = WriterThreads(count: 2) { thread, shouldStop in
+            var made = 0
+            while !shouldStop() {
+                for index in 0..<100 { gauge.set(Double(thread * 1000 + index)) }
+                made += 100
+            }
+            return made
+        }
+        _ = try await cutWhileWriting(manager, writers)
+        try await manager.shutdown()
+        let windows = memory.snapshots(named: "Level")
+        #expect(!windows.isEmpty)
+        #expect(windows.allSatisfy { snapshot in
+            snapshot.count == 1 && snapshot.last.map { (0..<100).contains(Int($0) % 1000) } == true
+        })
     }
 
     @Test("idle series produce no snapshot")

@@ -4,7 +4,7 @@ import MetricsTestSupport
 import Sinks
 import Testing
 import Locking
-import MetricsTestKit
+import CloudWatchMetricsTestKit
 
 /// An eventful sink that keeps every event it is handed.
 final class EventCollectingSink: EventfulSink {

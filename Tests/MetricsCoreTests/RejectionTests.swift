@@ -2,7 +2,7 @@ import MetricsCore
 import MetricsTestSupport
 import Sinks
 import Testing
-import MetricsTestKit
+import CloudWatchMetricsTestKit
 
 @Suite("Bad input")
 struct RejectionTests {

@@ -1,5 +1,5 @@
 // Test helpers shared by this package's test targets: sinks that fail,
-// block or count. Not a product; what users need is in MetricsTestKit.
+// block or count. Not a product; what users need is in CloudWatchMetricsTestKit.
 
 import Foundation
 import MetricsCore

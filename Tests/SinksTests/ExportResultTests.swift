@@ -1,7 +1,7 @@
 import Foundation
 import Locking
 import MetricsCore
-import MetricsTestKit
+import CloudWatchMetricsTestKit
 import MetricsTestSupport
 import Sinks
 import Testing

@@ -4,7 +4,7 @@ import MetricsTestSupport
 import Sinks
 import Testing
 import Locking
-import MetricsTestKit
+import CloudWatchMetricsTestKit
 
 private func snapshot(_ name: String, count: Int = 1) -> MetricSnapshot {
     let start = Date(timeIntervalSince1970: 1_700_000_000)

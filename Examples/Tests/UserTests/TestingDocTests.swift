@@ -4,7 +4,7 @@
 import AWSCore            // RetryPolicy
 import CloudWatchSink
 import MetricsCore
-import MetricsTestKit
+import CloudWatchMetricsTestKit
 import Sinks              // InMemorySink
 import Testing
 
