@@ -1,6 +1,9 @@
-// What the AWS sinks (PutMetricData, EMF through CloudWatch Logs) decide
-// alike: which credentials a sink's parameters mean, and which refusals
-// spare the other requests of a batch.
+import MetricsCore
+
+// What the HTTP sinks (PutMetricData, EMF through CloudWatch Logs, OTLP,
+// Datadog) decide alike: which credentials a sink's parameters mean, which
+// refusals spare the other requests of a batch, and how a batch's requests
+// are sent in order.
 
 /// The retry quota's refunds over the requests of one export: the first
 /// request answered after a retried export is the one that failed before,
@@ -37,18 +40,65 @@ package struct RequestRefunds {
     }
 }
 
+/// Sends the requests of one export in order, and says in `result` what
+/// became of their snapshots (indices into `snapshots`; a snapshot may be
+/// carried by several requests):
+///
+/// - a request `send` completes is delivered; `send` may return the part of
+///   it the backend refused individually (a partial success);
+/// - a request refused for its content alone (``RetryPolicy/refusesOnlyThisRequest(_:)``)
+///   drops its own snapshots, and the next request still goes out;
+/// - any other failure stops the export: the snapshots not yet delivered or
+///   dropped are left to retry.
+///
+/// The retry quota is refunded per request as the AWS standard mode does
+/// (``RequestRefunds``).
+package func sendInOrder<Request>(
+    _ requests: [Request], carrying: (Request) -> [Int], of snapshots: [MetricSnapshot], policy: RetryPolicy,
+    attempt: ExportAttempt, into result: inout ExportResult,
+    send: (Request) async throws -> ExportResult.Refusal?
+) async {
+    var refused = Set<Int>()
+    var refunds = RequestRefunds(policy: policy, retries: attempt.number - 1, previousError: attempt.previousError)
+    for (position, request) in requests.enumerated() {
+        do {
+            let partial = try await send(request)
+            refunds.succeeded()
+            if let partial { result.refuse(partial.count, error: partial.error) }
+        } catch where policy.refusesOnlyThisRequest(error) {
+            refunds.refused()
+            result.refuse(carrying(request).filter { refused.insert($0).inserted }.count, error: error)
+        } catch {
+            var seen = refused
+            let unsent = requests[position...].flatMap(carrying).filter { seen.insert($0).inserted }
+            result.retry(unsent.map { snapshots[$0] }, because: error)
+            return
+        }
+    }
+}
+
 /// Only one of an access key id and a secret was given.
 package struct IncompleteCredentialsError: Error {}
 
 extension RetryPolicy {
     /// Whether `error` concerns one request's content alone (a 4xx such as
-    /// `InvalidParameterValue`), so the batch's other requests may still
-    /// succeed. Retryable errors, authentication and authorisation refusals
-    /// (401, 403) and anything that is not a response (no credentials, TLS)
-    /// would fail every request alike: they stop the export instead.
-    package func refusesOnlyThisRequest(_ error: AWSError) -> Bool {
-        !isRetryable(error) && (400..<500).contains(error.statusCode) && error.statusCode != 401
-            && error.statusCode != 403
+    /// `InvalidParameterValue`, an OTLP collector's or Datadog's 400), so the
+    /// batch's other requests may still succeed. Retryable errors,
+    /// authentication and authorisation refusals (401, 403), a request
+    /// timeout (408) from a backend that is not AWS, and anything that is not
+    /// a response (no credentials, TLS) would fail every request alike: they
+    /// stop the export instead.
+    package func refusesOnlyThisRequest(_ error: any Error) -> Bool {
+        let status: Int
+        if let aws = error as? AWSError {
+            status = aws.statusCode
+        } else if let failure = error as? any HTTPStatusFailure {
+            guard failure.statusCode != 408 else { return false }
+            status = failure.statusCode
+        } else {
+            return false
+        }
+        return !isRetryable(error) && (400..<500).contains(status) && status != 401 && status != 403
     }
 
     /// After attempt `attempt` failed with `error`: the delay before the

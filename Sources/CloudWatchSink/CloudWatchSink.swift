@@ -160,25 +160,11 @@ public final class CloudWatchSink: Sink, CustomStringConvertible, CustomDebugStr
                                            scratch: buffer)
         let chunks = chunker.chunks(snapshots, valid: valid)
         scratch.withLock { $0 = buffer }
-        // Snapshots of a request refused for good: dropped and reported, while
-        // the other requests of the batch still go out.
-        var refused = Set<Int>()
-        var refunds = RequestRefunds(policy: awsRetryPolicy, retries: attempt.number - 1,
-                                     previousError: attempt.previousError)
-        for (position, chunk) in chunks.enumerated() {
-            do {
-                try await client.putMetricData(PutMetricDataRequest(
-                    namespace: namespace, chunk: chunk, snapshots: snapshots, mapper: mapper, protocol: wireProtocol))
-                refunds.succeeded()
-            } catch let refusal as AWSError where awsRetryPolicy.refusesOnlyThisRequest(refusal) {
-                refunds.refused()
-                result.refuse(chunk.snapshotIndices.filter { refused.insert($0).inserted }.count, error: refusal)
-            } catch {
-                var seen = refused
-                let unsent = chunks[position...].flatMap(\.snapshotIndices).filter { seen.insert($0).inserted }
-                result.retry(unsent.map { snapshots[$0] }, because: error)
-                break
-            }
+        await sendInOrder(chunks, carrying: \.snapshotIndices, of: snapshots, policy: awsRetryPolicy, attempt: attempt,
+                          into: &result) { chunk in
+            try await client.putMetricData(PutMetricDataRequest(
+                namespace: namespace, chunk: chunk, snapshots: snapshots, mapper: mapper, protocol: wireProtocol))
+            return nil
         }
         result.delivered = snapshots.count - result.rejected.count - result.refusedCount - result.unsent.count
         return result

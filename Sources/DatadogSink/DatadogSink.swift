@@ -94,29 +94,13 @@ public final class DatadogSink: Sink, CustomStringConvertible, CustomDebugString
         var result = ExportResult()
         let (requests, rejected) = encoder.requests(snapshots, maxBytes: max(1024, options.maxRequestBytes))
         for (index, error) in rejected { result.reject(snapshots[index], error: error) }
-        let policy = options.retryPolicy
-        var refunds = RequestRefunds(policy: policy, retries: attempt.number - 1, previousError: attempt.previousError)
-        for (position, request) in requests.enumerated() {
-            do {
-                try await post(request, apiKey: apiKey, transport)
-                refunds.succeeded()
-            } catch let error as DatadogSinkError where Self.refusesOnlyThisRequest(error) {
-                refunds.refused()
-                result.refuse(request.snapshots.count, error: error)
-            } catch {
-                result.retry(requests[position...].flatMap(\.snapshots).map { snapshots[$0] }, because: error)
-                break
-            }
+        await sendInOrder(requests, carrying: \.snapshots, of: snapshots, policy: options.retryPolicy, attempt: attempt,
+                          into: &result) { request in
+            try await post(request, apiKey: apiKey, transport)
+            return nil
         }
         result.delivered = snapshots.count - result.rejected.count - result.refusedCount - result.unsent.count
         return result
-    }
-
-    /// 400 and 413 concern this request's content only; 401 and 403 (a bad
-    /// key) and anything retryable would fail every request alike.
-    private static func refusesOnlyThisRequest(_ error: DatadogSinkError) -> Bool {
-        guard case .httpStatus(let code, _, _) = error else { return false }
-        return (400..<500).contains(code) && ![401, 403, 408, 429].contains(code)
     }
 
     private func post(_ request: DatadogEncoder.Request, apiKey: String, _ transport: any HTTPTransport) async throws {

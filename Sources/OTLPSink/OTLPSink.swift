@@ -124,38 +124,17 @@ public final class OTLPSink: Sink, CustomStringConvertible, CustomDebugStringCon
         let (requests, rejected) = encoder.requests(snapshots, maxPoints: max(1, options.maxDataPointsPerRequest),
                                                     maxBytes: max(1024, options.maxRequestBytes))
         for (index, error) in rejected { result.reject(snapshots[index], error: error) }
-        let policy = options.retryPolicy
-        var refunds = RequestRefunds(policy: policy, retries: attempt.number - 1, previousError: attempt.previousError)
-        for (position, request) in requests.enumerated() {
-            do {
-                let response = try await backend.post(request.body)
-                refunds.succeeded()
-                if let partial = OTLPResponse.partialSuccess(response, json: options.encoding == .json),
-                   partial.rejected > 0 {
-                    result.refuse(min(partial.rejected, request.snapshots.count),
-                                  error: OTLPSinkError.partialSuccess(rejectedDataPoints: partial.rejected,
-                                                                     message: partial.message))
-                }
-            } catch let error where Self.refusesOnlyThisRequest(error, policy) {
-                refunds.refused()
-                result.refuse(request.snapshots.count, error: error)
-            } catch {
-                let unsent = requests[position...].flatMap(\.snapshots)
-                result.retry(unsent.map { snapshots[$0] }, because: error)
-                break
-            }
+        await sendInOrder(requests, carrying: \.snapshots, of: snapshots, policy: options.retryPolicy, attempt: attempt,
+                          into: &result) { request in
+            let response = try await backend.post(request.body)
+            guard let partial = OTLPResponse.partialSuccess(response, json: options.encoding == .json),
+                  partial.rejected > 0 else { return nil }
+            return ExportResult.Refusal(
+                count: min(partial.rejected, request.snapshots.count),
+                error: OTLPSinkError.partialSuccess(rejectedDataPoints: partial.rejected, message: partial.message))
         }
         result.delivered = snapshots.count - result.rejected.count - result.refusedCount - result.unsent.count
         return result
-    }
-
-    /// A refusal of this request's content (a 4xx other than 401, 403, 408
-    /// and 429): the batch's other requests may still succeed. Anything else
-    /// would fail them all alike and stops the export.
-    private static func refusesOnlyThisRequest(_ error: any Error, _ policy: RetryPolicy) -> Bool {
-        if let aws = error as? AWSError { return policy.refusesOnlyThisRequest(aws) }
-        guard let failure = error as? OTLPSinkError, case .httpStatus(let code, _, _) = failure else { return false }
-        return (400..<500).contains(code) && ![401, 403, 408, 429].contains(code)
     }
 
     // MARK: Backend

@@ -105,14 +105,9 @@ package struct ProtobufWriter {
             bytes[lengthAt] = UInt8(length)
             return
         }
-        var prefix: [UInt8] = []
-        var remaining = UInt64(length)
-        while remaining >= 0x80 {
-            prefix.append(UInt8(truncatingIfNeeded: remaining) | 0x80)
-            remaining >>= 7
-        }
-        prefix.append(UInt8(remaining))
-        bytes.replaceSubrange(lengthAt..<(lengthAt + 1), with: prefix)
+        var prefix = ProtobufWriter(capacity: 10)
+        prefix.varint(UInt64(length))
+        bytes.replaceSubrange(lengthAt..<(lengthAt + 1), with: prefix.bytes)
     }
 
     private mutating func appendLittleEndian(_ value: UInt64) {
