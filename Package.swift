@@ -28,7 +28,9 @@ let package = Package(
         // The lock every module uses: a pthread mutex, which ThreadSanitizer
         // understands (Synchronization.Mutex is invisible to it on Linux).
         .target(name: "Locking"),
-        .target(name: "MetricsCore", dependencies: ["Locking"]),
+        .target(name: "MetricsCore", dependencies: ["Locking", "CCPU"]),
+        // A per-thread index (thread-local storage) for striping.
+        .target(name: "CCPU"),
         .target(name: "Sinks", dependencies: ["MetricsCore", "Locking"]),
         .target(name: "ConsoleSink", dependencies: ["MetricsCore", "UTCTime"]),
         // UTC dates as text without Foundation's formatters (which load ICU).

@@ -19,7 +19,11 @@
 #      its own warnings as errors, and tested;
 #   6. the CloudWatch and EMF integration tests again, against LocalStack
 #      (scripts/with-localstack.sh installs it into .venv-localstack, starts
-#      it on 127.0.0.1 and stops it), inside with-moto.sh for its Python.
+#      it on 127.0.0.1 and stops it), inside with-moto.sh for its Python;
+#   7. the benchmarks beside their peers, once each at tiny sizes
+#      (Benchmarks/compare.sh --smoke: they must run; nothing is timed), and
+#      the agent's documented static build, which must link with only the
+#      toolchain (no libcurl development files).
 # Needs only the Swift toolchain, python3 and pip (network access to PyPI on
 # the first run).
 set -euo pipefail
@@ -58,3 +62,7 @@ echo "== the CloudWatch and EMF integration tests against LocalStack" >&2
 # One test at a time: LocalStack serves requests slowly when many arrive at once.
 scripts/with-moto.sh scripts/with-localstack.sh \
     swift test --skip-build --no-parallel --filter 'CloudWatchIntegrationTests|EMFIntegrationTests|IntegrationSetup'
+
+echo "== the benchmarks, once each (no timing asserted), and the agent's static build" >&2
+Benchmarks/compare.sh --smoke
+swift build -c release --static-swift-stdlib --scratch-path .build-static --product metrics-agent

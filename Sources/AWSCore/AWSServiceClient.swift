@@ -37,7 +37,7 @@ package struct AWSServiceClient: Sendable {
         region: String,
         endpoint: AWSEndpoint,
         credentials: any CredentialProvider,
-        transport: any HTTPTransport = URLSessionTransport(),
+        transport: any HTTPTransport = defaultHTTPTransport(),
         timeout: Duration = .seconds(10),
         signsHashOfCompressedPayload: Bool = true,
         now: @escaping @Sendable () -> Date = Date.init

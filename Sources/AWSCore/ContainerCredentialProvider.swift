@@ -36,7 +36,7 @@ public struct ContainerCredentialProvider: CredentialProvider, CustomStringConve
         relativeBase: URL = URL(string: "http://169.254.170.2")!,
         timeout: Duration = .seconds(2)
     ) {
-        let transport = transport ?? URLSessionTransport()
+        let transport = transport ?? defaultHTTPTransport()
         self.environment = environment.only(Self.environmentKeys)
         self.transport = transport
         self.relativeBase = relativeBase

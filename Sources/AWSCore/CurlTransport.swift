@@ -80,6 +80,7 @@ package struct CurlTransport: HTTPTransport {
         if response.too_large != 0 { throw HTTPTransportError.responseTooLarge(limit: maxResponseBytes) }
         switch code {
         case 0: break
+        case 2: throw HTTPTransportError.unavailable(message)  // libcurl not loadable, or a handle not made
         case 42 where cancelled.isCancelled: throw HTTPTransportError.cancelled
         case 6, 7: throw HTTPTransportError.connectionFailed(message)  // resolve, connect
         case 28: throw HTTPTransportError.timedOut

@@ -35,7 +35,7 @@ public struct DefaultCredentialProvider: CredentialProvider {
         containerBase: URL = URL(string: "http://169.254.170.2")!,
         stsEndpoint: URL? = nil
     ) {
-        let transport = transport ?? URLSessionTransport()
+        let transport = transport ?? defaultHTTPTransport()
         let files = SharedConfigFiles(environment: environment)
         var providers: [any CredentialProvider] = []
         if let explicit { providers.append(StaticCredentialProvider(explicit)) }

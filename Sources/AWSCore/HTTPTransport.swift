@@ -146,23 +146,35 @@ package struct TLSOptions: Sendable, Equatable {
     package static let `default` = TLSOptions()
 }
 
-/// The transport for `tls`: URLSession when the defaults suffice; on Linux,
-/// libcurl directly when verification is off or a CA bundle is given
-/// (URLSession cannot do either there), on Darwin URLSession with a delegate.
+/// The transport for `tls`: on Darwin URLSession (with a delegate for TLS
+/// options); on Linux libcurl, loaded at run time (see ``CurlTransport``),
+/// so that no program needs FoundationNetworking or libcurl's development
+/// files to link.
 ///
 /// Throws ``HTTPTransportError/unavailable(_:)`` at once when libcurl is
 /// needed and cannot be loaded, so a sink fails at `start()`, not at its
 /// first export.
 package func makeHTTPTransport(tls: TLSOptions = .default) throws -> any HTTPTransport {
-    if tls == .default { return URLSessionTransport() }
     #if canImport(Darwin)
-    return URLSessionTransport(tls: tls)
+    return tls == .default ? URLSessionTransport() : URLSessionTransport(tls: tls)
     #else
     let curl = CurlTransport.availability()
     guard curl.available else {
         throw HTTPTransportError.unavailable(
-            "verifySSL: false and a CA bundle need libcurl (libcurl.so.4), which cannot be loaded: \(curl.reason)")
+            "sending needs libcurl (libcurl.so.4, Debian's libcurl4), which cannot be loaded: \(curl.reason)")
     }
     return CurlTransport(tls: tls)
+    #endif
+}
+
+/// The default transport where a caller cannot handle an error at
+/// construction (a default argument): as ``makeHTTPTransport(tls:)``, and on
+/// Linux without libcurl, a transport whose every request fails with
+/// ``HTTPTransportError/unavailable(_:)``.
+package func defaultHTTPTransport() -> any HTTPTransport {
+    #if canImport(Darwin)
+    return URLSessionTransport()
+    #else
+    return CurlTransport()
     #endif
 }

@@ -15,7 +15,7 @@ package struct IMDSClient: Sendable {
 
     package init(
         environment: [String: String] = ProcessInfo.processInfo.environment,
-        transport: any HTTPTransport = URLSessionTransport(),
+        transport: any HTTPTransport = defaultHTTPTransport(),
         endpoint: URL? = nil,
         timeout: Duration = .seconds(1)
     ) {

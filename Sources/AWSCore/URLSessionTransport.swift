@@ -1,7 +1,9 @@
+// URLSession on Darwin only. On Linux, FoundationNetworking would tie every
+// program that sends to CloudWatch to libcurl's development files for a
+// static build (its archive links -lcurl) and cost ~15 MB of memory more;
+// CurlTransport loads the same libcurl at run time instead.
+#if canImport(Darwin)
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// Sends requests with URLSession, TLS verified against the system's trust
 /// store. Adds its own overall deadline, since URLSession on Linux does not
@@ -103,3 +105,4 @@ private final class SessionDelegate: NSObject, URLSessionTaskDelegate, Sendable 
     }
     #endif
 }
+#endif

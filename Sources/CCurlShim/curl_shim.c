@@ -47,6 +47,7 @@ typedef CURLcode (*easy_setopt_fn)(CURL *, int, ...);
 typedef CURLcode (*easy_perform_fn)(CURL *);
 typedef CURLcode (*easy_getinfo_fn)(CURL *, int, ...);
 typedef void (*easy_cleanup_fn)(CURL *);
+typedef void (*easy_reset_fn)(CURL *);
 typedef struct curl_slist *(*slist_append_fn)(struct curl_slist *, const char *);
 typedef void (*slist_free_all_fn)(struct curl_slist *);
 typedef const char *(*easy_strerror_fn)(CURLcode);
@@ -59,6 +60,7 @@ static struct {
     easy_perform_fn easy_perform;
     easy_getinfo_fn easy_getinfo;
     easy_cleanup_fn easy_cleanup;
+    easy_reset_fn easy_reset;
     slist_append_fn slist_append;
     slist_free_all_fn slist_free_all;
     easy_strerror_fn easy_strerror;
@@ -85,16 +87,50 @@ static void load(void) {
     curl.easy_perform = (easy_perform_fn)dlsym(curl.handle, "curl_easy_perform");
     curl.easy_getinfo = (easy_getinfo_fn)dlsym(curl.handle, "curl_easy_getinfo");
     curl.easy_cleanup = (easy_cleanup_fn)dlsym(curl.handle, "curl_easy_cleanup");
+    curl.easy_reset = (easy_reset_fn)dlsym(curl.handle, "curl_easy_reset");
     curl.slist_append = (slist_append_fn)dlsym(curl.handle, "curl_slist_append");
     curl.slist_free_all = (slist_free_all_fn)dlsym(curl.handle, "curl_slist_free_all");
     curl.easy_strerror = (easy_strerror_fn)dlsym(curl.handle, "curl_easy_strerror");
     if (!global_init || !curl.easy_init || !curl.easy_setopt || !curl.easy_perform || !curl.easy_getinfo ||
-        !curl.easy_cleanup || !curl.slist_append || !curl.slist_free_all || !curl.easy_strerror) {
+        !curl.easy_cleanup || !curl.easy_reset || !curl.slist_append || !curl.slist_free_all || !curl.easy_strerror) {
         snprintf(curl.error, sizeof(curl.error), "libcurl is missing an expected function");
         curl.handle = NULL;
         return;
     }
     global_init(3); /* CURL_GLOBAL_ALL; libcurl's own global init is not thread-safe, hence the once */
+}
+
+/* Idle easy handles, kept between requests: each keeps its connections
+   (and TLS sessions) open, so the next request to the same endpoint skips
+   the TCP and TLS handshakes. curl_easy_reset clears the options, not the
+   connections; curl only reuses a connection whose TLS settings match. */
+#define POOL_SIZE 4
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static CURL *pool[POOL_SIZE];
+static int pool_count;
+
+static CURL *take_handle(void) {
+    CURL *handle = NULL;
+    pthread_mutex_lock(&pool_lock);
+    if (pool_count > 0) handle = pool[--pool_count];
+    pthread_mutex_unlock(&pool_lock);
+    return handle ? handle : curl.easy_init();
+}
+
+/* Keeps a handle for the next request, or frees it (the pool is full, or
+   the transfer failed and its connection is better not reused). */
+static void give_back(CURL *handle, int reusable) {
+    if (reusable) {
+        /* Forgets this call's options and the buffers they point to now. */
+        curl.easy_reset(handle);
+        pthread_mutex_lock(&pool_lock);
+        if (pool_count < POOL_SIZE) {
+            pool[pool_count++] = handle;
+            handle = NULL;
+        }
+        pthread_mutex_unlock(&pool_lock);
+    }
+    if (handle) curl.easy_cleanup(handle);
 }
 
 int mcurl_available(char *error, size_t error_length) {
@@ -148,7 +184,7 @@ int mcurl_perform(const mcurl_request *request, mcurl_response *response) {
         response->curl_code = 2; /* CURLE_FAILED_INIT */
         return response->curl_code;
     }
-    CURL *handle = curl.easy_init();
+    CURL *handle = take_handle();
     if (!handle) {
         snprintf(response->error, sizeof(response->error), "curl_easy_init failed");
         response->curl_code = 2;
@@ -205,7 +241,7 @@ int mcurl_perform(const mcurl_request *request, mcurl_response *response) {
         free(body.data);
         free(headers.data);
         curl.slist_free_all(header_list);
-        curl.easy_cleanup(handle);
+        give_back(handle, 0);
         return response->curl_code;
     }
 
@@ -225,7 +261,7 @@ int mcurl_perform(const mcurl_request *request, mcurl_response *response) {
     response->headers = (char *)headers.data;
     response->headers_length = headers.length;
     curl.slist_free_all(header_list);
-    curl.easy_cleanup(handle);
+    give_back(handle, code == 0 && !response->too_large);
     return code;
 }
 

@@ -6,7 +6,7 @@ import Synchronization
 /// equal sub-buckets, so a bucket spans at most 1/64 of its lower bound and
 /// its midpoint is within 1/128 (0.78 %) of every value in it. The bucket of
 /// a value is read straight off its IEEE-754 bits: the exponent picks the
-/// octave, the top six mantissa bits the sub-bucket. No logarithm, no lock.
+/// octave, the top six mantissa bits the sub-bucket. No logarithm.
 ///
 /// Octaves cover magnitudes 2^-64 ... 2^64 (about 5.4e-20 ... 1.8e19), for
 /// either sign. Smaller magnitudes, zero included, share one zero bucket;
@@ -14,27 +14,28 @@ import Synchronization
 /// exactly in count, sum, min and max.
 ///
 /// Memory: a table of 256 page pointers (2 KiB) per histogram, and one
-/// 1 KiB page, holding both cells' 64 counters, per octave actually used,
-/// allocated on the first observation in that octave. After that, recording
-/// never allocates.
+/// 512-byte page of 64 counters per octave actually used, allocated on the
+/// first observation in that octave. After that, recording never allocates.
+/// (A "cell" is a set of counters; histograms use one.)
+@usableFromInline
 final class BucketStore: @unchecked Sendable {
-    static let subBucketBits = 6
-    static let subBuckets = 1 << subBucketBits
-    static let octaves = 128
-    static let lowestExponent = -64
+    @usableFromInline static var subBucketBits: Int { 6 }
+    @usableFromInline static var subBuckets: Int { 64 }
+    @usableFromInline static var octaves: Int { 128 }
+    @usableFromInline static var lowestExponent: Int { -64 }
     /// Relative error bound of a bucket's representative value.
     static let relativeError = 1.0 / Double(2 * subBuckets)
 
-    private typealias Counter = Atomic<UInt64>
-    private typealias Page = UnsafeMutablePointer<Counter>
-    private static let pageSize = 2 * subBuckets
+    @usableFromInline typealias Counter = Atomic<UInt64>
+    @usableFromInline typealias Page = UnsafeMutablePointer<Counter>
+    private static let pageSize = subBuckets
     private static let slotCount = 2 * octaves
 
     /// Page addresses by slot: slots 0..<128 are negative values (most
     /// negative first), 128..<256 positive ones, so slot order is value order.
-    private let pages: UnsafeMutablePointer<Atomic<UInt>>
+    @usableFromInline let pages: UnsafeMutablePointer<Atomic<UInt>>
     /// The zero bucket's count, one per cell.
-    private let zeros: UnsafeMutablePointer<Counter>
+    @usableFromInline let zeros: UnsafeMutablePointer<Counter>
 
     init() {
         pages = .allocate(capacity: Self.slotCount)
@@ -58,35 +59,41 @@ final class BucketStore: @unchecked Sendable {
         zeros.deallocate()
     }
 
-    @inline(__always)
-    func add(_ value: Double, cell: Int) {
+    /// Counts `value` in its bucket of `cell`. The caller excludes every
+    /// other writer of the cell (the histogram's lock), so this is a load
+    /// and a store, not an atomic add.
+    @inlinable @inline(__always)
+    func addExclusive(_ value: Double, cell: Int) {
         let bits = value.bitPattern
         let exponent = Int(truncatingIfNeeded: (bits >> 52) & 0x7FF) - 1023
+        let counter: UnsafeMutablePointer<Counter>
         if exponent < Self.lowestExponent {
-            zeros[cell].wrappingAdd(1, ordering: .relaxed)
-            return
-        }
-        let octave: Int
-        let sub: Int
-        if exponent >= Self.lowestExponent + Self.octaves {
-            octave = Self.octaves - 1
-            sub = Self.subBuckets - 1
+            counter = zeros + cell
         } else {
-            octave = exponent - Self.lowestExponent
-            sub = Int(truncatingIfNeeded: (bits >> UInt64(52 - Self.subBucketBits)) & UInt64(Self.subBuckets - 1))
+            let octave: Int
+            let sub: Int
+            if exponent >= Self.lowestExponent + Self.octaves {
+                octave = Self.octaves - 1
+                sub = Self.subBuckets - 1
+            } else {
+                octave = exponent - Self.lowestExponent
+                sub = Int(truncatingIfNeeded: (bits >> UInt64(52 - Self.subBucketBits)) & UInt64(Self.subBuckets - 1))
+            }
+            let slot = value < 0 ? Self.octaves - 1 - octave : Self.octaves + octave
+            counter = page(at: slot) + (cell * Self.subBuckets + sub)
         }
-        let slot = value < 0 ? Self.octaves - 1 - octave : Self.octaves + octave
-        page(at: slot)[cell * Self.subBuckets + sub].wrappingAdd(1, ordering: .relaxed)
+        counter.pointee.store(counter.pointee.load(ordering: .relaxed) &+ 1, ordering: .relaxed)
     }
 
-    @inline(__always)
-    private func page(at slot: Int) -> Page {
+    @inlinable @inline(__always)
+    func page(at slot: Int) -> Page {
         let address = pages[slot].load(ordering: .acquiring)
         if let page = Page(bitPattern: address) { return page }
         return installPage(at: slot)
     }
 
-    private func installPage(at slot: Int) -> Page {
+    @usableFromInline @inline(never)
+    func installPage(at slot: Int) -> Page {
         let fresh = Page.allocate(capacity: Self.pageSize)
         for index in 0..<Self.pageSize { (fresh + index).initialize(to: Counter(0)) }
         let (installed, current) = pages[slot].compareExchange(

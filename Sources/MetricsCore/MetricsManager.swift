@@ -164,6 +164,19 @@ public final class MetricsManager: Sendable {
             stream: keepsStream ? stream : nil,
             shard: keepsShard ? shardId : nil,
             errorCode: keepsErrorCode ? errorCode : nil)
+        // An existing series (the common case): recorded in place, with no
+        // lock shared by all threads and no reference taken.
+        let hash = SeriesDescriptor.hash(name: name, kind: .histogram, dimensions: dimensions)
+        if registry.recordIfPresent(hash: hash, name: name, dimensions: dimensions, value: value) {
+            return
+        }
+        putCreating(name, value, dimensions, unit)
+    }
+
+    /// `put`'s slow path: creates the series (or finds it under the writers' lock).
+    @inline(never)
+    private func putCreating(_ name: String, _ value: Double, _ dimensions: KPLDimensionPairs, _ unit: MetricUnit) {
+        let control = self.control
         let series = registry.series(name: name, kind: .histogram, dimensions: dimensions, as: Histogram.self) {
             Histogram(
                 descriptor: SeriesDescriptor(name: name, kind: .histogram, unit: unit, dimensions: $0),

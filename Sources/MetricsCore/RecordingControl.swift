@@ -18,7 +18,7 @@ final class RecordingControl: Sendable {
 
     @usableFromInline let state: Atomic<Int>
     let eventSinks: [any EventfulSink]
-    let hasEventSinks: Bool
+    @usableFromInline let hasEventSinks: Bool
     let wallClock: any WallClock
     /// The registry of the manager's series, for a retired series freed with
     /// observations in it (weak: the registry holds the series, which hold this).

@@ -28,6 +28,13 @@ struct SeriesDescriptor: Sendable {
         return hasher.finalize()
     }
 
+    /// `matches` for `put`'s probe, without wrapping it in `ProbeDimensions`
+    /// (a copy of its three strings).
+    @inline(__always)
+    func matches(name: String, kind: MetricSnapshot.Kind, kpl: borrowing KPLDimensionPairs) -> Bool {
+        self.kind == kind && self.name == name && kpl.equals(self.dimensions)
+    }
+
     func matches(name: String, kind: MetricSnapshot.Kind, dimensions: ProbeDimensions) -> Bool {
         guard self.kind == kind, self.name == name else { return false }
         switch dimensions {
@@ -89,18 +96,38 @@ struct SeriesHasher {
     private mutating func combine(_ bytes: UnsafeRawBufferPointer) {
         var offset = 0
         while offset + 8 <= bytes.count {
-            combine(bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            combine(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
             offset += 8
         }
+        // The last 0 to 7 bytes as a little-endian integer, read with at most
+        // three loads (overlapping ones; no byte loop, no copy).
         var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while offset < bytes.count {
-            tail |= UInt64(bytes[offset]) << shift
-            shift += 8
-            offset += 1
+        let rest = bytes.count - offset
+        if rest >= 4 {
+            let low = UInt64(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+            let high = UInt64(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + rest - 4, as: UInt32.self)))
+            tail = low | high << UInt64(8 * (rest - 4))
+        } else if rest > 0 {
+            let first = UInt64(bytes[offset])
+            let middle = UInt64(bytes[offset + rest / 2])
+            let last = UInt64(bytes[offset + rest - 1])
+            tail = first | middle << UInt64(8 * (rest / 2)) | last << UInt64(8 * (rest - 1))
         }
         // The length terminates the string, so ("ab", "c") != ("a", "bc").
         combine(tail ^ (UInt64(bytes.count) << 56))
+    }
+
+    /// What `combine(_ string:)` feeds for `put`'s three dimension names,
+    /// precomputed (`put` hashes them on every call; a test checks these).
+    @inline(__always)
+    mutating func combineKPLKey(_ key: KPLDimensionKey) {
+        switch key {
+        case .stream: combine(0x0600_6D61_6572_7473)             // "stream"
+        case .shard: combine(0x0500_0064_7261_6873)              // "shard"
+        case .errorCode:                                          // "error_code"
+            combine(0x6F63_5F72_6F72_7265)
+            combine(0x0A00_0000_0000_6564)
+        }
     }
 
     /// The murmur3 finaliser, so that every bit of the state reaches the
@@ -152,6 +179,11 @@ extension Array: DimensionPairs where Element == (String, String) {
 
 /// The up to three dimensions of `MetricsManager.put`, in the original's
 /// order (`stream`, `shard`, `error_code`), absent ones skipped.
+/// `put`'s three dimension names.
+enum KPLDimensionKey {
+    case stream, shard, errorCode
+}
+
 struct KPLDimensionPairs: DimensionPairs {
     private let stream: String?
     private let shard: String?
@@ -170,15 +202,15 @@ struct KPLDimensionPairs: DimensionPairs {
         // Must hash exactly as the materialised array does.
         hasher.combine(UInt64(pairCount))
         if let stream {
-            hasher.combine(KPLDimension.stream)
+            hasher.combineKPLKey(.stream)
             hasher.combine(stream)
         }
         if let shard {
-            hasher.combine(KPLDimension.shard)
+            hasher.combineKPLKey(.shard)
             hasher.combine(shard)
         }
         if let errorCode {
-            hasher.combine(KPLDimension.errorCode)
+            hasher.combineKPLKey(.errorCode)
             hasher.combine(errorCode)
         }
     }

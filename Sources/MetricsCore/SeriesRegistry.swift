@@ -31,11 +31,27 @@ protocol RegisteredSeries: AnyObject, Sendable {
 /// asks the series to compare its identity. A lookup hashes the probe once and allocates
 /// nothing (`put` depends on that); a creation is O(1) amortised; a series
 /// costs the table 24 to 48 bytes. Snapshots come out in creation order.
-final class SeriesRegistry: Sendable {
+///
+/// Finding an existing series takes no lock that all threads share: the
+/// table is behind a ``ReadMostlyLock``, whose readers (lookups) write only
+/// their own CPU's counter, so `put` from several threads scales with cores.
+/// Creations, expiry and the cut's bookkeeping are its writers.
+final class SeriesRegistry: @unchecked Sendable {
+    /// The table. Writers (under `lock`'s write side) use all of it; the
+    /// read side touches only the raw `slots`, `objects` and `kinds`, which
+    /// are plain pointers: reading them from the registry copies no array
+    /// and retains nothing.
     private struct Table {
         var series: ContiguousArray<any RegisteredSeries> = []
-        /// `(hash >> 32) << 32 | index + 1`; 0 is empty. Power-of-two count.
-        var slots = [UInt64](repeating: 0, count: 64)
+        /// `(hash >> 32) << 32 | index + 1`; 0 is empty. `slotCount` (a power
+        /// of two) entries, owned by the table (freed by the registry).
+        var slots: UnsafeMutablePointer<UInt64> = Table.allocateSlots(64)
+        var slotCount = 64
+        /// `series[i]`, unretained (the array holds it), and its kind, for the
+        /// read side; `objectCapacity` entries.
+        var objects = UnsafeMutablePointer<UnsafeMutableRawPointer>.allocate(capacity: 64)
+        var kinds = UnsafeMutablePointer<UInt8>.allocate(capacity: 64)
+        var objectCapacity = 64
         /// Live series per metric name, for the cardinality limits.
         var perName: [String: Int] = [:]
         /// Lookups folded into an overflow series since the last cut, per name.
@@ -49,8 +65,20 @@ final class SeriesRegistry: Sendable {
         @inline(__always)
         static func tag(_ hash: Int) -> UInt64 { UInt64(UInt(bitPattern: hash)) & 0xFFFF_FFFF_0000_0000 }
 
+        static func allocateSlots(_ count: Int) -> UnsafeMutablePointer<UInt64> {
+            let slots = UnsafeMutablePointer<UInt64>.allocate(capacity: count)
+            slots.initialize(repeating: 0, count: count)
+            return slots
+        }
+
+        func deallocate() {
+            slots.deallocate()
+            objects.deallocate()
+            kinds.deallocate()
+        }
+
         func find(hash: Int, name: String, kind: MetricSnapshot.Kind, dimensions: ProbeDimensions) -> (found: Int?, slot: Int) {
-            let mask = slots.count - 1
+            let mask = slotCount - 1
             let tag = Self.tag(hash)
             var slot = hash & mask
             while true {
@@ -66,20 +94,38 @@ final class SeriesRegistry: Sendable {
             }
         }
 
-        mutating func insert(_ entry: any RegisteredSeries, hash: Int, at slot: Int) {
-            slots[slot] = Self.tag(hash) | UInt64(series.count + 1)
+        /// Appends to `series` and its raw mirror.
+        private mutating func appendSeries(_ entry: any RegisteredSeries) {
+            if series.count == objectCapacity {
+                let capacity = objectCapacity * 2
+                let grownObjects = UnsafeMutablePointer<UnsafeMutableRawPointer>.allocate(capacity: capacity)
+                grownObjects.moveInitialize(from: objects, count: series.count)
+                objects.deallocate()
+                objects = grownObjects
+                let grownKinds = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+                grownKinds.moveInitialize(from: kinds, count: series.count)
+                kinds.deallocate()
+                kinds = grownKinds
+                objectCapacity = capacity
+            }
+            (objects + series.count).initialize(to: Unmanaged.passUnretained(entry as AnyObject).toOpaque())
+            (kinds + series.count).initialize(to: UInt8(entry.descriptor.kind.hashCode))
             series.append(entry)
             perName[entry.descriptor.name, default: 0] += 1
-            if series.count * 2 > slots.count { grow() }
+        }
+
+        mutating func insert(_ entry: any RegisteredSeries, hash: Int, at slot: Int) {
+            slots[slot] = Self.tag(hash) | UInt64(series.count + 1)
+            appendSeries(entry)
+            if series.count * 2 > slotCount { grow() }
         }
 
         /// Appends a series that shares its identity with a live one (a
         /// revived handle whose identity was taken meanwhile): collected and
         /// exported, never found by a lookup.
         mutating func append(_ entry: any RegisteredSeries) {
-            series.append(entry)
-            perName[entry.descriptor.name, default: 0] += 1
-            if series.count * 2 > slots.count { grow() }
+            appendSeries(entry)
+            if series.count * 2 > slotCount { grow() }
         }
 
         /// Keeps only `kept`, in order, and rebuilds the slots and counts.
@@ -88,7 +134,9 @@ final class SeriesRegistry: Sendable {
             while kept.count * 2 > capacity { capacity *= 2 }
             series = []
             series.reserveCapacity(kept.count)
-            slots = [UInt64](repeating: 0, count: capacity)
+            slots.deallocate()
+            slots = Self.allocateSlots(capacity)
+            slotCount = capacity
             perName = [:]
             for entry in kept {
                 let descriptor = entry.descriptor
@@ -97,14 +145,14 @@ final class SeriesRegistry: Sendable {
                 if found == nil {
                     slots[slot] = Self.tag(descriptor.hash) | UInt64(series.count + 1)
                 }
-                series.append(entry)
-                perName[descriptor.name, default: 0] += 1
+                appendSeries(entry)
             }
         }
 
         private mutating func grow() {
-            var newSlots = [UInt64](repeating: 0, count: slots.count * 2)
-            let mask = newSlots.count - 1
+            let count = slotCount * 2
+            let newSlots = Self.allocateSlots(count)
+            let mask = count - 1
             for (index, entry) in series.enumerated() {
                 let hash = entry.descriptor.hash
                 var slot = hash & mask
@@ -121,11 +169,17 @@ final class SeriesRegistry: Sendable {
                 }
                 if !duplicate { newSlots[slot] = Self.tag(hash) | UInt64(index + 1) }
             }
+            slots.deallocate()
             slots = newSlots
+            slotCount = count
         }
     }
 
-    private let table = Locked(Table())
+    private let lock = ReadMostlyLock()
+    /// Read by lookups under `lock`'s read side, changed only under its
+    /// write side (`mutate`); the lock, not Swift's dynamic exclusivity
+    /// checks, keeps accesses apart.
+    @exclusivity(unchecked) private var state = Table()
     /// What retired series freed with observations in them left behind.
     private let salvaged = Locked<[@Sendable (CollectionWindow) -> MetricSnapshot?]>([])
     /// `nil`: no limits.
@@ -133,6 +187,45 @@ final class SeriesRegistry: Sendable {
 
     init(limits: CardinalityLimits? = nil) {
         self.limits = limits
+    }
+
+    deinit { state.deallocate() }
+
+    /// Records `value` into the existing histogram of this identity, if
+    /// there is one and no writer holds the table: `put`'s fast path. The
+    /// series is used in place, under the read side, so no reference to it
+    /// is taken (expiry, a writer, waits until the record is done). Returns
+    /// whether it recorded; if not, the caller takes
+    /// ``series(name:kind:dimensions:as:make:)``.
+    @inline(__always)
+    func recordIfPresent(hash: Int, name: String, dimensions: borrowing KPLDimensionPairs, value: Double) -> Bool {
+        lock.tryRead { () -> Bool in
+            // Plain loads of the raw storage: nothing is copied or retained.
+            let slots = state.slots
+            let mask = state.slotCount - 1
+            let objects = state.objects
+            let kinds = state.kinds
+            let tag = Table.tag(hash)
+            let histogram = UInt8(MetricSnapshot.Kind.histogram.hashCode)
+            var slot = hash & mask
+            while true {
+                let entry = slots[slot]
+                if entry == 0 { return false }
+                if entry & 0xFFFF_FFFF_0000_0000 == tag {
+                    let index = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+                    // Only histograms have the histogram kind.
+                    if kinds[index] == histogram {
+                        let found = Unmanaged<Histogram>.fromOpaque(objects[index])._withUnsafeGuaranteedRef { series in
+                            guard series.descriptor.matches(name: name, kind: .histogram, kpl: dimensions) else { return false }
+                            series.record(value)
+                            return true
+                        }
+                        if found { return true }
+                    }
+                }
+                slot = (slot + 1) & mask
+            }
+        } ?? false
     }
 
     /// The series with this identity, created by `make` if there is none
@@ -147,8 +240,28 @@ final class SeriesRegistry: Sendable {
         make: (_ dimensions: [(String, String)]) -> S
     ) -> S? {
         let hash = SeriesDescriptor.hash(name: name, kind: kind, dimensions: dimensions)
-        return table.withLock { table -> S? in
-            let (found, slot) = table.find(hash: hash, name: name, kind: kind, dimensions: dimensions.probe)
+        let probe = dimensions.probe
+        // The common case, an existing series: found under the read side.
+        let lookup = lock.tryRead { () -> Lookup<S> in
+            // The raw slots first: a new series (a miss) costs a probe and
+            // no copy of the table.
+            let slots = state.slots
+            let mask = state.slotCount - 1
+            let tag = Table.tag(hash)
+            var slot = hash & mask
+            while true {
+                let entry = slots[slot]
+                if entry == 0 { return .missing }
+                if entry & 0xFFFF_FFFF_0000_0000 == tag {
+                    let candidate = state.series[Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1]
+                    if candidate.matches(name: name, kind: kind, dimensions: probe) { return .found(candidate as? S) }
+                }
+                slot = (slot + 1) & mask
+            }
+        }
+        if case .found(let series)? = lookup { return series }
+        return mutate { table -> S? in
+            let (found, slot) = table.find(hash: hash, name: name, kind: kind, dimensions: probe)
             if let found { return table.series[found] as? S }
             if let limits, dimensions.pairCount > 0,
                table.series.count >= limits.total || table.perName[name, default: 0] >= limits.perMetric {
@@ -178,7 +291,7 @@ final class SeriesRegistry: Sendable {
     /// collected. Returns how many came back.
     @discardableResult
     func reviveRecordedInto() -> Int {
-        table.withLock { table -> Int in
+        mutate { table -> Int in
             guard !table.retired.isEmpty else { return 0 }
             var stillRetired: [WeakSeries] = []
             var revived = 0
@@ -237,7 +350,7 @@ final class SeriesRegistry: Sendable {
         }
         guard !candidates.isEmpty else { return 0 }
         let candidateSet = Set(candidates)
-        return table.withLock { table -> Int in
+        return mutate { table -> Int in
             var kept = ContiguousArray<any RegisteredSeries>()
             kept.reserveCapacity(table.series.count)
             var retired = 0
@@ -265,7 +378,7 @@ final class SeriesRegistry: Sendable {
 
     /// The folds per metric name since the last call, and resets them.
     func takeFolds() -> [String: Int] {
-        table.withLock { table in
+        mutate { table in
             defer { table.folds = [:] }
             return table.folds
         }
@@ -273,17 +386,29 @@ final class SeriesRegistry: Sendable {
 
     /// Lookups folded into overflow series, and series expired, since start.
     var totals: (folded: Int, expired: Int) {
-        table.withLock { ($0.totalFolds, $0.totalExpired) }
+        lock.readExcludingWriters { (state.totalFolds, state.totalExpired) }
     }
 
     /// Every series, in creation order. The array is shared, not copied:
     /// collecting never holds the registry's lock.
     func all() -> ContiguousArray<any RegisteredSeries> {
-        table.withLock { $0.series }
+        lock.readExcludingWriters { state.series }
     }
 
     /// The number of live series.
-    var count: Int { table.withLock { $0.series.count } }
+    var count: Int { lock.readExcludingWriters { state.series.count } }
+
+    /// Runs `body` on the table with every lookup and writer excluded.
+    private func mutate<T>(_ body: (inout Table) -> T) -> T {
+        lock.write { body(&state) }
+    }
+}
+
+/// What a lookup under the read side found.
+private enum Lookup<S> {
+    /// A series of this identity (`nil`: of another type).
+    case found(S?)
+    case missing
 }
 
 /// A weak reference to a retired series.

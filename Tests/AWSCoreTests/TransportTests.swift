@@ -3,12 +3,18 @@ import Foundation
 import HTTPTestSupport
 import Testing
 
+/// The transports of this platform: libcurl everywhere, URLSession on Darwin.
 enum TransportKind: String, CaseIterable, CustomStringConvertible, Sendable {
-    case urlSession, curl
+    #if canImport(Darwin)
+    case urlSession
+    #endif
+    case curl
     var description: String { rawValue }
     func make(tls: TLSOptions = .default) -> any HTTPTransport {
         switch self {
+        #if canImport(Darwin)
         case .urlSession: return URLSessionTransport(tls: tls)
+        #endif
         case .curl: return CurlTransport(tls: tls)
         }
     }

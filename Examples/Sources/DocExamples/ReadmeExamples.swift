@@ -18,7 +18,7 @@ enum ReadmeExamples {
         let requests = manager.counter("Requests", dimensions: [("stream", "s1")])
         requests.increment()                              // one relaxed atomic add, ~2.3 ns
         let latency = manager.histogram("RequestTime", unit: .milliseconds)
-        latency.record(12.5)                              // lock-free; percentiles within 0.78 %
+        latency.record(12.5)                              // one atomic exchange; percentiles within 0.78 %
         manager.gauge("UserRecordsPending").set(42)
 
         try await manager.flush()                         // export the current window now

@@ -1,0 +1,9 @@
+#include "cheap.h"
+#if defined(__linux__)
+#include <malloc.h>
+#endif
+#if defined(__GLIBC__)
+size_t cheap_bytes_in_use(void) { return mallinfo2().uordblks; }
+#else
+size_t cheap_bytes_in_use(void) { return 0; }
+#endif

@@ -1,0 +1,201 @@
+"""Turns one run of the Peers benchmarks (package-benchmark's influx export)
+plus botocore's and openssl's figures into the comparison table, checks the
+performance targets, prints both, and (unless a smoke run) writes them into
+Docs/performance.md between its compare.sh markers. Called by compare.sh.
+
+Every figure is a median (package-benchmark's p50 over its samples). The
+export holds each sample's raw total in nanoseconds: per-operation cases
+(unit "ns") ran `scale` operations per sample, whole-operation cases (unit
+"μs") one.
+"""
+import argparse
+import csv
+import datetime
+import sys
+
+BEGIN = "<!-- compare.sh:begin -->"
+END = "<!-- compare.sh:end -->"
+
+PEER_NAMES = {
+    "prometheus": "swift-prometheus 2.4.1",
+    "otel": "swift-otel 1.6",
+    "atomic": "bare relaxed atomic",
+}
+
+
+# Per-operation cases run with a scaling factor other than the default.
+SCALES = {"new series (counter + increment), into 0 to 10k series": 1_000}
+
+
+def load(path, scale):
+    """{case: {implementation: {"ns": per op or total, "mallocs": per op, "custom": value, "whole": bool}}}"""
+    cases = {}
+    with open(path, newline="") as handle:
+        rows = [row for row in csv.reader(handle) if row and not row[0].startswith("#")]
+    header = rows[0]
+    col = {name: index for index, name in enumerate(header)}
+    for row in rows[1:]:
+        if float(row[col["percentile"]]) != 50.0:
+            continue
+        test = row[col["test"]]
+        if " | " not in test:
+            continue
+        case, implementation = test.rsplit(" | ", 1)
+        entry = cases.setdefault(case, {}).setdefault(implementation, {})
+        metric, unit, value = row[col["metric"]], row[col["unit"]], float(row[col["value"]])
+        if metric.startswith("Time"):
+            whole = unit != "ns"
+            entry["whole"] = whole
+            entry["ns"] = value if whole else value / SCALES.get(case, scale)
+        elif metric.startswith("Malloc"):
+            entry["mallocs_raw"] = value
+        else:
+            entry["custom"] = value
+    for case, implementations in cases.items():
+        for entry in implementations.values():
+            if "mallocs_raw" in entry:
+                entry["mallocs"] = entry.pop("mallocs_raw") / (1 if entry.get("whole", True) else SCALES.get(case, scale))
+    return cases
+
+
+def show_time(ns):
+    if ns is None:
+        return "—"
+    if ns < 1_000:
+        return f"{ns:.1f} ns" if ns < 100 else f"{ns:.0f} ns"
+    if ns < 1_000_000:
+        return f"{ns / 1e3:.1f} µs"
+    return f"{ns / 1e6:.1f} ms"
+
+
+def show_mallocs(entry):
+    if entry is None or "mallocs" not in entry:
+        return ""
+    value = entry["mallocs"]
+    return f"{value:.2f}" if not entry.get("whole", True) else f"{value:.0f}"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--influx", required=True)
+    parser.add_argument("--botocore-ms", default="")
+    parser.add_argument("--openssl-bytes-per-second", default="")
+    parser.add_argument("--machine", default="")
+    parser.add_argument("--smoke", default="0")
+    parser.add_argument("--docs", required=True)
+    arguments = parser.parse_args()
+    smoke = arguments.smoke == "1"
+    scale = 1_000 if smoke else 1_000_000
+    cases = load(arguments.influx, scale)
+
+    def ours(case):
+        return cases.get(case, {}).get("ours", {})
+
+    lines = []
+    lines.append("| case | ours | mallocs | peer | peer's figure | peer's mallocs | ours ÷ peer |")
+    lines.append("|---|---|---|---|---|---|---|")
+    for case in cases:
+        implementations = cases[case]
+        mine = implementations.get("ours")
+        if mine is None:
+            continue
+        peers = [name for name in implementations if name != "ours"]
+        if "custom" in mine:
+            for peer in peers or [None]:
+                other = implementations.get(peer, {}) if peer else {}
+                ratio = f"{mine['custom'] / other['custom']:.2f}×" if other.get("custom") else ""
+                theirs = f"{other['custom']:.0f} B" if "custom" in other else ""
+                lines.append(f"| {case} | {mine['custom']:.0f} B |  | {PEER_NAMES.get(peer, '—')} | {theirs} |  | {ratio} |")
+            continue
+        if not peers:
+            lines.append(f"| {case} | {show_time(mine.get('ns'))} | {show_mallocs(mine)} | — |  |  |  |")
+        for peer in peers:
+            other = implementations[peer]
+            ratio = f"{mine['ns'] / other['ns']:.2f}×" if other.get("ns") and mine.get("ns") else ""
+            lines.append(f"| {case} | {show_time(mine.get('ns'))} | {show_mallocs(mine)} | "
+                         f"{PEER_NAMES.get(peer, peer)} | {show_time(other.get('ns'))} | {show_mallocs(other)} | {ratio} |")
+
+    # Figures from outside the Swift run, measured in the same invocation.
+    one_request = ours("encode + sign, one 1000-datum PutMetricData request").get("ns")
+    botocore_ns = float(arguments.botocore_ms) * 1e6 if arguments.botocore_ms else None
+    if one_request and botocore_ns:
+        lines.append(f"| encode + sign, one 1000-datum PutMetricData request | {show_time(one_request)} |  | "
+                     f"botocore (Python, the original's path) | {show_time(botocore_ns)} |  | "
+                     f"{one_request / botocore_ns:.3f}× |")
+    end_to_end = ours("cut + encode + sign, 100k series to PutMetricData").get("ns")
+    if end_to_end and botocore_ns:
+        lines.append(f"| cut + encode + sign, 100k series to PutMetricData | {show_time(end_to_end)} |  | "
+                     f"botocore × 100 requests (encode + sign only) | {show_time(botocore_ns * 100)} |  | "
+                     f"{end_to_end / (botocore_ns * 100):.3f}× |")
+    sha = ours("sha256, 1 MiB").get("ns")
+    openssl_bps = float(arguments.openssl_bytes_per_second) if arguments.openssl_bytes_per_second else None
+    if sha and openssl_bps:
+        openssl_ns = (1 << 20) / openssl_bps * 1e9
+        lines.append(f"| sha256, 1 MiB | {show_time(sha)} |  | openssl speed -evp sha256 (16 KiB blocks) | "
+                     f"{show_time(openssl_ns)} |  | {sha / openssl_ns:.2f}× |")
+
+    # The targets of the performance issue, judged on this run.
+    targets = []
+
+    def judge(name, value, goal, passed, detail=""):
+        targets.append(f"| {name} | {value} | {goal} | {'met' if passed else 'missed'} |{detail}")
+
+    def ns(case, implementation="ours"):
+        return cases.get(case, {}).get(implementation, {}).get("ns")
+
+    h_ours, h_prom = ns("histogram.record"), ns("histogram.record", "prometheus")
+    if h_ours and h_prom:
+        mallocs = ours("histogram.record").get("mallocs", 0)
+        judge("histogram.record vs swift-prometheus ValueHistogram", f"{h_ours / h_prom:.2f}×, {mallocs:.2f} mallocs/op",
+              "≤ 0.5×, 0 mallocs", h_ours / h_prom <= 0.5 and mallocs < 0.01)
+    one, two = ns("counter.increment, 1 thread"), ns("counter.increment, 2 threads on one counter")
+    if one and two:
+        judge("one counter, 2 threads: aggregate throughput vs 1 thread", f"{one / two:.2f}× ({show_time(two)} wall per op)",
+              "≥ 1.8×", one / two >= 1.8)
+    prom, atomic = ns("counter.increment, 1 thread", "prometheus"), ns("counter.increment, 1 thread", "atomic")
+    if one and prom and atomic:
+        judge("counter.increment, 1 thread, vs swift-prometheus / vs bare atomic",
+              f"{one / prom:.2f}× / {one / atomic:.2f}×", "≤ 1.0× / ≤ 1.5×", one / prom <= 1.0 and one / atomic <= 1.5)
+    put_one = ns("put(name, value, stream:, shardId:), existing series, 1 thread")
+    put_two = ns("put(name, value, stream:, shardId:), existing series, 2 threads")
+    if put_one and put_two:
+        judge("put on an existing series: time, and 2 threads' throughput vs 1",
+              f"{show_time(put_one)}, {put_one / put_two:.2f}×", "≤ 60 ns, ≥ 1.6×", put_one <= 60 and put_one / put_two >= 1.6)
+    if end_to_end:
+        judge("cut + encode + sign, 100k series", show_time(end_to_end), "≤ 40 ms", end_to_end <= 40e6)
+    churn = ns("100k new series (counter + increment, total)")
+    if churn:
+        judge("100k new series, cardinality guard on", show_time(churn), "≤ 0.1 s", churn <= 1e8)
+
+    date = datetime.date.today().isoformat()
+    text = []
+    text.append(f"Measured {date} by `Benchmarks/compare.sh` on {arguments.machine}: "
+                "medians of package-benchmark's samples (p50), every row from the same invocation. "
+                "Mallocs are per operation (whole-operation rows: per operation too, i.e. per cut or request) "
+                "and count every thread's mallocs during the sample.")
+    text.append("")
+    text.extend(lines)
+    text.append("")
+    text.append("| target | this run | goal | |")
+    text.append("|---|---|---|---|")
+    text.extend(targets)
+    block = "\n".join(text)
+    print(block)
+
+    if smoke:
+        print("\n(smoke run: sizes cut down, figures meaningless; Docs/performance.md left alone)", file=sys.stderr)
+        return
+    with open(arguments.docs) as handle:
+        docs = handle.read()
+    if BEGIN not in docs or END not in docs:
+        print(f"{arguments.docs} has no {BEGIN} ... {END} markers; not written", file=sys.stderr)
+        sys.exit(1)
+    head, rest = docs.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    with open(arguments.docs, "w") as handle:
+        handle.write(head + BEGIN + "\n" + block + "\n" + END + tail)
+    print(f"\nwritten into {arguments.docs}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
