@@ -165,10 +165,15 @@ public final class MetricsManager: Sendable {
             shard: keepsShard ? shardId : nil,
             errorCode: keepsErrorCode ? errorCode : nil)
         // An existing series (the common case): recorded in place, with no
-        // lock shared by all threads and no reference taken.
-        let hash = SeriesDescriptor.hash(name: name, kind: .histogram, dimensions: dimensions)
-        if registry.recordIfPresent(hash: hash, name: name, dimensions: dimensions, value: value) {
-            return
+        // lock shared by all threads and no reference taken. Not with
+        // eventful sinks: their `record` runs inside the registry's read
+        // side there, and one that records into this manager could wait on
+        // itself.
+        if !control.hasEventSinks {
+            let hash = SeriesDescriptor.hash(name: name, kind: .histogram, dimensions: dimensions)
+            if registry.recordIfPresent(hash: hash, name: name, dimensions: dimensions, value: value) {
+                return
+            }
         }
         putCreating(name, value, dimensions, unit)
     }

@@ -192,7 +192,9 @@ final class SeriesRegistry: @unchecked Sendable {
     deinit { state.deallocate() }
 
     /// Records `value` into the existing histogram of this identity, if
-    /// there is one and no writer holds the table: `put`'s fast path. The
+    /// there is one and no writer holds the table: `put`'s fast path (only
+    /// without eventful sinks: nothing may call back into the registry
+    /// under the read side, or a writer would wait for it forever). The
     /// series is used in place, under the read side, so no reference to it
     /// is taken (expiry, a writer, waits until the record is done). Returns
     /// whether it recorded; if not, the caller takes

@@ -1,3 +1,5 @@
+import Foundation
+import Locking
 import Sinks
 import Testing
 @testable import MetricsCore
@@ -53,5 +55,40 @@ extension LookupTests {
                 #expect(hash(String(decoding: bytes, as: UTF8.self)) != hash(base), "length \(length), byte \(position)")
             }
         }
+    }
+}
+
+/// An eventful sink that, for every observation of `Outer`, puts into a new
+/// series of the same manager (a sink that records its own metrics).
+private final class RecordingBackSink: EventfulSink, @unchecked Sendable {
+    // @unchecked: `manager` is set once, before any recording.
+    weak var manager: MetricsManager?
+    private let created = Locked(0)
+    func record(_ event: MetricEvent) {
+        guard event.name == "Outer" else { return }
+        let index = created.withLock { value -> Int in
+            value += 1
+            return value
+        }
+        manager?.put("Inner", 1, stream: "s\(index)")
+    }
+    func export(_ snapshots: [MetricSnapshot]) async throws {}
+}
+
+extension LookupTests {
+    @Test("an eventful sink may create series from inside put without waiting on itself")
+    func eventfulSinkCreatesSeries() async throws {
+        let sink = RecordingBackSink()
+        let manager = MetricsManager(level: .detailed, sink: sink)
+        sink.manager = manager
+        manager.put("Outer", 1, stream: "s0")   // created: the slow path
+        // On a thread of its own, with a limit: a self-deadlock must fail, not hang.
+        let finished = DispatchSemaphore(value: 0)
+        Thread {
+            for _ in 0..<3 { manager.put("Outer", 1, stream: "s0") }   // existing: the fast path
+            finished.signal()
+        }.start()
+        #expect(finished.wait(timeout: .now() + 10) == .success, "put from inside an eventful sink hung")
+        #expect(manager.snapshots().filter { $0.name == "Inner" }.count == 4)
     }
 }
