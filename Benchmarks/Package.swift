@@ -5,7 +5,13 @@
 // out of the SDK's package, which stays dependency-free.
 //
 //   Benchmarks/compare.sh                       the comparison table
+//   Benchmarks/compare.sh --smoke               every case once, no swift-otel
 //   swift package --package-path Benchmarks --disable-sandbox benchmark
+//
+// The swift-otel peer is behind the `OTelPeer` trait (on by default): its
+// build (swift-otel, AsyncHTTPClient, swift-nio-ssl) is most of this
+// package's, so the smoke run in CI turns it off with
+// `--disable-default-traits`; the full comparison keeps it.
 //
 // The benchmarks live in Benchmarks/Peers (package-benchmark's layout).
 
@@ -14,6 +20,10 @@ import PackageDescription
 let package = Package(
     name: "swift-cloudwatch-metrics-benchmarks",
     platforms: [.macOS(.v15)],
+    traits: [
+        .trait(name: "OTelPeer", description: "Measure swift-otel beside the SDK and swift-prometheus."),
+        .default(enabledTraits: ["OTelPeer"]),
+    ],
     dependencies: [
         .package(name: "swift-cloudwatch-metrics", path: ".."),
         .package(name: "swift-cloudwatch-metrics-integrations", path: "../Integrations"),
@@ -38,7 +48,7 @@ let package = Package(
                 .product(name: "SwiftMetricsBackend", package: "swift-cloudwatch-metrics-integrations"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "OTel", package: "swift-otel", condition: .when(traits: ["OTelPeer"])),
             ],
             path: "Benchmarks/Peers",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

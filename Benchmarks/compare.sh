@@ -7,7 +7,9 @@
 # between its "compare.sh" markers.
 #
 # Usage: Benchmarks/compare.sh            full run (about 10 minutes here)
-#        Benchmarks/compare.sh --smoke    every case once, tiny sizes; the
+#        Benchmarks/compare.sh --smoke    every case once, tiny sizes, and
+#                                         without the swift-otel peer (its
+#                                         build is most of the package's); the
 #                                         figures mean nothing and the docs
 #                                         are left alone (what CI runs)
 # Environment: PYTHON (default python3, needs botocore for its row).
@@ -15,7 +17,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 smoke=0
-if [ "${1:-}" = "--smoke" ]; then smoke=1; fi
+traits=()
+if [ "${1:-}" = "--smoke" ]; then smoke=1; traits=(--disable-default-traits); fi
 python=${PYTHON:-python3}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
@@ -23,7 +26,7 @@ trap 'rm -rf "$out"' EXIT
 echo "== building and running the Peers benchmarks (release)" >&2
 export BENCHMARK_SMOKE=$smoke
 # --disable-sandbox: the benchmark writes its export into $out.
-swift package --package-path Benchmarks --disable-sandbox benchmark \
+swift package --package-path Benchmarks "${traits[@]}" --disable-sandbox benchmark \
     --target Peers --format influx --path "$out" --no-progress >"$out/benchmark.log" 2>&1 || {
     cat "$out/benchmark.log" >&2
     echo "compare.sh: the benchmark run failed" >&2

@@ -60,7 +60,10 @@ def listing(folder, module):
 def main():
     check = "--check" in sys.argv[1:]
     print("public-api: dumping symbol graphs...", file=sys.stderr)
-    output = run("swift", "package", "dump-symbol-graph", "--minimum-access-level", "public")
+    # The same flags as the test build (scripts/test.sh exports them), so the
+    # dump reuses that build instead of compiling the package again.
+    flags = os.environ.get("METRICS_SWIFT_FLAGS", "").split()
+    output = run("swift", "package", *flags, "dump-symbol-graph", "--minimum-access-level", "public")
     match = re.search(r"Files written to (\S+)", output)
     folder = match.group(1) if match else glob.glob(os.path.join(ROOT, ".build", "*", "symbolgraph"))[0]
     failures = 0

@@ -1,68 +1,174 @@
 #!/usr/bin/env bash
-# Every test of the package, as CI runs it:
-#   1. the whole test suite, built with warnings as errors, against a real
-#      AWS-compatible server (moto) that scripts/with-moto.sh installs into
-#      .venv-test, starts on 127.0.0.1, and stops afterwards;
-#   2. the concurrency tests again under ThreadSanitizer (own build folder):
-#      the core, the sinks, the export pipeline, AWSCore (credential cache,
-#      curl cancellation, transports), CloudWatchSink, EMFSink, OTLPSink and DatadogSink;
-#   3. a short run of every fuzz harness (scripts/fuzz.sh; 20 s each in CI),
-#      so the harnesses cannot rot;
-#   4. the surface: the manifest against every target's imports
-#      (scripts/check-imports.py), the public API against its listing in api/
-#      (scripts/public-api.py --check), and the documented examples, which
-#      must all be in the Examples/ package (scripts/check-doc-examples.py)
-#      that is then built and tested from outside this package, as a user's
-#      code is;
-#   5. the Integrations/ package (swift-metrics backend, swift-log observer,
-#      service-lifecycle service, the example Hummingbird service): built,
-#      its own warnings as errors, and tested;
-#   6. the CloudWatch and EMF integration tests again, against LocalStack
-#      (scripts/with-localstack.sh installs it into .venv-localstack, starts
-#      it on 127.0.0.1 and stops it), inside with-moto.sh for its Python;
-#   7. the benchmarks beside their peers, once each at tiny sizes
-#      (Benchmarks/compare.sh --smoke: they must run; nothing is timed), and
-#      the agent's documented static build, which must link with only the
-#      toolchain (no libcurl development files).
-# Needs only the Swift toolchain, python3 and pip (network access to PyPI on
-# the first run).
+# The package's tests, in three tiers (README.md, "The two commands"):
+#
+#   swift test                 unit: the toolchain and the system's python3
+#                              alone; suites needing a server are skipped
+#   scripts/test.sh            default: unit surface examples
+#   scripts/test.sh --all      everything, as CI runs it (.ci/run)
+#   scripts/test.sh STEP ...   the named steps only, e.g. scripts/test.sh tsan fuzz
+#
+# Steps:
+#   unit          every test, warnings as errors, against moto (installed into
+#                 .venv-test from the pinned scripts/requirements-test.txt,
+#                 started on 127.0.0.1 with signature checks, stopped after)
+#                 and the OTLP/Datadog receiver (scripts/with-moto.sh)
+#   surface       the manifest against every target's imports, the public API
+#                 against api/, every documented example present in Examples/
+#   examples      the Examples/ package built, tested and run from outside
+#                 this package, as a user's code is
+#   tsan          the concurrency suites again under ThreadSanitizer
+#   fuzz          every fuzz harness, FUZZ_SECONDS each (default 20)
+#   integrations  the Integrations/ package built and tested
+#   localstack    the CloudWatch and EMF integration tests against LocalStack
+#                 (.venv-localstack, from scripts/requirements-localstack.txt)
+#   bench         Benchmarks/compare.sh --smoke: every benchmark once at tiny
+#                 sizes (nothing timed), without the swift-otel peer
+#   static        the agent's static build: linked with the toolchain alone,
+#                 run (--version, a 2 s dry run), no libcurl or
+#                 FoundationNetworking among its dependencies
+#
+# METRICS_TEST_REQUIRED=1 is set in every step: a suite that needs a server,
+# the receiver or python3 fails when it is missing instead of skipping.
+# Needs the Swift toolchain, python3 with venv and pip, zlib's headers and
+# libcurl 4 (README.md, "What the tests need").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-echo "== tests (warnings are errors), against moto" >&2
-scripts/with-moto.sh swift test -Xswiftc -warnings-as-errors
+default_steps=(unit surface examples)
+all_steps=(unit surface examples tsan fuzz integrations localstack bench static)
 
-echo "== concurrency tests under ThreadSanitizer" >&2
-# Two runs of one build. The export pipeline's shutdown-deadline tests time
-# a 1 s deadline, so they run apart from AWSCore's CPU-heavy vector suites,
-# which under TSan keep both cooperative threads of a 2-core machine busy and
-# delay the deadline's timer (measured: 6 to 7 s instead of 1 s). HashTests is
-# left out altogether: single-threaded hashing of 415 vectors, ~40 s under
-# TSan, with nothing concurrent in it to check.
-export TSAN_OPTIONS="halt_on_error=1 ${TSAN_OPTIONS:-}"
-swift test --sanitize=thread --scratch-path .build-tsan --filter 'MetricsCoreTests|SinksTests|ExportPipelineTests'
-swift test --sanitize=thread --scratch-path .build-tsan --filter 'AWSCoreTests|CloudWatchSinkTests|EMFSinkTests|OTLPSinkTests|DatadogSinkTests' --skip 'HashTests'
+usage() {
+    sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2
+}
 
-echo "== fuzzing every parser of outside input" >&2
-scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
+steps=()
+for argument in "$@"; do
+    case "$argument" in
+        --all) steps+=("${all_steps[@]}") ;;
+        -h|--help) usage; exit 0 ;;
+        *)
+            if [[ " ${all_steps[*]} " == *" $argument "* ]]; then
+                steps+=("$argument")
+            else
+                echo "test.sh: unknown step '$argument' (steps: ${all_steps[*]}; or --all)" >&2
+                exit 2
+            fi ;;
+    esac
+done
+[ ${#steps[@]} -eq 0 ] && steps=("${default_steps[@]}")
 
-echo "== the surface: manifest, public API, documented examples" >&2
-python3 scripts/check-imports.py
-python3 scripts/public-api.py --check
-python3 scripts/check-doc-examples.py
-swift build --package-path Examples -Xswiftc -warnings-as-errors
-swift test --package-path Examples
-swift run --package-path Examples DocExamples
+export METRICS_TEST_REQUIRED=1
+# One set of flags for every build, test and run of a package, so that no
+# step rebuilds what another built (public-api.py reads it too).
+export METRICS_SWIFT_FLAGS="-Xswiftc -warnings-as-errors"
+# shellcheck disable=SC2206
+flags=($METRICS_SWIFT_FLAGS)
 
-echo "== the Integrations package: swift-metrics, swift-log, service-lifecycle, the example service" >&2
-swift build --package-path Integrations
-swift test --package-path Integrations
+step_unit() {
+    scripts/with-moto.sh swift test "${flags[@]}"
+}
 
-echo "== the CloudWatch and EMF integration tests against LocalStack" >&2
-# One test at a time: LocalStack serves requests slowly when many arrive at once.
-scripts/with-moto.sh scripts/with-localstack.sh \
-    swift test --skip-build --no-parallel --filter 'CloudWatchIntegrationTests|EMFIntegrationTests|IntegrationSetup'
+step_surface() {
+    python3 scripts/check-imports.py
+    python3 scripts/public-api.py --check
+    python3 scripts/check-doc-examples.py
+}
 
-echo "== the benchmarks, once each (no timing asserted), and the agent's static build" >&2
-Benchmarks/compare.sh --smoke
-swift build -c release --static-swift-stdlib --scratch-path .build-static --product metrics-agent
+step_examples() {
+    swift build --package-path Examples --build-tests "${flags[@]}"
+    swift test --package-path Examples --skip-build
+    swift run --package-path Examples --skip-build DocExamples
+}
+
+step_tsan() {
+    # Two runs of one build. The export pipeline's shutdown-deadline tests
+    # time a 1 s deadline, so they run apart from AWSCore's CPU-heavy vector
+    # suites, which under TSan keep both cooperative threads of a 2-core
+    # machine busy and delay the deadline's timer (measured: 6 to 7 s instead
+    # of 1 s). HashTests is left out: single-threaded hashing of 415 vectors,
+    # ~40 s under TSan, with nothing concurrent in it to check.
+    export TSAN_OPTIONS="halt_on_error=1 ${TSAN_OPTIONS:-}"
+    swift build --build-tests --sanitize=thread --scratch-path .build-tsan
+    swift test --skip-build --sanitize=thread --scratch-path .build-tsan \
+        --filter 'MetricsCoreTests|SinksTests|ExportPipelineTests'
+    swift test --skip-build --sanitize=thread --scratch-path .build-tsan \
+        --filter 'AWSCoreTests|CloudWatchSinkTests|EMFSinkTests|OTLPSinkTests|DatadogSinkTests' --skip 'HashTests'
+}
+
+step_fuzz() {
+    scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
+}
+
+step_integrations() {
+    swift build --package-path Integrations --build-tests
+    swift test --package-path Integrations --skip-build
+}
+
+step_localstack() {
+    # One test at a time: LocalStack serves requests slowly when many arrive
+    # at once. LocalStack checks no signatures and issues no assumed-role
+    # credentials, so the tests of those are named here and not run; every
+    # other test of these suites must pass.
+    scripts/with-moto.sh scripts/with-localstack.sh \
+        swift test "${flags[@]}" --no-parallel \
+        --filter 'CloudWatchIntegrationTests|EMFIntegrationTests|IntegrationSetup' \
+        --skip '/wrongSecret\(\)|/sessionToken\(\)'
+}
+
+step_bench() {
+    Benchmarks/compare.sh --smoke
+}
+
+step_static() {
+    swift build -c release --static-swift-stdlib --scratch-path .build-static --product metrics-agent
+    local agent=.build-static/release/metrics-agent
+    "$agent" --version
+    if ldd "$agent" 2>/dev/null | grep -E 'libcurl|FoundationNetworking'; then
+        echo "test.sh: the static agent links libcurl or FoundationNetworking (it must load libcurl at run time)" >&2
+        return 1
+    fi
+    if readelf -d "$agent" | grep NEEDED | grep -E 'libcurl|FoundationNetworking|libswift'; then
+        echo "test.sh: the static agent needs a shared library it should not" >&2
+        return 1
+    fi
+    # A dry run of 1-second periods until its second window (at most 30 s):
+    # it must print the table and exit 0 on SIGINT.
+    local out status
+    out=$(mktemp)
+    "$agent" --dry-run --period 1 >"$out" 2>&1 &
+    local pid=$!
+    for _ in $(seq 1 300); do
+        [ "$(grep -c '^CPUUtilization ' "$out")" -ge 2 ] && break
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -INT "$pid" 2>/dev/null || true
+    status=0
+    wait "$pid" || status=$?
+    if [ "$status" != 0 ] || [ "$(grep -c '^CPUUtilization ' "$out")" -lt 2 ]; then
+        cat "$out" >&2
+        rm -f "$out"
+        echo "test.sh: the static agent's dry run failed (exit $status)" >&2
+        return 1
+    fi
+    rm -f "$out"
+    echo "the static agent runs; its shared libraries: $(readelf -d "$agent" | sed -n 's/.*NEEDED.*\[\(.*\)\]/\1/p' | tr '\n' ' ')"
+}
+
+started=$SECONDS
+summary=()
+for step in "${steps[@]}"; do
+    echo "== test.sh: $step" >&2
+    step_started=$SECONDS
+    "step_$step"
+    summary+=("$step $((SECONDS - step_started))s")
+done
+
+echo "== test.sh: passed in $((SECONDS - started))s: ${summary[*]}" >&2
+not_run=()
+for step in "${all_steps[@]}"; do
+    [[ " ${steps[*]} " == *" $step "* ]] || not_run+=("$step")
+done
+if [ ${#not_run[@]} -gt 0 ]; then
+    echo "== test.sh: not run: ${not_run[*]} (scripts/test.sh --all runs everything, as CI does; or name steps: scripts/test.sh ${not_run[0]})" >&2
+fi

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs a command against LocalStack on 127.0.0.1, without Docker:
-#   1. installs localstack-core into .venv-localstack, once (about 80 s and
-#      500 MB; a stamp file skips the install when nothing changed);
+#   1. installs localstack-core into .venv-localstack from the lock file
+#      scripts/requirements-localstack.txt, once (about 80 s and 500 MB; a
+#      stamp file skips the install when nothing changed);
 #   2. starts it on a free loopback port with only CloudWatch and CloudWatch
 #      Logs, its files under a temporary folder, and waits until both run;
 #   3. runs the command with LOCALSTACK_ENDPOINT set (the integration tests
@@ -17,16 +18,18 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 venv="$root/.venv-localstack"
-requirements="localstack-core[runtime]==4.13.1 cbor2<6 cryptography<45 pyopenssl<25 service_identity"
-stamp="$venv/.requirements"
+# Every package pinned (scripts/requirements-localstack.txt is a lock file):
+# a release upstream cannot break a clean run.
+requirements="$root/scripts/requirements-localstack.txt"
+stamp="$venv/.requirements.sha256"
 
-if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$requirements" ]; then
+wanted="$(sha256sum "$requirements" | cut -d' ' -f1)"
+if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
     echo "with-localstack: installing localstack-core into $venv (about 80 s)" >&2
     rm -rf "$venv"
     python3 -m venv "$venv"
-    # shellcheck disable=SC2086
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check $requirements
-    echo "$requirements" > "$stamp"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -r "$requirements"
+    echo "$wanted" > "$stamp"
 fi
 
 port="$("$venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"

@@ -56,8 +56,10 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+moto_ready=""
 for _ in $(seq 1 100); do
     if "$venv/bin/python" -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1] + '/moto-api/', timeout=1)" "$endpoint" 2>/dev/null; then
+        moto_ready=1
         break
     fi
     if ! kill -0 "$moto_pid" 2>/dev/null; then
@@ -67,6 +69,11 @@ for _ in $(seq 1 100); do
     fi
     sleep 0.2
 done
+if [ -z "$moto_ready" ]; then
+    echo "with-moto: moto_server on $endpoint did not answer within 20 s:" >&2
+    tail -n 40 "$log" >&2
+    exit 1
+fi
 
 receiver_key_id="AKIDRECEIVERTEST"
 receiver_secret="receiver-test-secret-$RANDOM$RANDOM"

@@ -53,7 +53,11 @@ public struct ConsoleSink: Sink {
             text = TableFormatter.render(snapshots) + (prices.map { costLine(snapshots, $0) } ?? "")
         case .jsonLines: text = snapshots.map(JSONLineFormatter.render).joined()
         }
-        try output.write(contentsOf: Data(text.utf8))
+        // Not FileHandle.write: a reader that is gone must be an export
+        // error (EPIPE), never a SIGPIPE that ends the host.
+        if let failure = DescriptorWrite.writeAll(output.fileDescriptor, Array(text.utf8)) {
+            throw POSIXError(POSIXErrorCode(rawValue: failure.errno) ?? .EIO)
+        }
     }
 
     /// What this window's series would cost in CloudWatch if they came every

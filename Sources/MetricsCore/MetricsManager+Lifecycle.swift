@@ -178,9 +178,13 @@ extension MetricsManager {
         case .shuttingDown, .stopped: return FlushReport(pending: [:])
         case .running: break
         }
+        // The deadline counts from the call, before the cut: a cut that
+        // takes time (or a clock that moves during it) shortens the wait,
+        // never lengthens it.
+        let deadline = time.elapsed() + max(timeout, .zero)
         tick()
         let workers = self.workers
-        let drained: Void? = await withDeadline(time.elapsed() + max(timeout, .zero), time: time) {
+        let drained: Void? = await withDeadline(deadline, time: time) {
             await withTaskGroup(of: Void.self) { group in
                 for worker in workers {
                     group.addTask { await worker.drain() }

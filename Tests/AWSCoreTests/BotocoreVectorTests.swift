@@ -42,7 +42,7 @@ struct BotocoreVector: Decodable, CustomStringConvertible, Sendable {
     }
 }
 
-@Suite("botocore request vectors")
+@Suite("botocore request vectors", .timeLimit(.minutes(3)))
 struct BotocoreVectorTests {
     static let vectors = BotocoreVector.load()
 

@@ -16,7 +16,7 @@ private func credentialsJSON(_ keyId: String, expiration: String = "2099-01-01T0
     Data(#"{"Code":"Success","AccessKeyId":"\#(keyId)","SecretAccessKey":"\#(secret)","Token":"\#(token)","Expiration":"\#(expiration)"}"#.utf8)
 }
 
-@Suite("Credentials")
+@Suite("Credentials", .timeLimit(.minutes(3)))
 struct CredentialTests {
     @Test("descriptions, debug output and mirrors never show the secret or the token")
     func redaction() {
@@ -237,7 +237,7 @@ final class ScriptedProvider: CredentialProvider {
     }
 }
 
-@Suite("Credential caching")
+@Suite("Credential caching", .timeLimit(.minutes(3)))
 struct CachingTests {
     final class Now: @unchecked Sendable {
         let value = Locked(Date(timeIntervalSince1970: 1_000_000))
@@ -295,7 +295,7 @@ struct CachingTests {
     }
 }
 
-@Suite("AWS service client")
+@Suite("AWS service client", .timeLimit(.minutes(3)))
 struct ServiceClientTests {
     @Test("signs, sends, gzips with a signed payload hash, and scrubs secrets from errors")
     func client() async throws {

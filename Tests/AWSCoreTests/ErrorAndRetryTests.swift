@@ -3,7 +3,7 @@ import Foundation
 import Locking
 import Testing
 
-@Suite("AWS errors")
+@Suite("AWS errors", .timeLimit(.minutes(3)))
 struct AWSErrorTests {
     @Test("Query XML errors")
     func queryXML() {
@@ -62,7 +62,7 @@ struct AWSErrorTests {
     }
 }
 
-@Suite("Standard retry mode")
+@Suite("Standard retry mode", .timeLimit(.minutes(3)))
 struct RetryPolicyTests {
     private let throttled = AWSError(code: "Throttling", message: "", statusCode: 400)
     private let invalid = AWSError(code: "InvalidParameterValue", message: "", statusCode: 400)
@@ -153,7 +153,7 @@ struct RetryPolicyTests {
     }
 }
 
-@Suite("gzip")
+@Suite("gzip", .timeLimit(.minutes(3)))
 struct GzipTests {
     @Test("round trip, gzip header, real compression")
     func roundTrip() throws {

@@ -59,7 +59,7 @@ private func client(_ transport: ScriptedTransport, credentials: any CredentialP
         credentials: credentials, transport: transport, now: { now })
 }
 
-@Suite("Region names that could redirect a signed request")
+@Suite("Region names that could redirect a signed request", .timeLimit(.minutes(3)))
 struct RegionValidationTests {
     @Test("botocore's rule: one DNS label of letters, digits and inner hyphens", arguments: [
         ("us-east-1", true), ("eu-isoe-west-1", true), ("a", true), ("US-EAST-1", true),
@@ -99,7 +99,7 @@ struct RegionValidationTests {
     }
 }
 
-@Suite("Container credentials endpoint")
+@Suite("Container credentials endpoint", .timeLimit(.minutes(3)))
 struct ContainerEndpointTests {
     @Test("only the container agents, localhost and loopback addresses", arguments: [
         ("169.254.170.2", true), ("169.254.170.23", true), ("[fd00:ec2::23]", true), ("fd00:ec2:0::23", true),
@@ -151,7 +151,7 @@ struct ContainerEndpointTests {
     }
 }
 
-@Suite("Clock skew and expired credentials")
+@Suite("Clock skew and expired credentials", .timeLimit(.minutes(3)))
 struct SkewAndExpiryTests {
     @Test("a skewed signature is re-signed with the server's time, once, and the offset is kept")
     func clockSkew() async throws {
@@ -226,7 +226,7 @@ struct SkewAndExpiryTests {
     }
 }
 
-@Suite("Retry quota refunds")
+@Suite("Retry quota refunds", .timeLimit(.minutes(3)))
 struct RetryQuotaRefundTests {
     @Test("a success after a retry refunds the retry's cost; a first-try success refunds one token")
     func refunds() {
@@ -244,7 +244,7 @@ struct RetryQuotaRefundTests {
     }
 }
 
-@Suite("Error text")
+@Suite("Error text", .timeLimit(.minutes(3)))
 struct ErrorTextTests {
     @Test("a secret straddling the 300-character cut of an unparsed body is still redacted")
     func redactBeforeTruncating() {
@@ -266,7 +266,7 @@ struct ErrorTextTests {
     }
 }
 
-@Suite("libcurl transport limits")
+@Suite("libcurl transport limits", .timeLimit(.minutes(3)))
 struct CurlLimitTests {
     @Test("a response body over the cap is a typed error, not unbounded memory")
     func bodyCap() async throws {

@@ -3,7 +3,7 @@ import Foundation
 import HTTPTestSupport
 import Testing
 
-@Suite("SHA-256 and HMAC")
+@Suite("SHA-256 and HMAC", .timeLimit(.minutes(3)))
 struct HashTests {
     private static func message(length: Int, pattern: String) -> [UInt8] {
         switch pattern {

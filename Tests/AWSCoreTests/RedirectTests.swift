@@ -3,7 +3,7 @@ import Foundation
 import HTTPTestSupport
 import Testing
 
-@Suite("Redirects are never followed")
+@Suite("Redirects are never followed", .timeLimit(.minutes(3)))
 struct RedirectTests {
     @Test("a 307 to another host comes back as the response; the other host sees nothing",
           arguments: TransportKind.allCases)

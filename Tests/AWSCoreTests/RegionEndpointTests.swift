@@ -18,7 +18,7 @@ final class TemporaryFiles {
     deinit { try? FileManager.default.removeItem(at: directory) }
 }
 
-@Suite("Regions, endpoints and shared files")
+@Suite("Regions, endpoints and shared files", .timeLimit(.minutes(3)))
 struct RegionEndpointTests {
     @Test("region order: explicit, AWS_REGION, AWS_DEFAULT_REGION, profile")
     func regionOrder() throws {

@@ -36,7 +36,7 @@ enum KnownSecrets {
     }
 }
 
-@Suite("No secret is reachable by printing, dumping or mirroring")
+@Suite("No secret is reachable by printing, dumping or mirroring", .timeLimit(.minutes(3)))
 struct SecretRedactionTests {
     let credentials = AWSCredentials(accessKeyId: "AKIAEXAMPLE", secretAccessKey: KnownSecrets.secretKey,
                                      sessionToken: KnownSecrets.sessionToken)

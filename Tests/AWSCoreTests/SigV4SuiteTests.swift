@@ -80,7 +80,7 @@ struct RawRequest {
     }
 }
 
-@Suite("aws-sig-v4-test-suite")
+@Suite("aws-sig-v4-test-suite", .timeLimit(.minutes(3)))
 struct SigV4SuiteTests {
     static let cases = SuiteCase.all()
     static let date = Date(timeIntervalSince1970: 1_440_938_160)  // 20150830T123600Z
@@ -114,7 +114,7 @@ struct SigV4SuiteTests {
     }
 }
 
-@Suite("SigV4 signer")
+@Suite("SigV4 signer", .timeLimit(.minutes(3)))
 struct SigV4SignerTests {
     let credentials = AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
 

@@ -20,7 +20,7 @@ enum TransportKind: String, CaseIterable, CustomStringConvertible, Sendable {
     }
 }
 
-@Suite("HTTP transports")
+@Suite("HTTP transports", .timeLimit(.minutes(3)))
 struct TransportTests {
     @Test("a response of any status comes back with headers and body", arguments: TransportKind.allCases)
     func response(kind: TransportKind) async throws {
@@ -91,7 +91,7 @@ struct TransportTests {
         defer { server.stop() }
         let transport = kind.make()
         let task = Task { try await transport.send(HTTPRequest(method: "GET", url: server.url, timeout: .seconds(30))) }
-        while server.requests.isEmpty { await Task.yield() }
+        try await server.waitForRequests(1)
         task.cancel()
         let clock = ContinuousClock()
         let started = clock.now
@@ -100,62 +100,12 @@ struct TransportTests {
     }
 }
 
-/// The HTTPS fixture (scripts/https_fixture.py) in the test virtualenv's Python.
-final class HTTPSFixture: @unchecked Sendable {
-    let process = Process()
-    /// Held open while the fixture should live; closing it makes it exit.
-    let input = Pipe()
-    let port: Int
-    let certificatePath: String
-    let directory: URL
-
-    static var python: String? { ProcessInfo.processInfo.environment["METRICS_TEST_PYTHON"] }
-
-    init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("tls-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("scripts/https_fixture.py")
-        process.executableURL = URL(fileURLWithPath: Self.python!)
-        process.arguments = [script.path, directory.path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardInput = input
-        try process.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        let fields = String(decoding: line, as: UTF8.self).split(separator: " ")
-        guard fields.count == 2, let port = Int(fields[0]) else {
-            process.terminate()
-            throw HTTPTransportError.other("https fixture did not start")
-        }
-        self.port = port
-        certificatePath = fields[1].trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    var url: URL { URL(string: "https://127.0.0.1:\(port)/")! }
-
-    /// Stops the fixture. `Process.waitUntilExit()` can hang when called
-    /// from the cooperative pool on Linux, so this kills and reaps directly.
-    func stop() {
-        try? input.fileHandleForWriting.close()
-        let pid = process.processIdentifier
-        kill(pid, SIGKILL)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
-        try? FileManager.default.removeItem(at: directory)
-    }
-}
-
-@Suite("TLS verification", .enabled(if: HTTPSFixture.python != nil, "needs METRICS_TEST_PYTHON (scripts/test.sh sets it)"))
+@Suite("TLS verification", .enabled(if: TestEnvironment.runs(HTTPSFixture.available), "needs python3 on PATH"),
+       .timeLimit(.minutes(2)))
 struct TLSTests {
     @Test("verification on: a self-signed certificate is a clear TLS error", arguments: TransportKind.allCases)
     func verified(kind: TransportKind) async throws {
-        let fixture = try HTTPSFixture()
+        let fixture = try await HTTPSFixture()
         defer { fixture.stop() }
         await #expect {
             _ = try await kind.make().send(HTTPRequest(method: "GET", url: fixture.url, timeout: .seconds(5)))
@@ -167,17 +117,17 @@ struct TLSTests {
 
     @Test("verification off: the request goes through")
     func unverified() async throws {
-        let fixture = try HTTPSFixture()
+        let fixture = try await HTTPSFixture()
         defer { fixture.stop() }
         let transport = try makeHTTPTransport(tls: TLSOptions(verifyPeer: false))
         let response = try await transport.send(HTTPRequest(method: "POST", url: fixture.url, body: Data("x".utf8)))
         #expect(response.status == 200)
-        #expect(String(decoding: response.body, as: UTF8.self) == "ok")
+        #expect(await fixture.nextRequest() == "POST /")
     }
 
     @Test("a CA bundle trusts the server without turning verification off")
     func caBundle() async throws {
-        let fixture = try HTTPSFixture()
+        let fixture = try await HTTPSFixture()
         defer { fixture.stop() }
         let transport = try makeHTTPTransport(tls: TLSOptions(verifyPeer: true, caBundlePath: fixture.certificatePath))
         let response = try await transport.send(HTTPRequest(method: "GET", url: fixture.url))

@@ -8,7 +8,7 @@ import Sinks
 import Testing
 import CloudWatchMetricsTestKit
 
-@Suite("CloudWatchSink with a fake client")
+@Suite("CloudWatchSink with a fake client", .timeLimit(.minutes(3)))
 struct CloudWatchSinkTests {
     @Test("the contract's constructor compiles and defaults to the original's namespace")
     func contract() {

@@ -60,7 +60,7 @@ struct BotocoreBody: Decodable, CustomStringConvertible, Sendable {
     }
 }
 
-@Suite("PutMetricData encoding")
+@Suite("PutMetricData encoding", .timeLimit(.minutes(3)))
 struct EncoderTests {
     static let vectors = BotocoreBody.load()
 
@@ -109,8 +109,54 @@ struct EncoderTests {
     }
 }
 
-@Suite("AWSCloudWatchClient on the wire")
+@Suite("AWSCloudWatchClient on the wire", .timeLimit(.minutes(3)))
 struct AWSCloudWatchClientTests {
+    /// Ten datums whose JSON body is exactly `bodySize` bytes (the last
+    /// dimension value takes up the difference).
+    private static func datums(bodySize: Int) throws -> [MetricDatum] {
+        func make(_ lastLength: Int) -> [MetricDatum] {
+            (0..<10).map { index in
+                MetricDatum(metricName: "M\(index)",
+                            dimensions: [.init(name: "D", value: String(repeating: "v", count: index == 9 ? lastLength : 950))],
+                            statisticValues: .init(sampleCount: 1, sum: 1, minimum: 1, maximum: 1))
+            }
+        }
+        func size(_ datums: [MetricDatum]) -> Int {
+            var body = PutMetricDataBody(protocol: .json, namespace: "NS")
+            datums.forEach { body.append($0) }
+            return body.finished().count
+        }
+        let lastLength = 500 + bodySize - size(make(500))
+        try #require((1...1024).contains(lastLength))
+        let datums = make(lastLength)
+        try #require(size(datums) == bodySize)
+        return datums
+    }
+
+    @Test("the default options gzip from 10,240 bytes: a 10,239-byte body is sent as it is, a 10,240-byte one compressed")
+    func gzipThreshold() async throws {
+        let server = try LoopbackHTTPServer { _ in .text(200, "{}") }
+        defer { server.stop() }
+        let compression = CloudWatchSink.Options().compression
+        guard case .gzip(let minimumBytes) = compression else {
+            Issue.record("the default is not gzip: \(compression)")
+            return
+        }
+        #expect(minimumBytes == 10_240)
+        let client = try AWSCloudWatchClient(
+            region: "us-east-1", endpoint: server.url,
+            credentials: StaticCredentialProvider(AWSCredentials(accessKeyId: "AKID", secretAccessKey: "SECRET")),
+            compression: compression, environment: [:])
+        try await client.putMetricData(namespace: "NS", metricData: try Self.datums(bodySize: 10_239))
+        try await client.putMetricData(namespace: "NS", metricData: try Self.datums(bodySize: 10_240))
+        let requests = server.requests
+        try #require(requests.count == 2)
+        #expect(requests[0].header("Content-Encoding") == nil)
+        #expect(requests[0].body.count == 10_239)
+        #expect(requests[1].header("Content-Encoding") == "gzip")
+        #expect(try Gzip.decompress(requests[1].body).count == 10_240)
+    }
+
     @Test("JSON headers and body, gzipped above the threshold, signed for the endpoint's host and port")
     func wire() async throws {
         let server = try LoopbackHTTPServer { _ in .text(200, "{}") }
@@ -155,7 +201,7 @@ struct AWSCloudWatchClientTests {
     }
 }
 
-@Suite("Dimension text classification")
+@Suite("Dimension text classification", .timeLimit(.minutes(3)))
 struct ClassificationTests {
     @Test("the eight-bytes-at-a-time scan agrees with a byte-by-byte definition")
     func classifyLongStrings() {
@@ -181,7 +227,7 @@ struct ClassificationTests {
     }
 }
 
-@Suite("Queue size estimates")
+@Suite("Queue size estimates", .timeLimit(.minutes(3)))
 struct EstimateTests {
     static let shapes: [(String, MetricSnapshot)] = {
         let end = Date(timeIntervalSince1970: 1_795_437_300)

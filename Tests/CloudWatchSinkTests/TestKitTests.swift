@@ -5,7 +5,7 @@ import MetricsCore
 import CloudWatchMetricsTestKit
 import Testing
 
-@Suite("CloudWatchMetricsTestKit's RecordingCloudWatchClient")
+@Suite("CloudWatchMetricsTestKit's RecordingCloudWatchClient", .timeLimit(.minutes(3)))
 struct TestKitTests {
     @Test("a user's test, as Docs/testing.md writes it")
     func usersTest() async throws {

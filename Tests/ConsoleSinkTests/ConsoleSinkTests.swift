@@ -21,11 +21,13 @@ final class Capture {
     deinit { try? FileManager.default.removeItem(at: url) }
 }
 
-@Suite("ConsoleSink")
+@Suite("ConsoleSink", .timeLimit(.minutes(3)))
 struct ConsoleSinkTests {
-    private let start = Date(timeIntervalSince1970: 1_700_000_000)
+    private static let start = Date(timeIntervalSince1970: 1_700_000_000)
 
-    private func samples() -> [MetricSnapshot] {
+    private func samples() -> [MetricSnapshot] { Self.samples() }
+
+    private static func samples() -> [MetricSnapshot] {
         [
             MetricSnapshot(name: "UserRecordsPut", kind: .counter, unit: .count,
                            dimensions: [("stream", "s1"), ("shard", "shardId-000000000001")],
@@ -86,13 +88,27 @@ struct ConsoleSinkTests {
         #expect(objects[2]["last"] as? Int == 42)
     }
 
-    @Test("a closed output is an export error, not a crash")
-    func closedOutput() async throws {
-        let pipe = Pipe()
-        try pipe.fileHandleForReading.close()
-        signal(SIGPIPE, SIG_IGN)
-        await #expect(throws: (any Error).self) {
-            try await ConsoleSink(output: pipe.fileHandleForWriting).export(samples())
+    @Test("a closed output is an export error, and the process lives: SIGPIPE is neither raised nor ignored")
+    func closedOutput() async {
+        // In a child process with SIGPIPE's default action (death), as in a
+        // host that never touched it: a library write that raised the signal
+        // would end the child with signal 13 instead of exit status 0.
+        await #expect(processExitsWith: .success) {
+            signal(SIGPIPE, SIG_DFL)
+            let pipe = Pipe()
+            try pipe.fileHandleForReading.close()
+            do {
+                try await ConsoleSink(output: pipe.fileHandleForWriting).export(ConsoleSinkTests.samples())
+                exit(3)   // no error: the write did not notice the closed pipe
+            } catch let error as POSIXError where error.code == .EPIPE {
+                // What the export worker counts as a failed export.
+            }
+            #if canImport(Glibc)
+            // The signal's disposition is as it was: still the default.
+            var action = sigaction()
+            sigaction(SIGPIPE, nil, &action)
+            if action.__sigaction_handler.sa_handler != nil { exit(4) }
+            #endif
         }
     }
 }

@@ -6,7 +6,7 @@ import CloudWatchMetricsTestKit
 import Testing
 @testable import DatadogSink
 
-@Suite("DatadogSink")
+@Suite("DatadogSink", .timeLimit(.minutes(3)))
 struct DatadogSinkTests {
     static let start = Date(timeIntervalSince1970: 1_700_000_000)
     static let end = Date(timeIntervalSince1970: 1_700_000_060)
@@ -149,7 +149,7 @@ struct DatadogSinkTests {
     }
 }
 
-@Suite("DatadogSink under the export pipeline")
+@Suite("DatadogSink under the export pipeline", .timeLimit(.minutes(3)))
 struct HTTPSinksInPipelineTests {
     static func policy() -> RetryPolicy { RetryPolicy(maxAttempts: 2, quota: nil, random: { 0 }) }
 

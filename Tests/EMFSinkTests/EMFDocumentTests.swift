@@ -26,7 +26,7 @@ private func dimensionSets(_ document: [String: Any]) -> [[String]] {
     return (aws["CloudWatchMetrics"] as! [[String: Any]])[0]["Dimensions"] as! [[String]]
 }
 
-@Suite("EMF documents")
+@Suite("EMF documents", .timeLimit(.minutes(3)))
 struct EMFDocumentTests {
     @Test("series with the same dimensions share one document; names renamed as CloudWatchSink; statistics exact")
     func shape() throws {

@@ -10,8 +10,18 @@ import Testing
 import Glibc
 #endif
 
-@Suite("EMFSink")
+@Suite("EMFSink", .timeLimit(.minutes(2)))
 struct EMFSinkTests {
+    @Test("a malformed endpoint fails start() with a typed error before any request")
+    func malformedEndpoint() async throws {
+        let sink = EMFSink(namespace: "EMF",
+                           destination: .cloudWatchLogs(logGroup: "/emf/malformed", logStream: "host-1", region: "us-east-1",
+                                                        endpoint: URL(string: "ftp://127.0.0.1:1"), verifySSL: true,
+                                                        accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret", sessionToken: nil),
+                           options: .init(environment: [:]))
+        await #expect(throws: EndpointError.self) { try await sink.start() }
+    }
+
     @Test("the issue's constructors compile; description names the destination, never a secret")
     func contract() throws {
         let lambda = EMFSink(namespace: "MyService", destination: .standardOutput)
@@ -68,35 +78,50 @@ struct EMFSinkTests {
 
     @Test("standard output: whole lines only, while other threads print long lines")
     func standardOutputUnderConcurrentPrint() async throws {
-        let capture = PipeCapture()
-        fflush(nil)   // every stream, stdout included
-        let saved = dup(STDOUT_FILENO)
-        dup2(capture.writeHandle.fileDescriptor, STDOUT_FILENO)
-        bufferStandardOutputFully()
-        let marker = "print-line-" + String(repeating: "x", count: 6000)
-        let sink = EMFSink(namespace: "MyService", destination: .standardOutput)
-        // 60 metrics per document: each line is several times PIPE_BUF.
-        let batch = (0..<60).map { snapshot("Metric\($0)", kind: .histogram, dimensions: [("stream", "s")],
-                                            distribution: (1...40).map { .init(value: Double($0), count: 1) }) }
-        await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<4 {
-                group.addTask { for _ in 0..<10 { try? await sink.export(batch) } }
+        // In a child process, whose standard output the test reads: the
+        // test process's own stdout and its buffering stay as they are.
+        let result = await #expect(processExitsWith: .success, observing: [\.standardOutputContent]) {
+            bufferStandardOutputFully()   // as when output goes to a pipe: long prints are written in pieces
+            let marker = "print-line-" + String(repeating: "x", count: 6000)
+            let sink = EMFSink(namespace: "MyService", destination: .standardOutput)
+            // 60 metrics per document: each line is several times PIPE_BUF.
+            let batch = (0..<60).map { snapshot("Metric\($0)", kind: .histogram, dimensions: [("stream", "s")],
+                                                distribution: (1...40).map { .init(value: Double($0), count: 1) }) }
+            await withTaskGroup(of: Void.self) { group in
+                for _ in 0..<4 {
+                    group.addTask { for _ in 0..<10 { try? await sink.export(batch) } }
+                }
+                for thread in 0..<2 {
+                    group.addTask { for line in 0..<50 { print("\(marker)-\(thread)-\(line)") } }
+                }
             }
-            for thread in 0..<2 {
-                group.addTask { for line in 0..<50 { print("\(marker)-\(thread)-\(line)") } }
-            }
+            fflush(nil)
         }
-        fflush(nil)   // every stream, stdout included
-        bufferStandardOutputByLine()
-        dup2(saved, STDOUT_FILENO)
-        close(saved)
-        let lines = try #require(capture.finish(), "the pipe's reader did not finish in time")
+        let output = try #require(result?.standardOutputContent)
+        let marker = "print-line-" + String(repeating: "x", count: 6000)
+        let lines = output.split(separator: 0x0A, omittingEmptySubsequences: true)
         let documents = lines.filter { $0.first == UInt8(ascii: "{") }
         let printed = lines.filter { $0.starts(with: Array("print-line-".utf8)) }
         #expect(documents.count == 40)
-        for document in documents { #expect(EMFSchema.problems(document).isEmpty) }
+        for document in documents { #expect(EMFSchema.problems(Array(document)).isEmpty) }
         #expect(printed.count == 100)
         #expect(printed.allSatisfy { String(decoding: $0, as: UTF8.self).hasPrefix(marker + "-") && $0.count <= marker.utf8.count + 6 })
+        #expect(documents.count + printed.count == lines.count, "every line is a whole document or a whole print")
+    }
+
+    @Test("a file handle whose reader is gone: the export fails with EPIPE and the process lives (no SIGPIPE)")
+    func closedPipe() async {
+        await #expect(processExitsWith: .success) {
+            signal(SIGPIPE, SIG_DFL)
+            let pipe = Pipe()
+            try pipe.fileHandleForReading.close()
+            let sink = EMFSink(namespace: "MyService", destination: .fileHandle(pipe.fileHandleForWriting))
+            do {
+                try await sink.export([snapshot("Requests")])
+                exit(3)
+            } catch EMFSinkError.writeFailed(errno: EPIPE) {
+            }
+        }
     }
 
     @Test("PutLogEvents: chronological, within 10,000 events, the byte limit and 24 hours per call")

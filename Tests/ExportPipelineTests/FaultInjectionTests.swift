@@ -71,7 +71,7 @@ func cloudWatchSink(_ url: URL, timeout: Duration = .seconds(1)) -> CloudWatchSi
                    options: .init(retryPolicy: RetryPolicy(maxAttempts: 3, quota: nil, random: { 0 }), requestTimeout: timeout, environment: [:]))
 }
 
-@Suite("Faults through a real HTTP backend")
+@Suite("Faults through a real HTTP backend", .timeLimit(.minutes(3)))
 struct FaultInjectionTests {
     @Test("a failing backend: bounded retries, exact drop counts, no crash; export resumes on recovery",
           arguments: FaultyBackend.Fault.allCases)

@@ -85,6 +85,28 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
     /// Every request received so far.
     public var requests: [Request] { state.withLock { $0.requests } }
 
+    /// Waits until at least `count` requests have arrived and returns them,
+    /// or throws after `timeout`: a server that is never called fails the
+    /// test with a message instead of stalling it.
+    @discardableResult
+    public func waitForRequests(_ count: Int = 1, timeout: Duration = .seconds(10)) async throws -> [Request] {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
+        while true {
+            let received = requests
+            if received.count >= count { return received }
+            guard clock.now < deadline else { throw WaitTimeout(expected: count, received: received.count, timeout: timeout) }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    public struct WaitTimeout: Error, CustomStringConvertible {
+        public let expected: Int
+        public let received: Int
+        public let timeout: Duration
+        public var description: String { "expected \(expected) request(s), got \(received) in \(timeout)" }
+    }
+
     /// Stops listening, closes every connection and releases hanging replies.
     public func stop() {
         let connections = state.withLock { state -> Set<Int32>? in

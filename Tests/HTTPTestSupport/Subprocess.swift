@@ -171,22 +171,33 @@ public final class RunningProcess: @unchecked Sendable {
     }
     private let stderrFD: Int32
     private let stdoutFD: Int32
+    /// The write end of the program's standard input (`holdInput`), or -1.
+    private let stdinFD: Int32
     private var buffered = Data()
     private var bufferedOutput = Data()
 
     /// Starts `executable` with `arguments` and `environment` (the complete
     /// environment of the child).
+    ///
+    /// With `holdInput`, the program's standard input is a pipe that stays
+    /// open until it is reaped: a helper that exits at the end of its input
+    /// then never outlives the test process, even one that crashes.
     public init(_ executable: String, _ arguments: [String], environment: [String: String],
-                timeLimit: Duration = .seconds(120)) throws {
-        var stdoutPipe: [Int32] = [0, 0], stderrPipe: [Int32] = [0, 0]
+                timeLimit: Duration = .seconds(120), holdInput: Bool = false) throws {
+        var stdoutPipe: [Int32] = [0, 0], stderrPipe: [Int32] = [0, 0], stdinPipe: [Int32] = [-1, -1]
         Subprocess.spawnLock.lock()
         pipe(&stdoutPipe)
         pipe(&stderrPipe)
-        for fd in stdoutPipe + stderrPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        if holdInput { pipe(&stdinPipe) }
+        for fd in stdoutPipe + stderrPipe + stdinPipe where fd >= 0 { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if holdInput {
+            posix_spawn_file_actions_adddup2(&actions, stdinPipe[0], 0)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        }
         posix_spawn_file_actions_adddup2(&actions, stdoutPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, stderrPipe[1], 2)
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
@@ -200,11 +211,14 @@ public final class RunningProcess: @unchecked Sendable {
         Subprocess.spawnLock.unlock()
         close(stdoutPipe[1])
         close(stderrPipe[1])
+        if holdInput { close(stdinPipe[0]) }
         guard spawned == 0 else {
             close(stdoutPipe[0]); close(stderrPipe[0])
+            if holdInput { close(stdinPipe[1]) }
             throw Subprocess.Failure.spawn(spawned)
         }
         self.pid = pid
+        stdinFD = stdinPipe[1]
         watchdog = Watchdog(pid: pid, timeLimit: timeLimit)
         stdoutFD = stdoutPipe[0]
         stderrFD = stderrPipe[0]
@@ -261,6 +275,7 @@ public final class RunningProcess: @unchecked Sendable {
                 killedByWatchdog.unlock()
                 close(stdoutFD)
                 close(stderrFD)
+                if stdinFD >= 0 { close(stdinFD) }
                 continuation.resume(returning: (status & 0x7F) == 0 ? (status >> 8) & 0xFF : -(status & 0x7F))
             }.start()
         }

@@ -1,3 +1,4 @@
+import HTTPTestSupport
 import AWSCore
 import CloudWatchSink
 import Foundation
@@ -9,9 +10,10 @@ import CloudWatchMetricsTestKit
 /// End to end against a real AWS-compatible server (moto with signatures
 /// enforced, from scripts/test.sh): MetricsManager -> CloudWatchSink ->
 /// SigV4 -> HTTP -> server; then read back with boto3.
-@Suite("CloudWatch end to end", .enabled(if: IntegrationTarget.available, "needs a server: run scripts/test.sh"))
+@Suite("CloudWatch end to end", .enabled(if: TestEnvironment.runs(IntegrationTarget.available), "needs a server: run scripts/test.sh"), .timeLimit(.minutes(3)))
 struct CloudWatchIntegrationTests {
-    let target = IntegrationTarget.current!
+    let target: IntegrationTarget
+    init() throws { target = try IntegrationTarget.require() }
 
     @Test("known values read back exactly, with the original's dimension names", arguments: CloudWatchProtocol.allCases)
     func roundTrip(wireProtocol: CloudWatchProtocol) async throws {
@@ -93,7 +95,7 @@ struct CloudWatchIntegrationTests {
     }
 
     @Test("temporary credentials: the session token is signed and verified",
-          .enabled(if: IntegrationTarget.current?.session != nil, "needs assumed-role credentials"))
+          .enabled(if: TestEnvironment.runs(IntegrationTarget.current?.session != nil), "needs assumed-role credentials"))
     func sessionToken() async throws {
         let namespace = IntegrationTarget.freshNamespace("session")
         let good = MetricsManager(level: .detailed, sink: target.sink(namespace: namespace, session: true))
@@ -133,7 +135,7 @@ struct CloudWatchIntegrationTests {
     }
 
     @Test("a wrong secret fails with a clear error that shows no secret, and nothing crashes",
-          .enabled(if: IntegrationTarget.enforcesSignatures, "the server must check signatures"))
+          .enabled(if: TestEnvironment.runs(IntegrationTarget.enforcesSignatures), "the server must check signatures"))
     func wrongSecret() async throws {
         let namespace = IntegrationTarget.freshNamespace("wrong")
         let wrong = "wrong-" + String(target.secretAccessKey.dropFirst(6))
@@ -154,7 +156,7 @@ struct CloudWatchIntegrationTests {
     }
 
     @Test("parity with the Python original: the same snapshots read back as the same datums",
-          .enabled(if: IntegrationTarget.current?.python != nil, "needs the test virtualenv"))
+          .enabled(if: TestEnvironment.runs(IntegrationTarget.current?.python != nil), "needs the test virtualenv"))
     func parityWithOriginal() async throws {
         let start = Date()
         let snapshots: [MetricSnapshot] = [

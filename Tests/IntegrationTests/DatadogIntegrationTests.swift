@@ -1,3 +1,4 @@
+import HTTPTestSupport
 import AWSCore
 import DatadogSink
 import Foundation
@@ -9,7 +10,7 @@ import Testing
 /// receiver, which builds every payload into datadog-api-client's models
 /// (scripts/telemetry_receiver.py); and the Python original's DatadogSink,
 /// pointed at the same receiver, for comparison.
-@Suite("Datadog into a real decoder", .enabled(if: TelemetryReceiver.available, "needs the receiver: run scripts/test.sh"))
+@Suite("Datadog into a real decoder", .enabled(if: TestEnvironment.runs(TelemetryReceiver.available), "needs the receiver: run scripts/test.sh"), .timeLimit(.minutes(3)))
 struct DatadogIntegrationTests {
     static let key = "integration-api-key-0123456789"
 
@@ -25,7 +26,7 @@ struct DatadogIntegrationTests {
 
     @Test("counts, gauges and distributions decode into the API client's models, with the key in its header only")
     func endToEnd() async throws {
-        let receiver = TelemetryReceiver.fresh()
+        let receiver = try TelemetryReceiver.fresh()
         let observer = RecordingObserver()
         let manager = MetricsManager(level: .detailed, sink: Self.sink(receiver), configuration: .init(observer: observer))
         try await manager.start()
@@ -57,8 +58,8 @@ struct DatadogIntegrationTests {
 
     @Test("parity: the Python original's DatadogSink and ours send the same names, types, tags, timestamps and values")
     func parityWithOriginal() async throws {
-        let ours = TelemetryReceiver.fresh()
-        let original = TelemetryReceiver.fresh()
+        let ours = try TelemetryReceiver.fresh()
+        let original = try TelemetryReceiver.fresh()
         let snapshots = OTLPEncoderSample.kplWindow
         #expect(await Self.sink(ours).export(snapshots, attempt: .first).delivered == snapshots.count)
         try await original.exportWithOriginal("datadog", snapshots)

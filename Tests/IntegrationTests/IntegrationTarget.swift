@@ -10,8 +10,8 @@ import MetricsCore
 /// - or LocalStack when `LOCALSTACK_ENDPOINT` is set (any credentials; it
 ///   checks no signatures, so the tests that need that are skipped).
 ///
-/// Without either, the integration tests are skipped; scripts/test.sh always
-/// provides moto.
+/// Without either, the integration tests are skipped, unless
+/// `METRICS_TEST_REQUIRED=1` (scripts/test.sh): then they fail.
 struct IntegrationTarget: Sendable {
     let endpoint: URL
     let accessKeyId: String
@@ -40,6 +40,12 @@ struct IntegrationTarget: Sendable {
     }()
 
     static var available: Bool { current != nil }
+
+    /// The server, or a failure saying that the test script did not provide one.
+    static func require() throws -> IntegrationTarget {
+        try TestEnvironment.require(
+            current, "METRICS_TEST_REQUIRED=1 but METRICS_TEST_ENDPOINT is not set: run under scripts/with-moto.sh")
+    }
     static var enforcesSignatures: Bool { current?.enforcesSignatures == true }
     /// LocalStack (not moto): no signature checks, and a ListMetrics that
     /// fails on some dimension sets, so tests read back with GetMetricStatistics.
@@ -128,7 +134,7 @@ struct IntegrationTarget: Sendable {
 
 import Testing
 
-@Suite("Integration setup")
+@Suite("Integration setup", .timeLimit(.minutes(3)))
 struct IntegrationSetupTests {
     @Test("when the test script provides a server, the integration tests really run")
     func serverPresentWhenRequired() {

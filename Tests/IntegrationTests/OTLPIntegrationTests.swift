@@ -1,3 +1,4 @@
+import HTTPTestSupport
 import AWSCore
 import Foundation
 import MetricsCore
@@ -10,7 +11,7 @@ import Testing
 /// definitions (scripts/telemetry_receiver.py); and the Python original's
 /// OpenTelemetrySink, through the OpenTelemetry SDK's OTLP/HTTP exporter,
 /// into the same receiver for comparison.
-@Suite("OTLP into a real decoder", .enabled(if: TelemetryReceiver.available, "needs the receiver: run scripts/test.sh"))
+@Suite("OTLP into a real decoder", .enabled(if: TestEnvironment.runs(TelemetryReceiver.available), "needs the receiver: run scripts/test.sh"), .timeLimit(.minutes(3)))
 struct OTLPIntegrationTests {
     static func options(_ encoding: OTLPSink.Encoding = .protobuf) -> OTLPSink.Options {
         OTLPSink.Options(encoding: encoding, resourceAttributes: ["service.name": "integration"],
@@ -20,7 +21,7 @@ struct OTLPIntegrationTests {
     @Test("counters, gauges, histograms and put() arrive with their names, kinds, delta windows, attributes and values",
           arguments: [OTLPSink.Encoding.protobuf, .json])
     func endToEnd(encoding: OTLPSink.Encoding) async throws {
-        let receiver = TelemetryReceiver.fresh()
+        let receiver = try TelemetryReceiver.fresh()
         let observer = RecordingObserver()
         let sink = OTLPSink(endpoint: receiver.otlpURL, options: Self.options(encoding))
         let manager = MetricsManager(level: .detailed, sink: sink, configuration: .init(observer: observer))
@@ -73,7 +74,7 @@ struct OTLPIntegrationTests {
 
     @Test("a 503 with Retry-After is retried by the export worker; the points arrive once, nothing dropped")
     func retriedThroughPipeline() async throws {
-        let receiver = TelemetryReceiver.fresh()
+        let receiver = try TelemetryReceiver.fresh()
         try await receiver.respond([["status": 503, "retryAfter": "0"]])
         let observer = RecordingObserver()
         let manager = MetricsManager(level: .detailed, sink: OTLPSink(endpoint: receiver.otlpURL, options: Self.options()),
@@ -92,7 +93,7 @@ struct OTLPIntegrationTests {
     @Test("a partial success is read from the collector's protobuf answer and reported as a refusal",
           arguments: [OTLPSink.Encoding.protobuf, .json])
     func partialSuccess(encoding: OTLPSink.Encoding) async throws {
-        let receiver = TelemetryReceiver.fresh()
+        let receiver = try TelemetryReceiver.fresh()
         try await receiver.respond([["partialRejected": 1, "message": "one point refused"]])
         let sink = OTLPSink(endpoint: receiver.otlpURL, options: Self.options(encoding))
         let snapshots = (0..<3).map { OTLPEncoderSample.counter("C\($0)") }
@@ -104,7 +105,7 @@ struct OTLPIntegrationTests {
 
     @Test("the CloudWatch variant's signature verifies with botocore's signer (service monitoring), with and without a session token")
     func signedWithSigV4() async throws {
-        let receiver = TelemetryReceiver.fresh()
+        let receiver = try TelemetryReceiver.fresh()
         for token in [nil, "session-token-value"] as [String?] {
             let sink = OTLPSink.cloudWatch(region: "us-east-1", endpoint: receiver.signedOTLPURL,
                                            accessKeyId: receiver.accessKeyId, secretAccessKey: receiver.secretAccessKey,
@@ -123,8 +124,8 @@ struct OTLPIntegrationTests {
 
     @Test("parity: the Python original's OpenTelemetrySink and ours give the same names, attributes and counter values")
     func parityWithOriginal() async throws {
-        let ours = TelemetryReceiver.fresh()
-        let original = TelemetryReceiver.fresh()
+        let ours = try TelemetryReceiver.fresh()
+        let original = try TelemetryReceiver.fresh()
         let snapshots = OTLPEncoderSample.kplWindow
         #expect(await OTLPSink(endpoint: ours.otlpURL, options: Self.options()).export(snapshots, attempt: .first).delivered
             == snapshots.count)

@@ -1,3 +1,4 @@
+import HTTPTestSupport
 import CloudWatchSink
 import Foundation
 import Locking
@@ -6,9 +7,10 @@ import MetricsTestSupport
 import Testing
 import CloudWatchMetricsTestKit
 
-@Suite("Graceful shutdown under load", .enabled(if: IntegrationTarget.available, "needs a server: run scripts/test.sh"))
+@Suite("Graceful shutdown under load", .enabled(if: TestEnvironment.runs(IntegrationTarget.available), "needs a server: run scripts/test.sh"), .timeLimit(.minutes(3)))
 struct ShutdownUnderLoadTests {
-    let target = IntegrationTarget.current!
+    let target: IntegrationTarget
+    init() throws { target = try IntegrationTarget.require() }
 
     @Test("everything recorded before shutdown is on the server afterwards: 0 lost")
     func nothingLost() async throws {

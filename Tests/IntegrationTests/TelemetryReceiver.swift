@@ -29,8 +29,9 @@ struct TelemetryReceiver: Sendable {
     static var available: Bool { configured != nil }
 
     /// A receiver view with a fresh prefix.
-    static func fresh() -> TelemetryReceiver {
-        let configured = configured!
+    static func fresh() throws -> TelemetryReceiver {
+        let configured = try TestEnvironment.require(
+            configured, "METRICS_TEST_REQUIRED=1 but METRICS_TEST_RECEIVER is not set: run under scripts/with-moto.sh")
         return TelemetryReceiver(base: configured.base, accessKeyId: configured.keyId,
                                  secretAccessKey: configured.secret, python: configured.python)
     }

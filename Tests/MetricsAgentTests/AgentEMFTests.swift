@@ -3,11 +3,7 @@ import HTTPTestSupport
 import MetricsTestSupport
 import Testing
 
-/// The built metrics-agent binary, beside the test runner.
-private let agentPath = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    .appendingPathComponent("metrics-agent").path
-
-@Suite("metrics-agent --emf")
+@Suite("metrics-agent --emf", .timeLimit(.minutes(3)))
 struct AgentEMFTests {
     @Test("--emf --period 1 writes valid EMF lines, and nothing else, to standard output; no region or credentials needed")
     func emfToStandardOutput() async throws {

@@ -2,11 +2,7 @@ import Foundation
 import HTTPTestSupport
 import Testing
 
-/// The built metrics-agent binary, beside the test runner.
-private let agentPath = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    .appendingPathComponent("metrics-agent").path
-
-@Suite("metrics-agent never prints a secret")
+@Suite("metrics-agent never prints a secret", .timeLimit(.minutes(3)))
 struct AgentSecretsTests {
     @Test("--verbose against an endpoint that refuses and echoes the request: stderr names the error, no secret")
     func verboseFailure() async throws {

@@ -3,7 +3,7 @@ import Foundation
 import SystemMetrics
 import Testing
 
-@Suite("metrics-agent command line")
+@Suite("metrics-agent command line", .timeLimit(.minutes(3)))
 struct OptionTests {
     private func options(_ arguments: [String]) throws -> AgentOptions {
         guard case .run(let options) = try AgentOptions.parse(arguments) else {
@@ -86,7 +86,7 @@ struct OptionTests {
     }
 }
 
-@Suite("Period aggregation")
+@Suite("Period aggregation", .timeLimit(.minutes(3)))
 struct AggregationTests {
     private func sample(_ cpu: Double?, _ memory: Double, at seconds: TimeInterval) -> HostSample {
         HostSample(time: Date(timeIntervalSince1970: seconds), cpuUtilization: cpu, memoryUtilization: memory)

@@ -3,7 +3,7 @@ import MetricsCore
 import Sinks
 import Testing
 
-@Suite("Allocations on the hot path")
+@Suite("Allocations on the hot path", .timeLimit(.minutes(3)))
 struct AllocationTests {
     private func allocations(_ body: () -> Void) -> Int {
         allocation_counter_start()

@@ -21,7 +21,7 @@ private func manager(_ memory: InMemorySink, clock: ManualClock, observer: Recor
                                         wallClock: clock.wallClock, seriesExpiry: expiry, cardinalityLimits: limits))
 }
 
-@Suite("Idle-series expiry")
+@Suite("Idle-series expiry", .timeLimit(.minutes(3)))
 struct ExpiryTests {
     @Test("a series idle for N windows (flush() counts) is removed and no longer exported; a held handle revives it")
     func expiryWithHeldHandle() async throws {
@@ -141,7 +141,7 @@ private final class WeakCounter: @unchecked Sendable {
     init(_ counter: Counter) { self.counter = counter }
 }
 
-@Suite("Cardinality guard")
+@Suite("Cardinality guard", .timeLimit(.minutes(3)))
 struct CardinalityGuardTests {
     @Test("past the per-metric limit new series fold into the overflow series: totals kept, folds reported once per window")
     func perMetricLimit() async throws {
@@ -215,7 +215,7 @@ struct CardinalityGuardTests {
     }
 }
 
-@Suite("Cost estimate")
+@Suite("Cost estimate", .timeLimit(.minutes(3)))
 struct CostEstimateTests {
     @Test("tiered metric prices, requests and ingestion, by hand")
     func arithmetic() {

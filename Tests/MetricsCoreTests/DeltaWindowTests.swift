@@ -12,12 +12,18 @@ import CloudWatchMetricsTestKit
 final class WriterThreads: Sendable {
     private let stopFlag = Atomic<Bool>(false)
     private let state = Locked<(totals: [Int], waiter: CheckedContinuation<[Int], Never>?)>(([], nil))
+    private let starts = Locked<(count: Int, waiter: CheckedContinuation<Void, Never>?)>((0, nil))
     let count: Int
 
     init(count: Int, work: @escaping @Sendable (_ thread: Int, _ shouldStop: () -> Bool) -> Int) {
         self.count = count
         for index in 0..<count {
             Thread { [self] in
+                let everyoneStarted = starts.withLock { starts -> CheckedContinuation<Void, Never>? in
+                    starts.count += 1
+                    return starts.count == count ? starts.waiter : nil
+                }
+                everyoneStarted?.resume()
                 let total = work(index) { self.stopFlag.load(ordering: .relaxed) }
                 let waiter = state.withLock { state -> CheckedContinuation<[Int], Never>? in
                     state.totals.append(total)
@@ -25,6 +31,20 @@ final class WriterThreads: Sendable {
                 }
                 waiter?.resume(returning: state.withLock { $0.totals })
             }.start()
+        }
+    }
+
+    /// Returns once every writer thread runs, so that the cuts that follow
+    /// really race the recording (a cut before any writer started would
+    /// prove nothing).
+    func started() async {
+        await withCheckedContinuation { continuation in
+            let done = starts.withLock { starts -> Bool in
+                if starts.count == count { return true }
+                starts.waiter = continuation
+                return false
+            }
+            if done { continuation.resume() }
         }
     }
 
@@ -42,11 +62,12 @@ final class WriterThreads: Sendable {
     }
 }
 
-@Suite("Delta windows")
+@Suite("Delta windows", .timeLimit(.minutes(3)))
 struct DeltaWindowTests {
     /// Cuts `cuts` windows while the writers record, then stops them, cuts
     /// the last window, and returns the total the writers recorded.
     private func cutWhileWriting(_ manager: MetricsManager, _ writers: WriterThreads, cuts: Int = 20) async throws -> Int {
+        await writers.started()
         for _ in 0..<cuts { try await manager.flush() }
         let total = await writers.stop().reduce(0, +)
         try await manager.flush()

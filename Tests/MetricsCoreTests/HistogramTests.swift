@@ -16,7 +16,7 @@ struct SplitMix64 {
     mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
 
-@Suite("Histograms")
+@Suite("Histograms", .timeLimit(.minutes(3)))
 struct HistogramTests {
     private func exactPercentile(_ sorted: [Double], _ q: Double) -> Double {
         let rank = max(1, Int((q * Double(sorted.count)).rounded(.up)))

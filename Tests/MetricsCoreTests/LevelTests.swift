@@ -5,7 +5,7 @@ import MetricsTestSupport
 import Sinks
 import Testing
 
-@Suite("Levels")
+@Suite("Levels", .timeLimit(.minutes(3)))
 struct LevelTests {
     @Test("none records nothing, starts nothing and allocates nothing in put")
     func noneIsInert() async throws {

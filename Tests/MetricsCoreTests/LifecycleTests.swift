@@ -20,7 +20,7 @@ struct UnstartableSink: Sink {
     func export(_ snapshots: [MetricSnapshot]) async throws {}
 }
 
-@Suite("Manager lifecycle")
+@Suite("Manager lifecycle", .timeLimit(.minutes(3)))
 struct LifecycleTests {
     @Test("the contract's sample runs end to end")
     func issueSample() async throws {

@@ -7,7 +7,7 @@ import Testing
 /// `put`'s lookup path: its hash must equal the hash of the same identity
 /// built as an array (or `put` and `histogram(_:dimensions:)` would see two
 /// series), and it records into the series a handle holds.
-@Suite("Series lookup")
+@Suite("Series lookup", .timeLimit(.minutes(3)))
 struct LookupTests {
     @Test("put's precomputed dimension names hash exactly as the names themselves",
           arguments: [

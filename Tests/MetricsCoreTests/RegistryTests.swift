@@ -3,7 +3,7 @@ import MetricsCore
 import Sinks
 import Testing
 
-@Suite("Series registry")
+@Suite("Series registry", .timeLimit(.minutes(3)))
 struct RegistryTests {
     @Test("asking again returns the same series; kinds and dimensions tell series apart")
     func identity() {

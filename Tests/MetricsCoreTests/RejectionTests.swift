@@ -4,7 +4,7 @@ import Sinks
 import Testing
 import CloudWatchMetricsTestKit
 
-@Suite("Bad input")
+@Suite("Bad input", .timeLimit(.minutes(3)))
 struct RejectionTests {
     @Test("NaN, infinities, empty names and negative increments are rejected and counted, never recorded")
     func rejectedAndCounted() async throws {

@@ -4,7 +4,7 @@ import Testing
 
 /// The orders a retirement can race an observation in, made to happen
 /// deterministically (see SeriesLife), and the freeing of retired series.
-@Suite("Series retirement")
+@Suite("Series retirement", .timeLimit(.minutes(3)))
 struct RetirementTests {
     private func registryWithCounter() -> (SeriesRegistry, Counter) {
         let registry = SeriesRegistry()

@@ -2,7 +2,7 @@ import Foundation
 import MetricsCore
 import Testing
 
-@Suite("MetricSnapshot")
+@Suite("MetricSnapshot", .timeLimit(.minutes(3)))
 struct SnapshotTests {
     private let start = Date(timeIntervalSince1970: 1_700_000_000)
 

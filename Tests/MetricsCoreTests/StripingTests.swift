@@ -6,7 +6,7 @@ import Testing
 /// The per-CPU striped sum under counters and the read-mostly lock under the
 /// series registry: exact totals whatever the threads do, and nothing lost to
 /// a take that races adds.
-@Suite("Striping")
+@Suite("Striping", .timeLimit(.minutes(3)))
 struct StripingTests {
     @Test("a sum that was never contended has no stripes; a striped one totals base and stripes")
     func stripesOnlyWhenContended() {

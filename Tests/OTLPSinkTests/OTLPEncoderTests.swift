@@ -4,7 +4,7 @@ import MetricsCore
 import Testing
 @testable import OTLPSink
 
-@Suite("OTLP mapping and encoding")
+@Suite("OTLP mapping and encoding", .timeLimit(.minutes(3)))
 struct OTLPEncoderTests {
     static let start = Date(timeIntervalSince1970: 1_700_000_000)
     static let end = Date(timeIntervalSince1970: 1_700_000_060.25)

@@ -5,7 +5,7 @@ import MetricsCore
 import OTLPSink
 import Testing
 
-@Suite("OTLPSink over HTTP")
+@Suite("OTLPSink over HTTP", .timeLimit(.minutes(3)))
 struct OTLPSinkTests {
     static func options(_ change: (inout OTLPSink.Options) -> Void = { _ in }) -> OTLPSink.Options {
         var options = OTLPSink.Options(retryPolicy: RetryPolicy(quota: nil, random: { 0 }), environment: [:])

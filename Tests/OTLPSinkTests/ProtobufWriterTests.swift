@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import OTLPSink
 
-@Suite("Protobuf writer and reader")
+@Suite("Protobuf writer and reader", .timeLimit(.minutes(3)))
 struct ProtobufWriterTests {
     @Test("varints, zigzag and fixed64 have the wire format's bytes")
     func scalars() {

@@ -58,7 +58,7 @@ private final class HalfSink: Sink {
     }
 }
 
-@Suite("Export results as values")
+@Suite("Export results as values", .timeLimit(.minutes(3)))
 struct ExportResultTests {
     @Test("a throwing sink's outcome reads as a result: success, partial, failure")
     func throwingSinks() async {

@@ -38,7 +38,7 @@ final class FlakySink: Sink {
     }
 }
 
-@Suite("Sinks")
+@Suite("Sinks", .timeLimit(.minutes(3)))
 struct SinksTests {
     @Test("InMemorySink keeps batches in call order")
     func inMemoryOrder() async throws {

@@ -5,7 +5,7 @@ import Testing
 
 /// Every input a fuzzer ever crashed on (`Fuzz/regressions/TARGET/`), run
 /// through its harness again: it must now pass without a trap.
-@Suite("Fuzz regressions")
+@Suite("Fuzz regressions", .timeLimit(.minutes(3)))
 struct FuzzRegressionTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Fuzz")
@@ -33,7 +33,7 @@ struct FuzzRegressionTests {
     }
 }
 
-@Suite("Hostile /proc and cgroup values")
+@Suite("Hostile /proc and cgroup values", .timeLimit(.minutes(3)))
 struct HostileValueTests {
     @Test("cpu.max values that are not a real limit mean no limit", arguments: [
         "nan 100000", "inf 100000", "1e400 1", "-50000 100000", "100000 0", "100000 nan",

@@ -2,7 +2,7 @@ import Foundation
 @testable import SystemMetrics
 import Testing
 
-@Suite("/proc parsing")
+@Suite("/proc parsing", .timeLimit(.minutes(3)))
 struct ProcParserTests {
     @Test("cpu lines of 2.4, 2.6 and 6.x kernels")
     func cpuLines() throws {
@@ -38,7 +38,7 @@ struct ProcParserTests {
     }
 }
 
-@Suite("cgroups")
+@Suite("cgroups", .timeLimit(.minutes(3)))
 struct CGroupTests {
     @Test("v1 host: separate mounts, no limits")
     func v1Host() throws {
@@ -87,7 +87,7 @@ struct CGroupTests {
     }
 }
 
-@Suite("Host sampler")
+@Suite("Host sampler", .timeLimit(.minutes(3)))
 struct HostSamplerTests {
     final class FakeTime: @unchecked Sendable {
         var nanoseconds: UInt64 = 1_000_000_000

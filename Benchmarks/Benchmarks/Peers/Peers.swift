@@ -16,7 +16,9 @@ import CoreMetrics
 import Dispatch
 import Foundation
 import MetricsCore
+#if OTelPeer
 import OTel
+#endif
 import Prometheus
 import Synchronization
 import SwiftMetricsBackend
@@ -97,6 +99,7 @@ func heapBytesInUse() -> Int { Int(cheap_bytes_in_use()) }
 
 let dimensions = [("stream", "orders"), ("shard", "shardId-000000000001")]
 
+#if OTelPeer
 /// swift-otel's swift-metrics factory, without an exporter (recording only).
 func otelFactory() throws -> any MetricsFactory {
     var configuration = OTel.Configuration.default
@@ -105,6 +108,7 @@ func otelFactory() throws -> any MetricsFactory {
     configuration.logs.enabled = false
     return try OTel.makeMetricsBackend(configuration: configuration).factory
 }
+#endif
 
 /// The same 1000 datums as Benchmarks/botocore_put_metric_data.py.
 func thousandDatums() -> [MetricSnapshot] {
@@ -263,11 +267,13 @@ let benchmarks: @Sendable () -> Void = {
             benchmark.startMeasurement()
             run(factory, benchmark.scaledIterations)
         }
+        #if OTelPeer
         Benchmark("facade \(name) | otel", configuration: perOperation) { benchmark in
             let factory = try otelFactory()
             benchmark.startMeasurement()
             run(factory, benchmark.scaledIterations)
         }
+        #endif
     }
 
     // MARK: cardinality: new series
