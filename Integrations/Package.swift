@@ -105,6 +105,7 @@ let package = Package(
                 "SwiftMetricsBackend", "MetricsLogging", "MetricsServiceLifecycle", "IntegrationsTestSupport",
                 .product(name: "MetricsCore", package: sdk),
                 .product(name: "Sinks", package: sdk),
+                .product(name: "CloudWatchSink", package: sdk),
                 .product(name: "CloudWatchMetricsTestKit", package: sdk),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),

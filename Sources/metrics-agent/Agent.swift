@@ -80,17 +80,15 @@ struct Agent {
             }
         }
 
-        let sampler = HostSampler()
+        let sampler = HostSampler(files: FileReader(root: options.root))
         sampler.onFallback = { log($0) }
         do {
             _ = try sampler.sample()
         } catch {
-            log("cannot sample this host: \(error) (the agent reads /proc: Linux only)")
+            let under = options.root == "/" ? "" : " under \(options.root)"
+            log("cannot sample this host: \(error) (the agent reads /proc\(under): Linux only)")
             return 1
         }
-        log("sampling every \(options.sampleInterval) s, publishing every \(options.period) s to \(destination); "
-            + "CPU relative to \(sampler.cpuBasis), memory relative to \(sampler.memoryBasis)")
-
         let clock = LastSampleClock()
         let manager = MetricsManager(
             level: .detailed, sink: sink, uploadInterval: .seconds(365 * 86_400), shutdownTimeout: .seconds(10),
@@ -103,6 +101,10 @@ struct Agent {
         }
         let publisher = Publisher(manager: manager, clock: clock, dimensions: dimensions, verbose: options.verbose)
         let signals = await SignalHandling.signals()
+        // Said once the agent runs and SIGTERM and SIGINT are handled: from
+        // this line on, a signal publishes the partial period.
+        log("sampling every \(options.sampleInterval) s, publishing every \(options.period) s to \(destination); "
+            + "CPU relative to \(sampler.cpuBasis), memory relative to \(sampler.memoryBasis)")
         let sampling = SamplingLoop(sampler: sampler, options: options, publisher: publisher)
 
         let received = await withTaskGroup(of: Int32?.self) { group in
@@ -155,7 +157,10 @@ struct SamplingLoop: @unchecked Sendable {
             while nextSample <= clock.now { nextSample += interval }
             do { try await clock.sleep(until: nextSample, tolerance: .milliseconds(5)) } catch { break }
         }
-        // Stopping: publish the part of the period sampled so far.
+        // Stopping: one last sample, so the partial period always covers the
+        // moment of the stop (a signal right after start still publishes),
+        // then publish the part of the period sampled so far.
+        if let sample = try? sampler.sample() { aggregator.add(sample) }
         if !aggregator.isEmpty {
             await publisher.publish(aggregator.finishPeriod(), period: periods + 1)
         }

@@ -26,6 +26,9 @@ struct AgentOptions: Equatable {
     var emfLogGroup: String?
     var emfLogStream: String?
     var verbose = false
+    /// Where `/proc` and `/sys/fs/cgroup` are read: "/" for this host, or a
+    /// host's root mounted into a container (`--root /host`).
+    var root = "/"
 
     /// An extra `--dimension key=value`.
     struct Dimension: Equatable {
@@ -151,6 +154,9 @@ struct AgentOptions: Equatable {
                 options.emfLogGroup = try value()
             case "--emf-log-stream":
                 options.emfLogStream = try value()
+            case "--root":
+                options.root = try value()
+                if options.root.isEmpty { throw fail("--root must not be empty") }
             case "--verbose", "-v":
                 try noValue()
                 options.verbose = true
@@ -212,6 +218,8 @@ struct AgentOptions: Equatable {
           --emf-log-group <group>     send EMF documents to this CloudWatch Logs group with
                                       PutLogEvents (created when missing) instead of PutMetricData
           --emf-log-stream <stream>   the log stream for --emf-log-group (default: the host name)
+          --root <path>               read /proc and /sys/fs/cgroup under <path> (default: /), e.g.
+                                      the host's root mounted into a container
           -v, --verbose               log each publication to standard error
           -h, --help                  show this help
           --version                   show the version
@@ -226,6 +234,6 @@ struct AgentOptions: Equatable {
         current period, waits up to 10 s for delivery, and exits 0.
 
         EXIT STATUS: 0 stopped by a signal; 1 runtime error (no credentials, no
-        region, /proc unreadable); 2 bad command line.
+        region, /proc unreadable under --root); 2 bad command line.
         """
 }

@@ -135,6 +135,54 @@ struct DatadogSinkTests {
             == .httpStatus(code: 400, message: "Payload is not in the expected format", retryAfter: nil))
     }
 
+    @Test("401 (a bad key) stops the export without retrying; nothing after it is sent")
+    func unauthorised() async throws {
+        let server = try LoopbackHTTPServer { _ in .text(401, "{\"errors\":[\"Forbidden\"]}") }
+        let sink = DatadogSink(apiKey: "k", site: "datadoghq.com", endpoint: server.url, options: Self.options())
+        let result = await sink.export([Self.snapshot("Requests", .counter), Self.snapshot("Latency")], attempt: .first)
+        #expect(result.delivered == 0)
+        #expect(server.requests.count == 1, "the distributions are not sent after a 401 on the series")
+        #expect(sink.retryPolicy.decision(afterAttempt: 1, error: try #require(result.error)) == .notRetryable)
+    }
+
+    @Test("408 is retried, the series kept for the retry")
+    func requestTimeoutRetried() async throws {
+        let server = try LoopbackHTTPServer { _ in .text(408, "{}") }
+        let sink = DatadogSink(apiKey: "k", site: "datadoghq.com", endpoint: server.url, options: Self.options())
+        let result = await sink.export([Self.snapshot("Requests", .counter)], attempt: .first)
+        #expect(result.unsent.count == 1 && result.delivered == 0)
+        guard case .retry = sink.retryPolicy.decision(afterAttempt: 1, error: try #require(result.error)) else {
+            Issue.record("408 not retried")
+            return
+        }
+    }
+
+    @Test("413 on the series drops only them, counted as refused; the distributions still go")
+    func payloadTooLarge() async throws {
+        let server = try LoopbackHTTPServer { request in
+            request.path.hasSuffix("/series") ? .text(413, "{\"errors\":[\"Request too large\"]}") : .respond(status: 202)
+        }
+        let sink = DatadogSink(apiKey: "k", site: "datadoghq.com", endpoint: server.url, options: Self.options())
+        let result = await sink.export([Self.snapshot("Requests", .counter), Self.snapshot("Latency")], attempt: .first)
+        #expect(result.delivered == 1 && result.refusedCount == 1 && result.unsent.isEmpty)
+    }
+
+    @Test("gzip: the body is compressed, marked Content-Encoding: gzip, and inflates to the same JSON")
+    func gzip() async throws {
+        let server = try LoopbackHTTPServer { _ in .respond(status: 202) }
+        let plainServer = try LoopbackHTTPServer { _ in .respond(status: 202) }
+        let snapshots = [Self.snapshot("Requests", .counter)]
+        let zipped = DatadogSink(apiKey: "k", site: "datadoghq.com", endpoint: server.url, options: Self.options { $0.gzip = true })
+        let plain = DatadogSink(apiKey: "k", site: "datadoghq.com", endpoint: plainServer.url, options: Self.options())
+        #expect(await zipped.export(snapshots, attempt: .first).delivered == 1)
+        #expect(await plain.export(snapshots, attempt: .first).delivered == 1)
+        let request = try #require(server.requests.first)
+        let plainRequest = try #require(plainServer.requests.first)
+        #expect(request.header("Content-Encoding") == "gzip")
+        #expect(plainRequest.header("Content-Encoding") == nil)
+        #expect(try Gzip.decompress(request.body) == plainRequest.body)
+    }
+
     @Test("429 waits for X-RateLimit-Reset; 5xx is retried", arguments: [429, 503])
     func retried(status: Int) async throws {
         let server = try LoopbackHTTPServer { _ in .text(status, "{}", headers: [("X-RateLimit-Reset", "4")]) }

@@ -1,6 +1,7 @@
 import AWSCore
 import EMFSink
 import Foundation
+import HTTPTestSupport
 import Locking
 import MetricsCore
 import CloudWatchMetricsTestKit
@@ -193,6 +194,41 @@ struct EMFSinkTests {
         #expect(stats.exported == 1)
         #expect(stats.dropped == [.nonRetryableError: 1])
         #expect(observer.exportFailures.first as? EMFSinkError == .logEventsRejected(tooNew: 0, tooOld: 1, expired: 0))
+    }
+
+    @Test("a call refused for good (a client error) drops only its own snapshots; the batch's other call is delivered")
+    func refusedCallDropsOnlyItsOwn() async throws {
+        let invalid = AWSError(code: "InvalidParameterException", message: "bad event", statusCode: 400)
+        let client = FakeLogsClient(putAnswers: [.failure(invalid)])
+        let observer = RecordingObserver()
+        let manager = MetricsManager(level: .detailed, sink: logsSink(client, options: .init(maxEventsPerBatch: 2)),
+                                     configuration: .init(observer: observer))
+        try await manager.start()
+        for index in 0..<4 { manager.counter("A", dimensions: [("stream", "\(index)")]).increment() }
+        try await manager.shutdown()
+        #expect(client.putEvents.map(\.count) == [2, 2])
+        let stats = try #require(manager.stats()[sink: "emf"])
+        #expect(stats.exported == 2)
+        #expect(stats.dropped == [.nonRetryableError: 2])
+        #expect(observer.retries == 0)
+    }
+
+    @Test("AWS_ENDPOINT_URL_LOGS sends CloudWatch Logs calls there, ahead of AWS_ENDPOINT_URL")
+    func logsEndpointFromEnvironment() async throws {
+        let server = try LoopbackHTTPServer { _ in .text(200, "{}") }
+        defer { server.stop() }
+        let sink = EMFSink(namespace: "MyService",
+                           destination: .cloudWatchLogs(logGroup: "/my-app/metrics", logStream: "host-1", region: "us-east-1",
+                                                        accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret"),
+                           options: .init(retryPolicy: RetryPolicy(quota: nil, random: { 0 }), environment: [
+                               "AWS_ENDPOINT_URL_LOGS": server.url.absoluteString,
+                               "AWS_ENDPOINT_URL": try LoopbackHTTPServer.refusingURL().absoluteString,
+                           ]))
+        try await sink.start()
+        try await sink.export([snapshot("Requests")])
+        let targets = server.requests.map { $0.header("X-Amz-Target") ?? "" }
+        #expect(targets.contains("Logs_20140328.PutLogEvents"), "\(targets)")
+        #expect(server.requests.first?.header("Authorization")?.contains("/us-east-1/logs/aws4_request") == true)
     }
 
     @Test("a throttled call is retried with only what was not yet delivered")

@@ -116,6 +116,38 @@ struct QueueTests {
         try await manager.shutdown()
     }
 
+    @Test("self-metrics count retries (ExportRetries, by sink) and rejected observations (ObservationsRejected, by reason)")
+    func selfMetricsRetriesAndRejections() async throws {
+        /// Fails its first attempt, then delivers.
+        final class FlakySink: Sink {
+            let attempts = Locked(0)
+            var name: String { "flaky" }
+            var retryPolicy: any ExportRetryPolicy { ExponentialBackoffRetryPolicy(maxAttempts: 3, baseDelay: .zero) }
+            func export(_ snapshots: [MetricSnapshot]) async throws {
+                let attempt = attempts.withLock { $0 += 1; return $0 }
+                if attempt == 1 { throw InjectedFailure() }
+            }
+        }
+        let memory = InMemorySink()
+        let flaky = FlakySink()
+        let manager = MetricsManager(level: .detailed, sinks: [flaky, memory], uploadInterval: .seconds(3600),
+                                     configuration: .init(observer: RecordingObserver(), selfMetrics: SelfMetricsConfig(prefix: "SDK.")))
+        try await manager.start()
+        manager.counter("Work").increment()
+        manager.gauge("Depth").set(.nan)
+        manager.histogram("Latency").record(.infinity)
+        manager.counter("Work").increment(by: -1)
+        try await manager.flush()                       // the window the flaky sink fails once, then delivers
+        try await manager.flush()                       // carries the self-metrics recorded meanwhile
+        try await manager.shutdown()
+        let retries = memory.snapshots(named: "SDK.ExportRetries")
+        #expect(retries.map { $0.dimensions.map(\.1) } == [["flaky"]])
+        #expect(retries.map(\.sum) == [1])
+        let rejected = memory.snapshots(named: "SDK.ObservationsRejected")
+        #expect(rejected.filter { $0.dimensions.map(\.1) == ["nonFiniteValue"] }.map(\.sum) == [2])
+        #expect(rejected.filter { $0.dimensions.map(\.1) == ["negativeIncrement"] }.map(\.sum) == [1])
+    }
+
     @Test("self-metrics report drops and exports as ordinary series")
     func selfMetrics() async throws {
         let memory = InMemorySink()

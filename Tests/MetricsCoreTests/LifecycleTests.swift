@@ -22,6 +22,30 @@ struct UnstartableSink: Sink {
 
 @Suite("Manager lifecycle", .timeLimit(.minutes(3)))
 struct LifecycleTests {
+    @Test("flush(before:) waits for delivery until the instant, then names what did not make it; a healthy sink completes")
+    func flushBeforeInstant() async throws {
+        let blocking = BlockingSink()
+        let memory = InMemorySink()
+        let manager = MetricsManager(level: .detailed, sinks: [blocking, memory], uploadInterval: .seconds(3600),
+                                     shutdownTimeout: .milliseconds(100), configuration: .init(observer: RecordingObserver()))
+        try await manager.start()
+        manager.counter("Invocations").increment()
+        let deadline = ContinuousClock.now.advanced(by: .milliseconds(200))
+        let report = try await manager.flush(before: deadline)
+        #expect(ContinuousClock.now >= deadline, "returned before the deadline with a sink still stuck")
+        #expect(report.pending == ["blocking": 1])
+        #expect(memory.snapshots(named: "Invocations").map(\.sum) == [1])
+        blocking.release()
+        let healthy = MetricsManager(level: .detailed, sink: memory, uploadInterval: .seconds(3600))
+        try await healthy.start()
+        healthy.counter("Invocations").increment(by: 2)
+        let complete = try await healthy.flush(before: ContinuousClock.now.advanced(by: .seconds(30)))
+        #expect(complete.isComplete)
+        #expect(memory.snapshots(named: "Invocations").map(\.sum) == [1, 2])
+        try await healthy.shutdown()
+        try await manager.shutdown()
+    }
+
     @Test("the contract's sample runs end to end")
     func issueSample() async throws {
         let memory = InMemorySink()

@@ -98,14 +98,30 @@ struct OTLPSinkTests {
         #expect(delay == .seconds(7))
     }
 
-    @Test("401 and 403 are not retried, and a 500 is not either (OTLP retries 429, 502, 503, 504 only)",
-          arguments: [401, 403, 500])
+    @Test("401, 403 and 408 are not retried and stop the export; a 500 is not retried either (OTLP retries 429, 502, 503, 504 only)",
+          arguments: [401, 403, 408, 500])
     func notRetried(status: Int) async throws {
         let server = try LoopbackHTTPServer { _ in .text(status, "no") }
-        let sink = OTLPSink(endpoint: server.url, options: Self.options())
-        let result = await sink.export(Self.counters(2), attempt: .first)
+        let sink = OTLPSink(endpoint: server.url, options: Self.options { $0.maxDataPointsPerRequest = 2 })
+        let result = await sink.export(Self.counters(5), attempt: .first)
         let error = try #require(result.error)
         #expect(sink.retryPolicy.decision(afterAttempt: 1, error: error) == .notRetryable)
+        #expect(result.delivered == 0)
+        if status != 500 {
+            #expect(server.requests.count == 1, "the export stops at the first refusal of the client")
+        }
+    }
+
+    @Test("502 and 504 are retried without a Retry-After, the points kept for the retry", arguments: [502, 504])
+    func gatewayErrorsRetried(status: Int) async throws {
+        let server = try LoopbackHTTPServer { _ in .text(status, "gateway") }
+        let sink = OTLPSink(endpoint: server.url, options: Self.options())
+        let result = await sink.export(Self.counters(3), attempt: .first)
+        #expect(result.unsent.count == 3 && result.delivered == 0)
+        guard case .retry = sink.retryPolicy.decision(afterAttempt: 1, error: try #require(result.error)) else {
+            Issue.record("\(status) not retried")
+            return
+        }
     }
 
     @Test("no collector listening: retried as a connection failure")

@@ -1,3 +1,6 @@
+import CloudWatchSink
+import Foundation
+import IntegrationsTestSupport
 import Logging
 import MetricsCore
 import MetricsLogging
@@ -48,6 +51,33 @@ struct RefusingSink: Sink {
 
 @Suite("LoggingObserver")
 struct LoggingObserverTests {
+    @Test("never a secret: a backend that echoes the signed request, session token included, into its error")
+    func noSecrets() async throws {
+        let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYLOGGINGKEY"
+        let token = "IQoJb3JpZ2luX2VjEXAMPLELOGGINGSESSIONTOKEN"
+        let server = try EchoingServer()
+        defer { server.stop() }
+        let handler = RecordingLogHandler()
+        let observer = LoggingObserver(logger: Logger(label: "metrics") { _ in handler })
+        let sink = CloudWatchSink(region: "us-east-1", namespace: "Secrets", endpoint: server.url, verifySSL: true,
+                                  accessKeyId: "AKIDLOGGINGTEST", secretAccessKey: secret, sessionToken: token,
+                                  options: .init(environment: [:]))
+        let manager = MetricsManager(level: .detailed, sink: sink, configuration: .init(observer: observer))
+        try await withTimeLimit(.seconds(60), "the refused export") {
+            try await manager.start()
+            manager.counter("Requests").increment()
+            try await manager.shutdown()
+        }
+        let failed = try #require(handler.all.first { $0.message == "metrics export failed" }, "\(handler.all.map(\.message))")
+        #expect(failed.metadata["metrics.error"]?.contains("AccessDenied") == true, "\(failed.metadata)")
+        // The echo reached the report: the token's header is named there, its value is not.
+        #expect(failed.metadata["metrics.error"]?.lowercased().contains("x-amz-security-token") == true, "\(failed.metadata)")
+        for entry in handler.all {
+            let text = entry.message + " " + entry.metadata.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            #expect(!text.contains(secret) && !text.contains(token), "\(text)")
+        }
+    }
+
     @Test("a dropped batch is an error and a failed export a warning, with the sink, count, reason and error")
     func dropsAndFailures() async throws {
         let handler = RecordingLogHandler()

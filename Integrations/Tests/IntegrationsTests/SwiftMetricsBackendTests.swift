@@ -78,6 +78,41 @@ struct SwiftMetricsBackendTests {
         #expect(snapshot("shared", [("a", "1")])?.sum == 4)   // the same series: nothing recorded is lost
     }
 
+    @Test("a non-aggregating Recorder is a gauge of the last value: no distribution")
+    func nonAggregatingRecorder() {
+        let recorder = Recorder(label: "queue.depth", dimensions: [("queue", "orders")], aggregate: false, factory: factory)
+        recorder.record(3)
+        recorder.record(7)
+        let depth = snapshot("queue.depth", [("queue", "orders")])
+        #expect(depth?.kind == .gauge)
+        #expect(depth?.last == 7)
+        #expect(depth?.distribution.isEmpty == true)
+        let aggregating = Recorder(label: "sizes", factory: factory)
+        aggregating.record(3)
+        #expect(snapshot("sizes")?.kind == .histogram)
+    }
+
+    @Test("destroy lets the series go: it expires once idle, after its last value was exported")
+    func destroyThenExpiry() async throws {
+        let clock = ManualClock()
+        let memory = InMemorySink()
+        let manager = MetricsManager(level: .detailed, sink: memory, uploadInterval: .seconds(60),
+                                     configuration: .init(observer: RecordingObserver(), clock: clock, wallClock: clock.wallClock,
+                                                          seriesExpiry: 1))
+        try await manager.start()
+        let factory = MetricsManagerFactory(manager: manager)
+        let counter = CoreMetrics.Counter(label: "jobs", dimensions: [("queue", "a")], factory: factory)
+        counter.increment(by: 2)
+        counter.destroy()
+        try await manager.flush()                       // the last value, exported
+        #expect(manager.stats().seriesCount == 1)
+        try await manager.flush()                       // idle for one window: expired
+        #expect(manager.stats().seriesCount == 0)
+        #expect(manager.stats().expiredSeries == 1)
+        try await manager.shutdown()
+        #expect(memory.snapshots(named: "jobs").map(\.sum) == [2])
+    }
+
     @Test("a negative floating-point increment is rejected and counted, not lost silently")
     func negative() {
         let observer = RecordingObserver()
