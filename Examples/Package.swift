@@ -3,9 +3,9 @@
 // The documented examples, compiled from outside the SDK's package exactly
 // as a user's program and test target are: only the SDK's products are
 // visible here, never its `package` or internal declarations.
-// scripts/check-doc-examples.py checks that every line of every Swift
-// example in README.md and Docs/ is in this package; scripts/test.sh builds
-// and tests it.
+// scripts/check-doc-examples.py checks that every Swift example in
+// README.md and Docs/ is here as written (Doc_*.swift, one file a block,
+// made by its --write); scripts/test.sh builds and tests this package.
 
 import PackageDescription
 
@@ -27,6 +27,7 @@ let package = Package(
                 .product(name: "EMFSink", package: sdk),
                 .product(name: "OTLPSink", package: sdk),
                 .product(name: "DatadogSink", package: sdk),
+                .product(name: "CloudWatchMetricsTestKit", package: sdk),
             ]),
         .testTarget(
             name: "UserTests",
