@@ -105,6 +105,15 @@ step_integrations() {
 }
 
 step_localstack() {
+    if [ -n "${localstack_install:-}" ]; then
+        echo "test.sh: waiting for the LocalStack install started at the beginning" >&2
+        if ! wait "$localstack_install"; then
+            cat "$localstack_log" >&2
+            echo "test.sh: installing LocalStack failed" >&2
+            return 1
+        fi
+        localstack_install=""
+    fi
     # One test at a time: LocalStack serves requests slowly when many arrive
     # at once. LocalStack checks no signatures and issues no assumed-role
     # credentials, so the tests of those are named here and not run; every
@@ -157,6 +166,17 @@ step_static() {
 
 started=$SECONDS
 summary=()
+# LocalStack's install (about 80 s, mostly download and unpacking) goes on
+# in the background while the steps before it build.
+localstack_install=""
+if [[ " ${steps[*]} " == *" localstack "* ]] && [ "${steps[0]}" != localstack ]; then
+    localstack_log=$(mktemp)
+    scripts/with-localstack.sh --install-only >"$localstack_log" 2>&1 &
+    localstack_install=$!
+    # A run that fails before the LocalStack step stops the install too (its
+    # stamp is written last, so the next run installs again).
+    trap '[ -n "$localstack_install" ] && kill "$localstack_install" 2>/dev/null; rm -f "$localstack_log"' EXIT
+fi
 for step in "${steps[@]}"; do
     echo "== test.sh: $step" >&2
     step_started=$SECONDS

@@ -10,6 +10,7 @@
 #   4. stops it (by PID) however the command ends.
 #
 # Usage: scripts/with-moto.sh scripts/with-localstack.sh swift test --filter CloudWatchIntegrationTests
+#        scripts/with-localstack.sh --install-only
 # (inside with-moto.sh, so that METRICS_TEST_PYTHON, with boto3 and the Python
 # original, reads back what the tests sent.)
 #
@@ -31,6 +32,9 @@ if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]
     "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -r "$requirements"
     echo "$wanted" > "$stamp"
 fi
+# scripts/with-localstack.sh --install-only: the install alone (test.sh runs
+# it in the background while other steps build).
+if [ "${1:-}" = "--install-only" ]; then exit 0; fi
 
 port="$("$venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
 endpoint="http://127.0.0.1:$port"

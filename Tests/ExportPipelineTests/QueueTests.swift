@@ -201,23 +201,30 @@ struct NonBlockingTests {
 
 @Suite("Signal handling", .timeLimit(.minutes(3)))
 struct SignalTests {
+    // Each in a child process: SignalHandling takes over the signals'
+    // dispositions, which the test process must keep as they are.
+
     @Test("signals arrive as a stream instead of terminating the process")
-    func stream() async throws {
-        let stream = await SignalHandling.signals([SIGUSR2])
-        var iterator = stream.makeAsyncIterator()
-        kill(getpid(), SIGUSR2)  // process-directed, as a real SIGTERM is (raise() targets this pool thread, which blocks signals)
-        #expect(await iterator.next() == SIGUSR2)
+    func stream() async {
+        await #expect(processExitsWith: .success) {
+            let stream = await SignalHandling.signals([SIGUSR2])
+            var iterator = stream.makeAsyncIterator()
+            kill(getpid(), SIGUSR2)  // process-directed, as a real SIGTERM is (raise() targets this pool thread, which blocks signals)
+            if await iterator.next() != SIGUSR2 { exit(3) }
+        }
     }
 
     @Test("shutdownOnSignal flushes the final window")
-    func shutdownOnSignal() async throws {
-        let memory = InMemorySink()
-        let manager = MetricsManager(level: .detailed, sink: memory, uploadInterval: .seconds(3600))
-        try await manager.start()
-        manager.counter("BeforeSignal").increment(by: 4)
-        let signals = await SignalHandling.signals([SIGUSR1])  // handlers in place from here on
-        kill(getpid(), SIGUSR1)
-        #expect(await SignalHandling.shutdown(manager, onFirstOf: signals) == SIGUSR1)
-        #expect(memory.snapshots(named: "BeforeSignal").map(\.count) == [4])
+    func shutdownOnSignal() async {
+        await #expect(processExitsWith: .success) {
+            let memory = InMemorySink()
+            let manager = MetricsManager(level: .detailed, sink: memory, uploadInterval: .seconds(3600))
+            try await manager.start()
+            manager.counter("BeforeSignal").increment(by: 4)
+            let signals = await SignalHandling.signals([SIGUSR1])  // handlers in place from here on
+            kill(getpid(), SIGUSR1)
+            if await SignalHandling.shutdown(manager, onFirstOf: signals) != SIGUSR1 { exit(3) }
+            if memory.snapshots(named: "BeforeSignal").map(\.count) != [4] { exit(4) }
+        }
     }
 }
