@@ -135,7 +135,9 @@ final class ExportWorker: Sendable {
         guard chunks.count > 0 else { return }
         let now = time.elapsed()
         let dropped = state.withLock { state -> Int in
-            if state.abandoned {
+            // Abandoned at the deadline, or drained and finished after a
+            // close: nobody will export these any more, so they are counted.
+            if state.abandoned || state.finished {
                 state.dropped[.shutdownDeadline, default: 0] += chunks.count
                 return -chunks.count
             }
@@ -233,6 +235,9 @@ final class ExportWorker: Sendable {
                 let waiters = state.idleWaiters
                 state.idleWaiters.removeAll()
                 state.flushing = false
+                // Decided under the same lock as enqueue's check: nothing can
+                // be queued between "empty and closing" and "finished".
+                if state.closing { state.finished = true }
                 return (state.closing ? .finish : .wait(until: nil), waiters)
             }
             let oldest = state.segments[0].enqueuedAt

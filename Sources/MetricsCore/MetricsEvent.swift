@@ -9,7 +9,9 @@ public enum DropReason: String, Sendable, Hashable, CaseIterable, CustomStringCo
     /// The sink failed with an error its retry policy does not retry
     /// (for example CloudWatch's `InvalidParameterValue`).
     case nonRetryableError
-    /// Shutdown's deadline passed before the sink had taken them.
+    /// Shutdown's deadline passed before the sink had taken them, or they
+    /// reached the sink's queue after its final drain (observations that
+    /// came in after the final cut).
     case shutdownDeadline
     /// The sink found them invalid for its backend and skipped them
     /// (for example NaN, or more than 30 CloudWatch dimensions).

@@ -265,10 +265,15 @@ extension MetricsManager {
         control.close()
         // The final window, then one more cut for observations that passed
         // the recording check just before `close()` and landed after the cut.
-        let final = SnapshotChunks(chunks: cutWindow().chunks + cutWindow().chunks)
-        for worker in workers {
-            worker.enqueue(final)
-            worker.close()
+        // Under the cut lock: a tick in flight (a flush, the periodic loop)
+        // finishes queueing first; one after it finds the workers closed.
+        cutAndEnqueue.withLock { cuts in
+            cuts += 2
+            let final = SnapshotChunks(chunks: cutWindow().chunks + cutWindow().chunks)
+            for worker in self.workers {
+                worker.enqueue(final)
+                worker.close()
+            }
         }
         let workers = self.workers
         let drained: Void? = await withDeadline(deadline, time: time) {

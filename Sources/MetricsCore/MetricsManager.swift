@@ -46,6 +46,13 @@ public final class MetricsManager: Sendable {
     let hub: EventHub
     let selfMetrics: SelfMetrics?
     let lifecycle = Locked(Lifecycle())
+    /// Held from a window's cut until its chunks are in every worker's
+    /// queue, by `tick()` and by shutdown's final cut and close: a cut
+    /// racing shutdown is queued before the workers close (and so drained),
+    /// never after, where it would be lost uncounted. Shutdown thereby waits
+    /// for a tick in flight. The value counts the cuts (a lock over an empty
+    /// value draws a false report from ThreadSanitizer).
+    let cutAndEnqueue = Locked(0)
     let window: Locked<WindowState>
 
     private let keepsStream: Bool
@@ -380,8 +387,11 @@ public final class MetricsManager: Sendable {
 
     /// Cuts a window and hands it to every export worker.
     func tick() {
-        let chunks = cutWindow()
-        guard chunks.count > 0 else { return }
-        for worker in workers { worker.enqueue(chunks) }
+        cutAndEnqueue.withLock { cuts in
+            cuts += 1
+            let chunks = cutWindow()
+            guard chunks.count > 0 else { return }
+            for worker in workers { worker.enqueue(chunks) }
+        }
     }
 }

@@ -249,3 +249,72 @@ struct LifecycleTests {
     }
 }
 
+
+/// Blocks the thread that reports the first `seriesExpired`: a cut paused
+/// after it took the window's values and before it queued them.
+private final class PausingObserver: MetricsObserver, @unchecked Sendable {
+    let paused = DispatchSemaphore(value: 0)
+    let release = DispatchSemaphore(value: 0)
+    private let first = Locked(true)
+
+    func observe(_ event: MetricsEvent) {
+        guard case .seriesExpired = event, first.withLock({ first in defer { first = false }; return first }) else { return }
+        paused.signal()
+        release.wait()
+    }
+}
+
+@Suite("A window cut racing shutdown", .timeLimit(.minutes(2)))
+struct CutRacingShutdownTests {
+    @Test("a flush's window cut just before shutdown() is delivered, not queued into a finished worker and lost")
+    func flushCutRacingShutdown() async throws {
+        let memory = InMemorySink()
+        let observer = PausingObserver()
+        let manager = MetricsManager(level: .detailed, sink: memory, uploadInterval: .seconds(3600),
+                                     configuration: .init(observer: observer, seriesExpiry: 1))
+        try await manager.start()
+        manager.counter("Idle").increment()
+        try await manager.flush()                       // Idle observed; it expires at the next cut
+        manager.counter("Work").increment(by: 5)
+
+        // On a thread of its own: once the flush's cut is paused (Work's 5
+        // taken, not yet queued), start shutdown and let it run. Without the
+        // cut lock it finishes at once, and the paused window, released
+        // after it, goes into a finished worker. With the lock it waits for
+        // the cut; the pause then ends after 500 ms.
+        let shutdownDone = DispatchSemaphore(value: 0)
+        let releaser = Thread {
+            observer.paused.wait()
+            Task {
+                try? await manager.shutdown()
+                shutdownDone.signal()
+            }
+            _ = shutdownDone.wait(timeout: .now() + .milliseconds(500))
+            observer.release.signal()
+        }
+        releaser.start()
+        try await manager.flush(awaitingDelivery: false)
+        try await manager.shutdown()                    // waits for the shutdown in progress
+
+        let stats = try #require(manager.stats()[sink: memory.name])
+        #expect(memory.snapshots(named: "Work").map(\.sum) == [5],
+                "exported \(stats.exported), dropped \(stats.dropped), queued \(stats.queued)")
+        #expect(stats.totalDropped == 0)
+    }
+
+    @Test("a window that reaches a sink's queue after its final drain is counted as dropped, with an event")
+    func afterFinalDrainCounted() async throws {
+        let memory = InMemorySink()
+        let observer = RecordingObserver()
+        let manager = MetricsManager(level: .detailed, sink: memory, configuration: .init(observer: observer))
+        try await manager.start()
+        try await manager.shutdown()
+        let end = Date(timeIntervalSince1970: 1_800_000_000)
+        let late = MetricSnapshot(name: "Late", kind: .counter, dimensions: [], windowStart: end - 60, windowEnd: end,
+                                  count: 1, sum: 1, min: 1, max: 1)
+        manager.workers[0].enqueue(SnapshotChunks(chunks: [.init(snapshots: [late], sizes: [late.estimatedSize])]))
+        #expect(manager.stats()[sink: memory.name]?.dropped == [.shutdownDeadline: 1])
+        #expect(observer.dropped[.shutdownDeadline] == 1)
+        #expect(memory.snapshots(named: "Late").isEmpty)
+    }
+}
