@@ -56,7 +56,7 @@ public struct ConsoleSink: Sink {
         // Not FileHandle.write: a reader that is gone must be an export
         // error (EPIPE), never a SIGPIPE that ends the host.
         if let failure = DescriptorWrite.writeAll(output.fileDescriptor, Array(text.utf8)) {
-            throw POSIXError(POSIXErrorCode(rawValue: failure.errno) ?? .EIO)
+            throw POSIXError(POSIXErrorCode(rawValue: failure) ?? .EIO)
         }
     }
 

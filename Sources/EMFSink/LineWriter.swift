@@ -29,7 +29,7 @@ struct LineWriter: Sendable {
         for line in lines {
             var buffer = line
             buffer.append(0x0A)
-            if let failure = DescriptorWrite.writeAll(descriptor, buffer) { throw .writeFailed(errno: failure.errno) }
+            if let failure = DescriptorWrite.writeAll(descriptor, buffer) { throw .writeFailed(errno: failure) }
         }
     }
 }

@@ -18,9 +18,9 @@ import Darwin
 /// already pending before the write (someone else's) is left alone.
 package enum DescriptorWrite {
     /// Writes all of `bytes` to `descriptor`, resuming short writes and
-    /// `EINTR`. Returns `nil` when everything was written, or the `errno`
-    /// of the failure (`EPIPE` for a closed pipe) and how much was written.
-    package static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> (errno: Int32, written: Int)? {
+    /// `EINTR`. Returns `nil` when everything was written, else the `errno`
+    /// of the failure (`EPIPE` for a closed pipe).
+    package static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32? {
         guard !bytes.isEmpty else { return nil }
         var pipeSignal = sigset_t()
         sigemptyset(&pipeSignal)
@@ -43,13 +43,13 @@ package enum DescriptorWrite {
                 var taken: Int32 = 0
                 sigwait(&pipeSignal, &taken)
             }
-            return (failure, offset)
+            return failure
         }
         return nil
     }
 
     /// ``writeAll(_:_:)`` for an array of bytes.
-    package static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) -> (errno: Int32, written: Int)? {
+    package static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) -> Int32? {
         bytes.withUnsafeBytes { writeAll(descriptor, $0) }
     }
 
