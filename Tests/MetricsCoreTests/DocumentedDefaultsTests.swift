@@ -1,5 +1,6 @@
 import CloudWatchMetricsTestKit
 import Foundation
+import HTTPTestSupport
 import MetricsCore
 import MetricsTestSupport
 import Sinks
@@ -38,7 +39,11 @@ struct DocumentedDefaultsTests {
         let memory = InMemorySink()
         let manager = defaultManager(memory, clock)
         try await manager.start()
-        for user in 0..<10_001 { manager.counter("Logins", dimensions: [("user", "u\(user)")]).increment() }
+        // Off the cooperative pool (onOwnThread): thousands of new series take
+        // seconds in a debug build and would delay other suites' deadlines.
+        try await onOwnThread {
+            for user in 0..<10_001 { manager.counter("Logins", dimensions: [("user", "u\(user)")]).increment() }
+        }
         try await manager.flush()
         let logins = memory.snapshots(named: "Logins")
         #expect(logins.count == 10_001)                 // 10,000 own series and the overflow series
@@ -52,11 +57,14 @@ struct DocumentedDefaultsTests {
         let memory = InMemorySink()
         let manager = defaultManager(memory, clock)
         try await manager.start()
-        // 10 metrics of 10,000 series each: every one within its metric's limit.
-        for metric in 0..<10 {
-            for user in 0..<10_000 { manager.counter("M\(metric)", dimensions: [("user", "u\(user)")]).increment() }
+        // 10 metrics of 10,000 series each: every one within its metric's
+        // limit. Off the cooperative pool, as above.
+        try await onOwnThread {
+            for metric in 0..<10 {
+                for user in 0..<10_000 { manager.counter("M\(metric)", dimensions: [("user", "u\(user)")]).increment() }
+            }
+            manager.counter("M10", dimensions: [("user", "u0")]).increment(by: 7)   // the 100,001st series
         }
-        manager.counter("M10", dimensions: [("user", "u0")]).increment(by: 7)   // the 100,001st series
         try await manager.flush()
         #expect(memory.snapshots(named: "M9").count == 10_000)
         #expect(memory.snapshots(named: "M10").map { $0.dimensions.map(\.1) } == [["Other"]])
