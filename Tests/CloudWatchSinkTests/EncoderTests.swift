@@ -53,8 +53,7 @@ struct BotocoreBody: Decodable, CustomStringConvertible, Sendable {
 
     static func load() -> [BotocoreBody] {
         struct File: Decodable { let vectors: [BotocoreBody] }
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("AWSCoreTests/Fixtures/botocore_sigv4_vectors.json")
+        let url = URL(fileURLWithPath: TestEnvironment.path("Tests/AWSCoreTests/Fixtures/botocore_sigv4_vectors.json"))
         guard let data = try? Data(contentsOf: url), let file = try? JSONDecoder().decode(File.self, from: data) else { return [] }
         return file.vectors.filter { $0.service == "monitoring" && $0.expected.content_encoding == nil }
     }

@@ -117,8 +117,7 @@ struct IntegrationTarget: Sendable {
 
     private func helper(_ command: String, _ request: [String: Any]) async throws -> Any {
         guard let python else { throw HelperFailure(description: "METRICS_TEST_PYTHON is not set") }
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("scripts/cloudwatch_helper.py").path
+        let script = TestEnvironment.path("scripts/cloudwatch_helper.py")
         // The helper talks to this target (moto or LocalStack), whatever its environment says.
         var request = request
         request["target"] = ["endpoint": endpoint.absoluteString, "accessKeyId": accessKeyId,

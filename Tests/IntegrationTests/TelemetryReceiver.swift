@@ -70,8 +70,7 @@ struct TelemetryReceiver: Sendable {
     /// Runs the Python original's `OpenTelemetrySink` or `DatadogSink` (aiokpl
     /// 0.2.0) on `snapshots` into this prefix (scripts/sink_parity.py).
     func exportWithOriginal(_ mode: String, _ snapshots: [MetricSnapshot]) async throws {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("scripts/sink_parity.py").path
+        let script = TestEnvironment.path("scripts/sink_parity.py")
         let input = try JSONSerialization.data(withJSONObject: snapshots.map { snapshot in
             ["name": snapshot.name, "count": snapshot.count, "sum": snapshot.sum, "min": snapshot.min, "max": snapshot.max,
              "dimensions": snapshot.dimensions.map { [$0.0, $0.1] },
