@@ -12,8 +12,10 @@ import MetricsCore
 /// let tools = ConsoleSink(format: .jsonLines, output: .standardError)
 /// ```
 ///
-/// A write that fails (a closed pipe) is thrown from `export` and handled
-/// like any other export failure: retried, then dropped and reported.
+/// A write that fails (a closed pipe, or a reader that took nothing for
+/// `writeTimeout`) is thrown from `export` and handled like any other
+/// export failure: retried, then dropped and reported. A window cut short
+/// stays on lines of its own: the next window starts on a new line.
 public struct ConsoleSink: Sink {
     /// How snapshots are printed.
     public enum Format: String, Sendable, CaseIterable {
@@ -29,6 +31,7 @@ public struct ConsoleSink: Sink {
     private let output: FileHandle
     /// Prices for the cost line of the table, `nil` for none.
     private let prices: CloudWatchPrices?
+    private let writeTimeout: Duration
 
     /// - parameters:
     ///   - format: `.table` (default) or `.jsonLines`.
@@ -36,8 +39,11 @@ public struct ConsoleSink: Sink {
     ///   - costPrices: the table ends each window with what its series would
     ///     cost through PutMetricData at these prices (default: us-east-1
     ///     list prices, see ``CostEstimate``); `nil` leaves the line out.
+    ///   - writeTimeout: how long one window's write may wait for a reader
+    ///     that stopped draining (default 10 s).
     public init(format: Format = .table, output: FileHandle = .standardOutput,
-                costPrices: CloudWatchPrices? = .usEast1) {
+                costPrices: CloudWatchPrices? = .usEast1, writeTimeout: Duration = .seconds(10)) {
+        self.writeTimeout = writeTimeout
         self.format = format
         self.output = output
         self.prices = costPrices
@@ -55,8 +61,8 @@ public struct ConsoleSink: Sink {
         }
         // Not FileHandle.write: a reader that is gone must be an export
         // error (EPIPE), never a SIGPIPE that ends the host.
-        if let failure = DescriptorWrite.writeAll(output.fileDescriptor, Array(text.utf8)) {
-            throw POSIXError(POSIXErrorCode(rawValue: failure) ?? .EIO)
+        if let failure = DescriptorWrite.writeLines(output.fileDescriptor, Array(text.utf8), within: writeTimeout) {
+            throw POSIXError(POSIXErrorCode(rawValue: failure.errno) ?? .EIO)
         }
     }
 

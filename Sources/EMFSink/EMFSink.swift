@@ -104,9 +104,11 @@ public final class EMFSink: Sink, CustomStringConvertible, CustomDebugStringConv
         for (index, error) in rejected { result.reject(snapshots[index], error: error) }
         switch destination {
         case .standardOutput:
-            write(documents, to: LineWriter(descriptor: STDOUT_FILENO, sharesStandardOutput: true), snapshots, &result)
+            write(documents, to: LineWriter(descriptor: STDOUT_FILENO, sharesStandardOutput: true,
+                                            timeout: options.writeTimeout), snapshots, &result)
         case .fileHandle(let handle):
-            write(documents, to: LineWriter(descriptor: handle.fileDescriptor, sharesStandardOutput: false), snapshots,
+            write(documents, to: LineWriter(descriptor: handle.fileDescriptor, sharesStandardOutput: false,
+                                            timeout: options.writeTimeout), snapshots,
                   &result)
         case .cloudWatchLogs(let group, let stream, _, _, _, _, _, _):
             await put(documents, group: group, stream: stream, snapshots, attempt: attempt, &result)

@@ -26,6 +26,11 @@ extension EMFSink {
         public var retryPolicy: RetryPolicy
         /// Deadline of each HTTP request (default 10 s).
         public var requestTimeout: Duration
+        /// How long one write of documents to standard output or a file
+        /// handle may wait for a reader that stopped draining (default 10 s);
+        /// then the export fails with `writeFailed(errno: ETIMEDOUT)` and what
+        /// was not written is counted as not delivered.
+        public var writeTimeout: Duration
         /// A PEM bundle of extra trusted certificates (trust is added, never removed).
         public var caBundlePath: String?
         /// A provider to use instead of the default chain (ignored when
@@ -56,8 +61,10 @@ extension EMFSink {
             maxEventsPerBatch: Int = 10_000,
             maxBatchBytes: Int = 1_048_576,
             name: String = "emf",
-            environment: [String: String] = ProcessInfo.processInfo.environment
+            environment: [String: String] = ProcessInfo.processInfo.environment,
+            writeTimeout: Duration = .seconds(10)
         ) {
+            self.writeTimeout = writeTimeout
             self.properties = properties
             self.storageResolution = storageResolution
             self.dimensionNames = dimensionNames

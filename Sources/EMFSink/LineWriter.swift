@@ -9,16 +9,23 @@
 import MetricsCore
 
 /// Writes whole lines to a file descriptor: each document and its newline
-/// in one buffer, written completely (short writes and `EINTR` resumed)
-/// while holding the C `stdout` lock, so `print` from other threads can
-/// neither cut a document in two nor slip into the middle of one: Lambda
-/// and the CloudWatch agent parse the output line by line. A reader that
-/// is gone is a `writeFailed(errno: EPIPE)`, never a SIGPIPE (see
-/// ``DescriptorWrite``).
+/// in one buffer, written completely (short writes, `EINTR` and `EAGAIN`
+/// resumed) while holding the C `stdout` lock, so `print` from other
+/// threads can neither cut a document in two nor slip into the middle of
+/// one: Lambda and the CloudWatch agent parse the output line by line.
+///
+/// Every failure is an export error, never the host's end (see
+/// ``DescriptorWrite``): a reader that is gone is `writeFailed(errno:
+/// EPIPE)`; a reader that stops draining is `writeFailed(errno: ETIMEDOUT)`
+/// once `timeout` has passed for the call, so the `stdout` lock is never
+/// held longer; a document cut short stays a line of its own (the next
+/// write ends it first) and is counted as not delivered.
 struct LineWriter: Sendable {
     let descriptor: Int32
     /// Also take the stdio lock and flush stdio's buffer first (standard output).
     let sharesStandardOutput: Bool
+    /// How long one ``write(_:)`` may wait for the reader.
+    let timeout: Duration
 
     func write(_ lines: [[UInt8]]) throws(EMFSinkError) {
         if sharesStandardOutput {
@@ -29,7 +36,9 @@ struct LineWriter: Sendable {
         for line in lines {
             var buffer = line
             buffer.append(0x0A)
-            if let failure = DescriptorWrite.writeAll(descriptor, buffer) { throw .writeFailed(errno: failure) }
+            if let failure = DescriptorWrite.writeLines(descriptor, buffer, within: timeout) {
+                throw .writeFailed(errno: failure.errno)
+            }
         }
     }
 }

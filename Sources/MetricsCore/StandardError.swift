@@ -4,8 +4,9 @@
 /// must not take its host down for a log line.
 package enum StandardError {
     /// Writes `text` to descriptor 2 with ``DescriptorWrite``; gives up
-    /// silently on an error (there is nowhere to report it).
+    /// silently on an error, or after a second when nothing reads standard
+    /// error (there is nowhere to report either).
     package static func write(_ text: String) {
-        _ = DescriptorWrite.writeAll(2, Array(text.utf8))
+        _ = DescriptorWrite.writeLines(2, Array(text.utf8), within: .seconds(1))
     }
 }
