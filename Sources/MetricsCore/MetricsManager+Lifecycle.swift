@@ -289,9 +289,31 @@ extension MetricsManager {
             }
             return failures
         }
+        let late = countLateObservations()
+        if late > 0 { hub.emit(.observationsRejected(count: late, reason: .afterShutdown)) }
         if let first = stopped?.first {
             throw MetricsManagerError.sinkShutdownFailed(sink: first.0, reason: first.1)
         }
+    }
+
+    /// Counts what reached the series after the final cut as rejected
+    /// (`.afterShutdown`, by the snapshots' `count`) and empties them:
+    /// observations that passed the recording check just before `close()`
+    /// and landed after both final cuts, and what retired series freed
+    /// since then left behind. Runs at the end of `shutdown()` and at every
+    /// `stats()` after it, so nothing that lands late goes uncounted.
+    @discardableResult
+    func countLateObservations() -> Int {
+        let late = window.withLock { state -> Int in
+            let bounds = CollectionWindow(start: state.start, end: state.start)
+            var late = 0
+            registry.reviveRecordedInto()
+            for salvaged in registry.takeSalvaged() { late += salvaged(bounds)?.count ?? 0 }
+            for entry in registry.all() { late += entry.collect(bounds)?.count ?? 0 }
+            return late
+        }
+        if late > 0 { control.reject(.afterShutdown, count: late) }
+        return late
     }
 
     private func finishShutdown() {

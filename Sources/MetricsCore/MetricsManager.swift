@@ -306,6 +306,7 @@ public final class MetricsManager: Sendable {
 
     /// Counters of every export worker and of rejected observations.
     public func stats() -> MetricsStats {
+        if lifecycle.withLock({ $0.phase == .stopped }) { countLateObservations() }
         let totals = registry.totals
         return MetricsStats(
             sinks: workers.map { $0.stats() },

@@ -49,18 +49,18 @@ final class RecordingControl: Sendable {
         _ = state.compareExchange(expected: Self.recording, desired: Self.closed, ordering: .sequentiallyConsistent)
     }
 
-    /// Counts an observation that was not recorded, unless this is the inert
-    /// control, whose observations are dropped by design.
-    func reject(_ reason: RejectionReason) {
+    /// Counts `count` observations that were not recorded, unless this is
+    /// the inert control, whose observations are dropped by design.
+    func reject(_ reason: RejectionReason, count: Int = 1) {
         let current = state.load(ordering: .relaxed)
         if current == Self.disabled { return }
         // Anything refused after shutdown is counted as such, whatever else is wrong with it.
         let effective = current == Self.closed ? .afterShutdown : reason
         switch effective {
-        case .nonFiniteValue: rejectedNonFinite.wrappingAdd(1, ordering: .relaxed)
-        case .emptyName: rejectedEmptyName.wrappingAdd(1, ordering: .relaxed)
-        case .negativeIncrement: rejectedNegative.wrappingAdd(1, ordering: .relaxed)
-        case .afterShutdown: rejectedAfterShutdown.wrappingAdd(1, ordering: .relaxed)
+        case .nonFiniteValue: rejectedNonFinite.wrappingAdd(count, ordering: .relaxed)
+        case .emptyName: rejectedEmptyName.wrappingAdd(count, ordering: .relaxed)
+        case .negativeIncrement: rejectedNegative.wrappingAdd(count, ordering: .relaxed)
+        case .afterShutdown: rejectedAfterShutdown.wrappingAdd(count, ordering: .relaxed)
         }
     }
 

@@ -318,3 +318,41 @@ struct CutRacingShutdownTests {
         #expect(memory.snapshots(named: "Late").isEmpty)
     }
 }
+
+/// Observations that reach a series after shutdown's final cut: an
+/// increment that passed the recording check just before `close()`, and
+/// what a retired series freed after it held. Counted, never lost silently.
+@Suite("Observations landing after the final cut", .timeLimit(.minutes(1)))
+struct LateObservationTests {
+    @Test("an increment that passed the recording check before close() and lands after the final cut is counted as rejected after shutdown, once")
+    func landsAfterFinalCut() async throws {
+        let memory = InMemorySink()
+        let manager = MetricsManager(level: .detailed, sink: memory)
+        try await manager.start()
+        let counter = manager.counter("Late")
+        counter.increment(by: 2)
+        try await manager.shutdown()
+        counter.value.add(5)        // the add of an increment() that checked isRecording before close()
+        #expect(manager.stats().rejected[.afterShutdown] == 5)
+        #expect(manager.stats().rejected[.afterShutdown] == 5, "counted once")
+        #expect(memory.snapshots(named: "Late").map(\.sum) == [2])
+    }
+
+    @Test("a retired series freed after shutdown with observations in it: they are counted as rejected after shutdown")
+    func salvagedAfterFinalCut() async throws {
+        let memory = InMemorySink()
+        let manager = MetricsManager(level: .detailed, sink: memory, uploadInterval: .seconds(3600),
+                                     configuration: .init(seriesExpiry: 1))
+        try await manager.start()
+        var counter: Counter? = manager.counter("Retired")
+        counter?.increment()
+        try await manager.flush()
+        try await manager.flush()                 // idle for one window: retired
+        #expect(manager.stats().seriesCount == 0)
+        try await manager.shutdown()
+        counter?.value.add(3)                     // landed after the final cut
+        counter = nil                             // freed: its deinit salvages the 3
+        #expect(manager.stats().rejected[.afterShutdown] == 3)
+        #expect(memory.snapshots(named: "Retired").map(\.sum) == [1])
+    }
+}
