@@ -12,7 +12,9 @@ import Synchronization
 package struct CurlTransport: HTTPTransport {
     package let tls: TLSOptions
     /// The largest response body accepted (AWS error bodies are small); a
-    /// longer one fails with ``HTTPTransportError/responseTooLarge(limit:)``.
+    /// longer one fails with ``HTTPTransportError/responseTooLarge(limit:)``,
+    /// unless it is a 2xx: the request was taken, and the response comes
+    /// back with its body cut (``HTTPResponse/isBodyTruncated``).
     package let maxResponseBytes: Int
 
     package init(tls: TLSOptions = .default, maxResponseBytes: Int = 1 << 20) {
@@ -76,6 +78,14 @@ package struct CurlTransport: HTTPTransport {
         }
         let message = withUnsafeBytes(of: response.error) { raw in
             String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
+        if response.too_large == 1 && (200..<300).contains(response.status) {
+            // The server took the request: that it talks too much afterwards
+            // must not make a delivered batch count as failed (or be sent twice).
+            let start = response.body.map { Data(bytes: $0, count: response.body_length) } ?? Data()
+            let rawHeaders = response.headers.map { String(cString: $0) } ?? ""
+            return HTTPResponse(status: response.status, headers: Self.parseHeaders(rawHeaders), body: start,
+                                isBodyTruncated: true)
         }
         if response.too_large != 0 { throw HTTPTransportError.responseTooLarge(limit: maxResponseBytes) }
         switch code {

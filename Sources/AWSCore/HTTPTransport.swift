@@ -43,11 +43,16 @@ package struct HTTPResponse: Sendable, CustomStringConvertible, CustomDebugStrin
     package var status: Int
     package var headers: [(String, String)]
     package var body: Data
+    /// The server answered 2xx with a body over the transport's cap: the
+    /// request was taken, `body` holds only its first bytes and is not to
+    /// be parsed.
+    package var isBodyTruncated: Bool
 
-    package init(status: Int, headers: [(String, String)] = [], body: Data = Data()) {
+    package init(status: Int, headers: [(String, String)] = [], body: Data = Data(), isBodyTruncated: Bool = false) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.isBodyTruncated = isBodyTruncated
     }
 
     /// The first header named `name`, case-insensitively.

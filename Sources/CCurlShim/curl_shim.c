@@ -250,7 +250,8 @@ int mcurl_perform(const mcurl_request *request, mcurl_response *response) {
     curl.easy_getinfo(handle, INFO_RESPONSE_CODE, &status);
     response->status = status;
     response->curl_code = code;
-    response->too_large = body.overflowed || headers.overflowed;
+    /* 2: the headers were too large (no answer to read); 1: only the body. */
+    response->too_large = headers.overflowed ? 2 : body.overflowed ? 1 : 0;
     if (response->too_large) {
         snprintf(response->error, sizeof(response->error), "the response is larger than %zu bytes", limit);
     } else if (code != 0) {

@@ -30,6 +30,13 @@ public final class RecordingObserver: MetricsObserver {
         return result
     }
 
+    /// Total in flight at the shutdown deadline (outcome unknown), over every sink.
+    public var outcomeUnknown: Int {
+        var total = 0
+        for case .sink(_, .outcomeUnknown(let count)) in all { total += count }
+        return total
+    }
+
     /// Total exported, over every sink.
     public var exported: Int {
         var total = 0

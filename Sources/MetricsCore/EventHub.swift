@@ -75,6 +75,8 @@ final class StandardErrorLogger: Sendable {
         switch event {
         case .sink(let sink, .batchDropped(let count, let reason)):
             return ("\(sink).dropped.\(reason)", "sink \(sink) dropped \(count) snapshot(s): \(reason)")
+        case .sink(let sink, .outcomeUnknown(let count)):
+            return ("\(sink).unknown", "sink \(sink) abandoned \(count) snapshot(s) in flight at the shutdown deadline: the backend may have them")
         case .sink(let sink, .exportFailed(let error)):
             return ("\(sink).failed", "sink \(sink) export failed: \(error)")
         case .sink(let sink, .datumRejected(let metric, let error)):

@@ -49,6 +49,8 @@ final class ExportWorker: Sendable {
         var closing = false
         /// Shutdown's deadline passed: whatever is left was counted as dropped.
         var abandoned = false
+        /// In flight when the worker was abandoned: the backend may have them.
+        var unknownOutcome = 0
         var finished = false
         var task: Task<Void, Never>?
 
@@ -98,16 +100,20 @@ final class ExportWorker: Sendable {
         }
     }
 
-    /// Gives up on everything not yet delivered: counts queued and in-flight
-    /// snapshots as dropped (`.shutdownDeadline`), cancels the export in
-    /// progress, and releases everyone waiting. Returns the count dropped.
+    /// Gives up on everything not yet delivered: counts queued snapshots as
+    /// dropped (`.shutdownDeadline`) and in-flight ones as of unknown
+    /// outcome (the backend may have them), cancels the export in progress,
+    /// and releases everyone waiting. Returns the count given up on.
     @discardableResult
     func abandon() -> Int {
-        let (count, task, waiters) = state.withLock { state -> (Int, Task<Void, Never>?, [CheckedContinuation<Void, Never>]) in
-            guard !state.abandoned else { return (0, nil, []) }
+        let (count, task, waiters) = state.withLock {
+            state -> ((queued: Int, inFlight: Int), Task<Void, Never>?, [CheckedContinuation<Void, Never>]) in
+            guard !state.abandoned else { return ((0, 0), nil, []) }
             state.abandoned = true
-            let count = state.queuedCount + state.inFlightCount
-            if count > 0 { state.dropped[.shutdownDeadline, default: 0] += count }
+            let queued = state.queuedCount
+            let inFlight = state.inFlightCount
+            if queued > 0 { state.dropped[.shutdownDeadline, default: 0] += queued }
+            state.unknownOutcome += inFlight
             state.segments.removeAll()
             state.queuedCount = 0
             state.queuedBytes = 0
@@ -117,13 +123,14 @@ final class ExportWorker: Sendable {
             state.idleWaiters.removeAll()
             state.finishWaiters.removeAll()
             state.finished = true
-            return (count, state.task, waiters)
+            return ((queued, inFlight), state.task, waiters)
         }
         task?.cancel()
         wake()
         for waiter in waiters { waiter.resume() }
-        if count > 0 { report(.batchDropped(count: count, reason: .shutdownDeadline)) }
-        return count
+        if count.queued > 0 { report(.batchDropped(count: count.queued, reason: .shutdownDeadline)) }
+        if count.inFlight > 0 { report(.outcomeUnknown(count: count.inFlight)) }
+        return count.queued + count.inFlight
     }
 
     // MARK: Producer side
@@ -202,7 +209,8 @@ final class ExportWorker: Sendable {
             SinkStats(
                 name: name, queued: state.queuedCount, inFlight: state.inFlightCount,
                 memoryBytes: state.queuedBytes + state.inFlightBytes, exported: state.exported,
-                dropped: state.dropped, retries: state.retries, lastExport: state.lastExport)
+                dropped: state.dropped, unknownOutcome: state.unknownOutcome, retries: state.retries,
+                lastExport: state.lastExport)
         }
     }
 

@@ -11,7 +11,8 @@ public enum DropReason: String, Sendable, Hashable, CaseIterable, CustomStringCo
     case nonRetryableError
     /// Shutdown's deadline passed before the sink had taken them, or they
     /// reached the sink's queue after its final drain (observations that
-    /// came in after the final cut).
+    /// came in after the final cut). What was in flight at the deadline is
+    /// not dropped but ``SinkEvent/outcomeUnknown(count:)``.
     case shutdownDeadline
     /// The sink found them invalid for its backend and skipped them
     /// (for example NaN, or more than 30 CloudWatch dimensions).
@@ -42,6 +43,10 @@ public enum SinkEvent: Sendable {
     case retried(attempt: Int, error: any Error)
     /// `count` snapshots were dropped for `reason`.
     case batchDropped(count: Int, reason: DropReason)
+    /// `count` snapshots were in a request still in flight when shutdown's
+    /// deadline passed: the call was abandoned, and the backend may have
+    /// them or not (``SinkStats/unknownOutcome``).
+    case outcomeUnknown(count: Int)
     /// An export failed for good; a `batchDropped` event with the count follows.
     case exportFailed(error: any Error)
     /// The sink rejected one snapshot of metric `metric` before sending it,

@@ -209,8 +209,9 @@ extension MetricsManager {
 
     /// Stops the export loop, exports the final window, drains every sink's
     /// queue until it is empty or ``shutdownTimeout`` has passed, and shuts
-    /// the sinks down. Whatever could not be delivered in time is reported
-    /// as `batchDropped(count:reason: .shutdownDeadline)`.
+    /// the sinks down. Whatever was still queued at the deadline is reported
+    /// as `batchDropped(count:reason: .shutdownDeadline)`, what was in flight
+    /// (the backend may have it) as ``SinkEvent/outcomeUnknown(count:)``.
     ///
     /// Safe to call more than once (later calls wait for the first); after
     /// it, recording is a counted no-op (``RejectionReason/afterShutdown``).

@@ -52,6 +52,8 @@ struct SelfMetrics: Sendable {
             counter("ExportRetries", dimensions)?.increment()
         case .batchDropped(let count, let reason):
             counter("SnapshotsDropped", dimensions + [("reason", reason.rawValue)])?.increment(by: count)
+        case .outcomeUnknown(let count):
+            counter("SnapshotsOutcomeUnknown", dimensions)?.increment(by: count)
         case .exportFailed:
             counter("ExportFailures", dimensions)?.increment()
         case .datumRejected:

@@ -3,7 +3,7 @@ import Foundation
 /// Counters of one sink's export worker, as returned by ``MetricsManager/stats()``.
 ///
 /// Every snapshot handed to a worker ends up in exactly one of `exported`,
-/// `dropped` (by reason), or is still `queued`/`inFlight`.
+/// `dropped` (by reason) or `unknownOutcome`, or is still `queued`/`inFlight`.
 public struct SinkStats: Sendable, Equatable {
     /// The sink's name.
     public let name: String
@@ -18,6 +18,9 @@ public struct SinkStats: Sendable, Equatable {
     public let exported: Int
     /// Snapshots dropped, by reason.
     public let dropped: [DropReason: Int]
+    /// Snapshots in a request still in flight when shutdown's deadline
+    /// passed: never sent again, and the backend may have them (or not).
+    public let unknownOutcome: Int
     /// Retries performed.
     public let retries: Int
     /// When the sink last delivered something.

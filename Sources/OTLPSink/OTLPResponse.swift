@@ -6,7 +6,7 @@ import Foundation
 enum OTLPResponse {
     /// `ExportMetricsServiceResponse.partial_success`, if the body has one.
     static func partialSuccess(_ response: HTTPResponse, json: Bool) -> (rejected: Int, message: String)? {
-        guard !response.body.isEmpty else { return nil }
+        guard !response.body.isEmpty, !response.isBodyTruncated else { return nil }
         if json || response.header("Content-Type")?.lowercased().contains("json") == true {
             guard let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any],
                   let partial = object["partialSuccess"] as? [String: Any] else { return nil }

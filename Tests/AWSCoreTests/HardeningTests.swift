@@ -280,6 +280,16 @@ struct CurlLimitTests {
         #expect(small.body.count == 2 << 20)
     }
 
+    @Test("a 2xx whose body is over the cap is the server's answer, with the body cut and marked, not a failure")
+    func acceptedWithHugeBody() async throws {
+        let server = try LoopbackHTTPServer { _ in .respond(status: 200, body: Data(repeating: 0x41, count: 2 << 20)) }
+        defer { server.stop() }
+        let response = try await CurlTransport().send(HTTPRequest(method: "POST", url: server.url, timeout: .seconds(5)))
+        #expect(response.status == 200)
+        #expect(response.isBodyTruncated)
+        #expect(response.body.count <= 1 << 20)
+    }
+
     @Test("a huge timeout does not trap", arguments: TransportKind.allCases)
     func hugeTimeout(kind: TransportKind) async throws {
         let server = try LoopbackHTTPServer { _ in .text(200, "ok") }

@@ -42,6 +42,16 @@ struct OTLPSinkTests {
         #expect(!String(describing: Mirror(reflecting: sink).children.map(\.value)).contains("hunter2"))
     }
 
+    @Test("a collector that answers 2xx with a body over the cap took the request: delivered, not dropped or sent again")
+    func acceptedWithHugeBody() async throws {
+        let server = try LoopbackHTTPServer { _ in .respond(status: 200, body: Data(repeating: 0x0A, count: 2 << 20)) }
+        defer { server.stop() }
+        let sink = OTLPSink(endpoint: server.url.appendingPathComponent("v1/metrics"), options: Self.options { _ in })
+        let result = await sink.export(Self.counters(3), attempt: .first)
+        #expect(result.delivered == 3 && result.isComplete)
+        #expect(server.requests.count == 1)
+    }
+
     @Test("JSON on request, uncompressed on request")
     func jsonEncoding() async throws {
         let server = try LoopbackHTTPServer { _ in .respond(status: 200) }

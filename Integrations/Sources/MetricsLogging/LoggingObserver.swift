@@ -49,6 +49,9 @@ public struct LoggingObserver: MetricsObserver {
                 metadata["metrics.count"] = "\(count)"
                 metadata["metrics.reason"] = "\(reason)"
                 return (.error, "metrics dropped", metadata)
+            case .outcomeUnknown(let count):
+                metadata["metrics.count"] = "\(count)"
+                return (.warning, "metrics in flight at the shutdown deadline: the backend may have them", metadata)
             case .exportFailed(let error):
                 metadata["metrics.error"] = "\(error)"
                 return (.warning, "metrics export failed", metadata)
