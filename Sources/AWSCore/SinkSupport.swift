@@ -48,6 +48,8 @@ package struct RequestRefunds {
 ///   it the backend refused individually (a partial success);
 /// - a request refused for its content alone (``RetryPolicy/refusesOnlyThisRequest(_:)``)
 ///   drops its own snapshots, and the next request still goes out;
+/// - a request `split` cuts in parts after its failure (a 413: too large
+///   for the backend) is replaced by those parts, sent in its place;
 /// - any other failure stops the export: the snapshots not yet delivered or
 ///   dropped are left to retry.
 ///
@@ -56,24 +58,34 @@ package struct RequestRefunds {
 package func sendInOrder<Request>(
     _ requests: [Request], carrying: (Request) -> [Int], of snapshots: [MetricSnapshot], policy: RetryPolicy,
     attempt: ExportAttempt, into result: inout ExportResult,
+    split: (Request, any Error) -> [Request]? = { _, _ in nil },
     send: (Request) async throws -> ExportResult.Refusal?
 ) async {
+    var requests = requests
     var refused = Set<Int>()
     var refunds = RequestRefunds(policy: policy, retries: attempt.number - 1, previousError: attempt.previousError)
-    for (position, request) in requests.enumerated() {
+    var position = 0
+    while position < requests.count {
+        let request = requests[position]
         do {
             let partial = try await send(request)
             refunds.succeeded()
             if let partial { result.refuse(partial.count, error: partial.error) }
-        } catch where policy.refusesOnlyThisRequest(error) {
+        } catch {
+            if let parts = split(request, error), parts.count > 1 {
+                requests.replaceSubrange(position...position, with: parts)
+                continue
+            }
+            guard policy.refusesOnlyThisRequest(error) else {
+                var seen = refused
+                let unsent = requests[position...].flatMap(carrying).filter { seen.insert($0).inserted }
+                result.retry(unsent.map { snapshots[$0] }, because: error)
+                return
+            }
             refunds.refused()
             result.refuse(carrying(request).filter { refused.insert($0).inserted }.count, error: error)
-        } catch {
-            var seen = refused
-            let unsent = requests[position...].flatMap(carrying).filter { seen.insert($0).inserted }
-            result.retry(unsent.map { snapshots[$0] }, because: error)
-            return
         }
+        position += 1
     }
 }
 

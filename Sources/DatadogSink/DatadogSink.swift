@@ -95,12 +95,29 @@ public final class DatadogSink: Sink, CustomStringConvertible, CustomDebugString
         let (requests, rejected) = encoder.requests(snapshots, maxBytes: max(1024, options.maxRequestBytes))
         for (index, error) in rejected { result.reject(snapshots[index], error: error) }
         await sendInOrder(requests, carrying: \.snapshots, of: snapshots, policy: options.retryPolicy, attempt: attempt,
-                          into: &result) { request in
+                          into: &result, split: { request, error in halves(of: request, after: error, snapshots) }) { request in
             try await post(request, apiKey: apiKey, transport)
             return nil
         }
         result.delivered = snapshots.count - result.rejected.count - result.refusedCount - result.unsent.count
         return result
+    }
+
+    /// A request Datadog found too large (413) carrying more than one
+    /// snapshot, encoded again as two requests of half its snapshots each
+    /// (each half split again should it be refused too); `nil` otherwise.
+    private func halves(of request: DatadogEncoder.Request, after error: any Error,
+                        _ snapshots: [MetricSnapshot]) -> [DatadogEncoder.Request]? {
+        guard (error as? DatadogSinkError)?.statusCode == 413, request.snapshots.count > 1 else { return nil }
+        let middle = request.snapshots.count / 2
+        return [request.snapshots[..<middle], request.snapshots[middle...]].flatMap { half in
+            let indices = Array(half)
+            return encoder.requests(indices.map { snapshots[$0] }, maxBytes: request.body.count).requests.map { part in
+                var part = part
+                part.snapshots = part.snapshots.map { indices[$0] }
+                return part
+            }
+        }
     }
 
     private func post(_ request: DatadogEncoder.Request, apiKey: String, _ transport: any HTTPTransport) async throws {

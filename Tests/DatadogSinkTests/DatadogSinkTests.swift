@@ -167,6 +167,26 @@ struct DatadogSinkTests {
         #expect(result.delivered == 1 && result.refusedCount == 1 && result.unsent.isEmpty)
     }
 
+    @Test("413 on a request of several series: it is split in halves and sent again until each part fits; every series delivered once")
+    func payloadTooLargeSplit() async throws {
+        // The server takes at most 2 series a request.
+        let server = try LoopbackHTTPServer { request in
+            let series = (try? JSONSerialization.jsonObject(with: request.body) as? [String: Any])?["series"] as? [Any]
+            return (series?.count ?? 0) > 2 ? .text(413, "{\"errors\":[\"Request too large\"]}") : .respond(status: 202)
+        }
+        let sink = DatadogSink(apiKey: "k", site: "datadoghq.com", endpoint: server.url,
+                               options: Self.options { $0.gzip = false })
+        let names = (0..<5).map { "Requests\($0)" }
+        let result = await sink.export(names.map { Self.snapshot($0, .counter) }, attempt: .first)
+        #expect(result.delivered == 5 && result.refusedCount == 0 && result.unsent.isEmpty)
+        var delivered: [String] = []
+        for request in server.requests {
+            let series = try Self.json(Array(request.body))["series"] as? [[String: Any]] ?? []
+            if series.count <= 2 { delivered += series.compactMap { $0["metric"] as? String } }
+        }
+        #expect(delivered.sorted() == names.map { "aiokpl.\($0)" }.sorted())
+    }
+
     @Test("gzip: the body is compressed, marked Content-Encoding: gzip, and inflates to the same JSON")
     func gzip() async throws {
         let server = try LoopbackHTTPServer { _ in .respond(status: 202) }
