@@ -5,6 +5,10 @@
 /// Past a limit, a new series is folded into its metric's overflow series:
 /// the same name and dimension keys, every value replaced by
 /// ``overflowValue``, so totals stay right and only the breakdown is lost.
+/// Distinct metric names count toward ``total`` too: past it, a series of
+/// a new name (or of one without dimensions) is folded into the catch-all
+/// series ``overflowMetricName`` of its kind, without dimensions, so names
+/// made from outside input cannot grow the heap either.
 /// Existing series are never affected, and neither are handles already
 /// held. Each fold is counted (``MetricsStats/foldedSeries``) and reported
 /// once per window per metric (``MetricsEvent/seriesFolded(metric:count:)``).
@@ -26,10 +30,15 @@ public struct CardinalityLimits: Sendable, Equatable {
     public var total: Int
     /// The dimension value of overflow series.
     public var overflowValue: String
+    /// The name of the catch-all series that new metric names fold into
+    /// past ``total``.
+    public var overflowMetricName: String
 
-    public init(perMetric: Int = 10_000, total: Int = 100_000, overflowValue: String = "Other") {
+    public init(perMetric: Int = 10_000, total: Int = 100_000, overflowValue: String = "Other",
+                overflowMetricName: String = "OtherMetrics") {
         self.perMetric = Swift.max(1, perMetric)
         self.total = Swift.max(1, total)
         self.overflowValue = overflowValue.isEmpty ? "Other" : overflowValue
+        self.overflowMetricName = overflowMetricName.isEmpty ? "OtherMetrics" : overflowMetricName
     }
 }

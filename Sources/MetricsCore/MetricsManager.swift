@@ -191,7 +191,7 @@ public final class MetricsManager: Sendable {
         let control = self.control
         let series = registry.series(name: name, kind: .histogram, dimensions: dimensions, as: Histogram.self) {
             Histogram(
-                descriptor: SeriesDescriptor(name: name, kind: .histogram, unit: unit, dimensions: $0),
+                descriptor: SeriesDescriptor(name: $0, kind: .histogram, unit: unit, dimensions: $1),
                 control: control, distribution: false)
         }
         series?.record(value)
@@ -264,7 +264,7 @@ public final class MetricsManager: Sendable {
         }
         let kept = level == .summary ? dimensions.filter { summaryDimensions.contains($0.0) } : dimensions
         let found = registry.series(name: name, kind: kind, dimensions: kept, as: type) {
-            make(SeriesDescriptor(name: name, kind: kind, unit: unit, dimensions: $0), control)
+            make(SeriesDescriptor(name: $0, kind: kind, unit: unit, dimensions: $1), control)
         }
         return found ?? make(inert, .inert)
     }

@@ -232,6 +232,9 @@ final class SeriesRegistry: @unchecked Sendable {
 
     /// The series with this identity, created by `make` if there is none
     /// (`nil` only if an existing series of that identity has another type).
+    /// Past a cardinality limit, the overflow series that takes its place
+    /// (see ``CardinalityLimits``): `make` gets the name and dimensions of
+    /// the series to create, which are the overflow's when folded.
     ///
     /// `make` runs under the registry's lock and must not call back into it.
     func series<S: RegisteredSeries, D: DimensionPairs>(
@@ -239,7 +242,7 @@ final class SeriesRegistry: @unchecked Sendable {
         kind: MetricSnapshot.Kind,
         dimensions: D,
         as type: S.Type,
-        make: (_ dimensions: [(String, String)]) -> S
+        make: (_ name: String, _ dimensions: [(String, String)]) -> S
     ) -> S? {
         let hash = SeriesDescriptor.hash(name: name, kind: kind, dimensions: dimensions)
         let probe = dimensions.probe
@@ -265,21 +268,30 @@ final class SeriesRegistry: @unchecked Sendable {
         return mutate { table -> S? in
             let (found, slot) = table.find(hash: hash, name: name, kind: kind, dimensions: probe)
             if let found { return table.series[found] as? S }
-            if let limits, dimensions.pairCount > 0,
-               table.series.count >= limits.total || table.perName[name, default: 0] >= limits.perMetric {
-                // Folded: the metric's overflow series takes the observation.
-                table.folds[name, default: 0] += 1
-                table.totalFolds += 1
-                let overflow = dimensions.materialized().map { ($0.0, limits.overflowValue) }
-                let overflowHash = SeriesDescriptor.hash(name: name, kind: kind, dimensions: overflow)
-                let (existing, overflowSlot) = table.find(hash: overflowHash, name: name, kind: kind,
-                                                          dimensions: .list(overflow))
-                if let existing { return table.series[existing] as? S }
-                let created = make(overflow)
-                table.insert(created, hash: overflowHash, at: overflowSlot)
-                return created
+            if let limits {
+                let ofName = table.perName[name, default: 0]
+                let overTotal = table.series.count >= limits.total
+                if overTotal || (dimensions.pairCount > 0 && ofName >= limits.perMetric) {
+                    // Folded. A metric that has series and dimensions: its own
+                    // overflow series (same keys, every value `overflowValue`).
+                    // A new name past the total, or one without dimensions: the
+                    // one catch-all series of its kind, so that names made
+                    // from outside input are bounded too.
+                    let byMetric = dimensions.pairCount > 0 && ofName > 0
+                    let overflowName = byMetric ? name : limits.overflowMetricName
+                    let overflow = byMetric ? dimensions.materialized().map { ($0.0, limits.overflowValue) } : []
+                    table.folds[overflowName, default: 0] += 1
+                    table.totalFolds += 1
+                    let overflowHash = SeriesDescriptor.hash(name: overflowName, kind: kind, dimensions: overflow)
+                    let (existing, overflowSlot) = table.find(hash: overflowHash, name: overflowName, kind: kind,
+                                                              dimensions: .list(overflow))
+                    if let existing { return table.series[existing] as? S }
+                    let created = make(overflowName, overflow)
+                    table.insert(created, hash: overflowHash, at: overflowSlot)
+                    return created
+                }
             }
-            let created = make(dimensions.materialized())
+            let created = make(name, dimensions.materialized())
             table.insert(created, hash: hash, at: slot)
             return created
         }

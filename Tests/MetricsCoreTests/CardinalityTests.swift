@@ -179,7 +179,7 @@ struct CardinalityGuardTests {
         try await manager.shutdown()
     }
 
-    @Test("the total limit; a series without dimensions is never folded; existing series are untouched")
+    @Test("the total limit counts distinct names: past it a new name, with dimensions or without, folds into the catch-all series; a metric with series into its own overflow; existing series untouched")
     func totalLimit() async throws {
         let clock = ManualClock()
         let memory = InMemorySink()
@@ -187,14 +187,19 @@ struct CardinalityGuardTests {
         try await manager.start()
         let first = manager.counter("A", dimensions: [("k", "1")])
         manager.counter("B", dimensions: [("k", "1")]).increment()
-        manager.counter("C", dimensions: [("k", "1")]).increment()          // folded: C{k=Other}
-        manager.counter("D").increment()                                    // no dimensions: kept
+        manager.counter("B", dimensions: [("k", "2")]).increment()          // folded: B{k=Other}
+        manager.counter("C", dimensions: [("k", "1")]).increment()          // a new name: OtherMetrics
+        for user in 0..<1_000 { manager.counter("user-\(user)").increment() }  // names from input: OtherMetrics
         first.increment()
+        #expect(manager.stats().seriesCount == 4, "A, B, B{Other}, OtherMetrics")
         try await manager.flush()
         try await manager.shutdown()
-        #expect(memory.snapshots(named: "C").map { $0.dimensions.map(\.1) } == [["Other"]])
-        #expect(memory.snapshots(named: "D").count == 1)
+        #expect(memory.snapshots(named: "B").map { $0.dimensions.map(\.1) }.sorted { $0[0] < $1[0] } == [["1"], ["Other"]])
+        #expect(memory.snapshots(named: "C").isEmpty && memory.snapshots(named: "user-0").isEmpty)
+        #expect(memory.snapshots(named: "OtherMetrics").map(\.sum) == [1_001])
+        #expect(memory.snapshots(named: "OtherMetrics").first?.dimensions.isEmpty == true)
         #expect(memory.snapshots(named: "A").map(\.sum) == [1])
+        #expect(manager.stats().foldedSeries == 1_002)
     }
 
     @Test("at level summary the limit applies to the series left after dimensions are dropped")
