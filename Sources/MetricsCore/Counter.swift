@@ -75,6 +75,13 @@ public final class Counter: RegisteredSeries {
 
     func hasPendingObservations() -> Bool { !value.isZero }
     func windowEnded(observed: Bool) -> Int { life.windowEnded(observed: observed) }
+    func retire() { life.retire() }
+
+    /// Whether the manager retired this series for idleness (see
+    /// ``MetricsManager/Configuration/seriesExpiry``) and it has not been
+    /// recorded into since: a cache of handles (a swift-metrics backend)
+    /// can let go of it. Recording into it still works, and brings it back.
+    public var isExpired: Bool { life.isRetired }
 
     func collect(_ window: CollectionWindow) -> MetricSnapshot? {
         // Plain loads first: idle counters are skipped without a write.

@@ -99,6 +99,13 @@ public final class Gauge: RegisteredSeries {
         lastOnly ? lastBits.load(ordering: .acquiring) != Self.unset : stats.hasPendingObservations
     }
     func windowEnded(observed: Bool) -> Int { life.windowEnded(observed: observed) }
+    func retire() { life.retire() }
+
+    /// Whether the manager retired this series for idleness (see
+    /// ``MetricsManager/Configuration/seriesExpiry``) and it has not been
+    /// recorded into since: a cache of handles (a swift-metrics backend)
+    /// can let go of it. Recording into it still works, and brings it back.
+    public var isExpired: Bool { life.isRetired }
 
     func collect(_ window: CollectionWindow) -> MetricSnapshot? {
         collectStats().map { snapshot($0, window) }

@@ -29,6 +29,9 @@ public final class MetricsManager: Sendable {
     public let level: MetricsLevel
     /// The length of each export window.
     public let uploadInterval: Duration
+    /// The bounds on live series (``Configuration/cardinalityLimits``);
+    /// `nil` for none.
+    public let cardinalityLimits: CardinalityLimits?
     /// The dimension keys kept at level `.summary`.
     public let summaryDimensions: Set<String>
     /// How long `shutdown()` may take, final export and drain included.
@@ -83,6 +86,7 @@ public final class MetricsManager: Sendable {
     ) {
         self.level = level
         self.registry = SeriesRegistry(limits: configuration.cardinalityLimits)
+        self.cardinalityLimits = configuration.cardinalityLimits
         self.seriesExpiry = configuration.seriesExpiry
         self.uploadInterval = uploadInterval > .zero ? uploadInterval : .seconds(60)
         let summaryDimensions = configuration.summaryDimensions

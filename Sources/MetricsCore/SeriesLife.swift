@@ -22,6 +22,16 @@ struct SeriesLife: ~Copyable {
 
     init() {}
 
+    /// Marks the series retired (the registry took it out). A retired
+    /// series holds a negative count; an observed window (its revival)
+    /// puts it back to zero.
+    func retire() {
+        idle.store(Int.min, ordering: .relaxed)
+    }
+
+    /// Whether the series is retired and not yet revived.
+    var isRetired: Bool { idle.load(ordering: .relaxed) < 0 }
+
     /// Counts one more window cut; returns the idle windows in a row.
     func windowEnded(observed: Bool) -> Int {
         if observed {

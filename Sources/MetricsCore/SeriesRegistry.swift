@@ -21,6 +21,8 @@ protocol RegisteredSeries: AnyObject, Sendable {
     func hasPendingObservations() -> Bool
     /// Counts one more window cut; returns the idle windows in a row.
     func windowEnded(observed: Bool) -> Int
+    /// Marks the series retired for idleness (see ``SeriesLife``).
+    func retire()
 }
 
 /// Every live series of one manager.
@@ -378,6 +380,7 @@ final class SeriesRegistry: @unchecked Sendable {
                     _ = entry.windowEnded(observed: true)
                     kept.append(entry)
                 } else {
+                    entry.retire()
                     table.retired.append(WeakSeries(entry))
                     retired += 1
                 }

@@ -50,6 +50,17 @@ struct RetirementTests {
         #expect(counter.collect(window)?.sum == 2)
     }
 
+    @Test("isExpired: false while live, true once retired, false again once an observation brings it back")
+    func isExpired() {
+        let (registry, counter) = registryWithCounter()
+        #expect(!counter.isExpired)
+        #expect(registry.expire(registry.all(), observed: [false], after: 1) == 1)
+        #expect(counter.isExpired)
+        counter.increment()
+        #expect(registry.reviveRecordedInto() == 1)
+        #expect(!counter.isExpired)
+    }
+
     @Test("a retired series is freed as soon as nobody holds it")
     func freed() {
         let registry = SeriesRegistry()

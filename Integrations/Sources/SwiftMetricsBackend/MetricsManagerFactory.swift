@@ -23,20 +23,32 @@ import Synchronization
 ///
 /// Series are named exactly by the label, with the dimensions as given.
 /// Handles are shared: equal (label, dimensions) give the same handler.
-/// `destroy…` releases the factory's reference: the series expires once
-/// idle (the manager's ``MetricsManager/Configuration/seriesExpiry``),
-/// after exporting everything recorded into it. `reset()` does nothing:
-/// every window is already a delta.
+/// The factory's cache of handlers is bounded like the manager's series:
+/// it keeps at most the manager's ``CardinalityLimits/total`` handlers
+/// (past it, a handler is made for each call and not kept: the manager
+/// folds such series anyway), and lets go of the handlers of series the
+/// manager expired (``MetricsManager/Configuration/seriesExpiry``), at a
+/// sweep that runs after as many new handlers as it holds. `destroy…`
+/// releases the factory's reference at once: the series expires once
+/// idle, after exporting everything recorded into it. `reset()` does
+/// nothing: every window is already a delta.
 public struct MetricsManagerFactory: MetricsFactory {
     /// The manager the metrics are recorded into.
     public let manager: MetricsManager
     /// The unit of timers without a preferred display unit (default milliseconds).
     public let timerUnit: MetricUnit
-    private let handlers = HandlerCache()
+    let handlers: HandlerCache
 
     public init(manager: MetricsManager, timerUnit: MetricUnit = .milliseconds) {
+        self.init(manager: manager, timerUnit: timerUnit, sweepInterval: 1024)
+    }
+
+    /// `sweepInterval`: the fewest new handlers between two sweeps of the
+    /// cache for expired series (tests sweep at every one).
+    init(manager: MetricsManager, timerUnit: MetricUnit, sweepInterval: Int) {
         self.manager = manager
         self.timerUnit = timerUnit
+        handlers = HandlerCache(limit: manager.cardinalityLimits?.total ?? Int.max, sweepInterval: sweepInterval)
     }
 
     public func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler {
@@ -79,7 +91,15 @@ public struct MetricsManagerFactory: MetricsFactory {
     public func destroyTimer(_ handler: any TimerHandler) { handlers.remove(handler) }
 }
 
-/// The handlers made so far, by kind, label and dimensions.
+/// A handler the cache can let go of once its series expired.
+protocol CachedHandler: AnyObject, Sendable {
+    /// Whether the manager retired the handler's series for idleness.
+    var isExpired: Bool { get }
+}
+
+/// The handlers made so far, by kind, label and dimensions: at most `limit`
+/// of them, and none whose series the manager expired for longer than the
+/// next sweep.
 final class HandlerCache: Sendable {
     enum Kind: Hashable, Sendable { case counter, floatingPointCounter, meter, recorder, gauge, timer }
 
@@ -95,38 +115,63 @@ final class HandlerCache: Sendable {
         }
     }
 
-    private let handlers = Mutex<[Key: any AnyObject & Sendable]>([:])
+    private struct State {
+        var handlers: [Key: any CachedHandler] = [:]
+        /// Handlers made since the last sweep.
+        var madeSinceSweep = 0
+    }
 
-    func handler<Handler: AnyObject & Sendable>(_ kind: Kind, _ label: String, _ dimensions: [(String, String)],
-                                                make: () -> Handler) -> Handler {
+    private let state = Mutex(State())
+    let limit: Int
+    private let sweepInterval: Int
+
+    init(limit: Int, sweepInterval: Int) {
+        self.limit = max(1, limit)
+        self.sweepInterval = max(1, sweepInterval)
+    }
+
+    /// How many handlers are kept.
+    var count: Int { state.withLock { $0.handlers.count } }
+
+    func handler<Handler: CachedHandler>(_ kind: Kind, _ label: String, _ dimensions: [(String, String)],
+                                         make: () -> Handler) -> Handler {
         let key = Key(kind, label, dimensions)
-        return handlers.withLock { handlers in
-            if let existing = handlers[key] as? Handler { return existing }
+        return state.withLock { state in
+            if let existing = state.handlers[key] as? Handler { return existing }
+            // Sweeping costs one pass over the cache; after as many new
+            // handlers as it holds, that is O(1) for each.
+            state.madeSinceSweep += 1
+            if state.madeSinceSweep >= max(sweepInterval, state.handlers.count) {
+                state.madeSinceSweep = 0
+                state.handlers = state.handlers.filter { !$0.value.isExpired }
+            }
             let made = make()
-            handlers[key] = made
+            if state.handlers.count < limit { state.handlers[key] = made }
             return made
         }
     }
 
     func remove(_ handler: AnyObject) {
-        handlers.withLock { handlers in
-            if let key = handlers.first(where: { $0.value === handler })?.key { handlers[key] = nil }
+        state.withLock { state in
+            if let key = state.handlers.first(where: { $0.value === handler })?.key { state.handlers[key] = nil }
         }
     }
 }
 
-final class CounterBox: CounterHandler {
+final class CounterBox: CounterHandler, CachedHandler {
     let counter: MetricsCore.Counter
     init(_ counter: MetricsCore.Counter) { self.counter = counter }
+    var isExpired: Bool { counter.isExpired }
     func increment(by amount: Int64) { counter.increment(by: Int(truncatingIfNeeded: amount)) }
     func reset() {}
 }
 
 /// Whole units go to the counter at once; the fraction waits for more.
-final class FloatingPointCounterBox: FloatingPointCounterHandler {
+final class FloatingPointCounterBox: FloatingPointCounterHandler, CachedHandler {
     let counter: MetricsCore.Counter
     private let fraction = Mutex<Double>(0)
     init(_ counter: MetricsCore.Counter) { self.counter = counter }
+    var isExpired: Bool { counter.isExpired }
 
     func increment(by amount: Double) {
         guard amount.isFinite, amount > 0 else {
@@ -148,10 +193,11 @@ final class FloatingPointCounterBox: FloatingPointCounterHandler {
 }
 
 /// A meter's value lives here, so that increment and decrement can move it.
-final class MeterBox: MeterHandler {
+final class MeterBox: MeterHandler, CachedHandler {
     let gauge: MetricsCore.Gauge
     private let value = Mutex<Double>(0)
     init(_ gauge: MetricsCore.Gauge) { self.gauge = gauge }
+    var isExpired: Bool { gauge.isExpired }
     func set(_ value: Int64) { set(Double(value)) }
 
     func set(_ value: Double) {
@@ -163,16 +209,18 @@ final class MeterBox: MeterHandler {
     func decrement(by amount: Double) { gauge.set(value.withLock { $0 -= amount; return $0 }) }
 }
 
-final class GaugeBox: RecorderHandler {
+final class GaugeBox: RecorderHandler, CachedHandler {
     let gauge: MetricsCore.Gauge
     init(_ gauge: MetricsCore.Gauge) { self.gauge = gauge }
+    var isExpired: Bool { gauge.isExpired }
     func record(_ value: Int64) { gauge.set(Double(value)) }
     func record(_ value: Double) { gauge.set(value) }
 }
 
-final class HistogramBox: RecorderHandler {
+final class HistogramBox: RecorderHandler, CachedHandler {
     let histogram: MetricsCore.Histogram
     init(_ histogram: MetricsCore.Histogram) { self.histogram = histogram }
+    var isExpired: Bool { histogram.isExpired }
     func record(_ value: Int64) { histogram.record(Double(value)) }
     func record(_ value: Double) { histogram.record(value) }
 }
@@ -182,7 +230,7 @@ final class HistogramBox: RecorderHandler {
 /// making the handler). After that, a value costs one atomic load and the
 /// histogram's own record: the reference is read without retaining it (the
 /// box keeps it alive), and the unit's scale is computed once.
-final class TimerBox: TimerHandler {
+final class TimerBox: TimerHandler, CachedHandler {
     /// The histogram and how many nanoseconds make one of its units.
     final class Timed: Sendable {
         let histogram: MetricsCore.Histogram
@@ -208,6 +256,9 @@ final class TimerBox: TimerHandler {
         self.dimensions = dimensions
         self.unit = Mutex(unit)
     }
+
+    /// A timer that has not recorded yet has no series to expire.
+    var isExpired: Bool { owner.withLock { $0?.histogram.isExpired ?? false } }
 
     func preferDisplayUnit(_ unit: TimeUnit) {
         let chosen: MetricUnit = unit == .nanoseconds || unit == .microseconds ? .microseconds
