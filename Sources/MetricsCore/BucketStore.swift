@@ -59,11 +59,14 @@ final class BucketStore: @unchecked Sendable {
         zeros.deallocate()
     }
 
-    /// Counts `value` in its bucket of `cell`. The caller excludes every
-    /// other writer of the cell (the histogram's lock), so this is a load
-    /// and a store, not an atomic add.
+    /// The counter of `value`'s bucket (of cell 0), its page allocated if
+    /// it is the first value of its range. The caller increments it while
+    /// excluding every other writer (the histogram's lock), so that is a
+    /// load and a store, not an atomic add; pages are never freed before
+    /// the store, so the pointer stays valid.
     @inlinable @inline(__always)
-    func addExclusive(_ value: Double, cell: Int) {
+    func counter(for value: Double) -> UnsafeMutablePointer<Counter> {
+        let cell = 0
         let bits = value.bitPattern
         let exponent = Int(truncatingIfNeeded: (bits >> 52) & 0x7FF) - 1023
         let counter: UnsafeMutablePointer<Counter>
@@ -82,7 +85,7 @@ final class BucketStore: @unchecked Sendable {
             let slot = value < 0 ? Self.octaves - 1 - octave : Self.octaves + octave
             counter = page(at: slot) + (cell * Self.subBuckets + sub)
         }
-        counter.pointee.store(counter.pointee.load(ordering: .relaxed) &+ 1, ordering: .relaxed)
+        return counter
     }
 
     @inlinable @inline(__always)

@@ -62,11 +62,8 @@ final class ReadMostlyLock: @unchecked Sendable {
             writerActive.store(true, ordering: .sequentiallyConsistent)
             defer { writerActive.store(false, ordering: .sequentiallyConsistent) }
             for index in 0..<StripedSum.stripeCount {
-                var spins = 0
-                while counter(index).pointee.load(ordering: .sequentiallyConsistent) != 0 {
-                    spins += 1
-                    if spins > 64 { ccpu_yield() }
-                }
+                var waiting = SpinWait()
+                while counter(index).pointee.load(ordering: .sequentiallyConsistent) != 0 { waiting.wait() }
             }
             return try body()
         }

@@ -1,4 +1,3 @@
-import CCPU
 import Synchronization
 
 /// Count, sum, min, max (and last value, and optionally a distribution) of
@@ -10,10 +9,12 @@ import Synchronization
 /// read-modify-write per observation, against four for a lock-free scheme
 /// (claim a cell, add the sum by compare-and-swap, count the bucket, mark
 /// completion) and two for a mutex (lock and unlock). The lock is held for
-/// a few dozen instructions; a thread that finds it taken spins briefly and
-/// then yields, so a holder preempted inside does not make others burn a
-/// core. The window cut takes the same lock to read and reset, so an
-/// observation is in exactly one window.
+/// a few dozen instructions and nothing is allocated under it (a bucket's
+/// page is made before it is taken); a thread that finds it taken waits as
+/// ``SpinWait`` says (spin, yield, then sleep), so a holder preempted inside
+/// neither makes others burn a core nor starves under a real-time waiter.
+/// The window cut takes the same lock to read and reset, so an observation
+/// is in exactly one window.
 @usableFromInline
 final class WindowedStats: Sendable {
     private static let positiveInfinity = Double.infinity.bitPattern
@@ -42,12 +43,9 @@ final class WindowedStats: Sendable {
 
     @usableFromInline @inline(never)
     func lockContended() {
-        var spins = 0
+        var waiting = SpinWait()
         repeat {
-            while locked.load(ordering: .relaxed) {
-                spins += 1
-                if spins > 64 { ccpu_yield() }
-            }
+            while locked.load(ordering: .relaxed) { waiting.wait() }
         } while locked.exchange(true, ordering: .acquiring)
     }
 
@@ -59,13 +57,21 @@ final class WindowedStats: Sendable {
     /// Records one finite observation.
     @inlinable @inline(__always)
     func record(_ value: Double) {
+        // The bucket's counter first (its page allocated if the value's
+        // range is new): nothing allocates while the lock is held.
+        record(value, bucket: buckets?.counter(for: value))
+    }
+
+    /// Records `value` into the statistics and `bucket` under the lock.
+    @inlinable @inline(__always)
+    func record(_ value: Double, bucket: UnsafeMutablePointer<BucketStore.Counter>?) {
         lock()
         count.store(count.load(ordering: .relaxed) &+ 1, ordering: .relaxed)
         sumBits.store((Double(bitPattern: sumBits.load(ordering: .relaxed)) + value).bitPattern, ordering: .relaxed)
         if value < Double(bitPattern: minBits.load(ordering: .relaxed)) { minBits.store(value.bitPattern, ordering: .relaxed) }
         if value > Double(bitPattern: maxBits.load(ordering: .relaxed)) { maxBits.store(value.bitPattern, ordering: .relaxed) }
         lastBits.store(value.bitPattern, ordering: .relaxed)
-        buckets?.addExclusive(value, cell: 0)
+        if let bucket { bucket.pointee.store(bucket.pointee.load(ordering: .relaxed) &+ 1, ordering: .relaxed) }
         unlock()
     }
 

@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #endif
 #include <sched.h>
+#include <time.h>
 
 /// Hands out the next thread index (0, 1, 2, ... in order of first use).
 int ccpu_next_thread_index(void);
@@ -41,7 +42,14 @@ static inline int ccpu_stripe_hint(void) {
     return cpu;
 }
 
-/// Gives the CPU to another thread.
+/// Gives the CPU to another thread of the same priority, if one is ready.
 static inline void ccpu_yield(void) { sched_yield(); }
+
+/// Sleeps for `nanoseconds`: the CPU goes to any thread, of any priority
+/// (a real-time thread's sched_yield would only go to its own priority).
+static inline void ccpu_sleep_ns(long nanoseconds) {
+    struct timespec delay = {nanoseconds / 1000000000L, nanoseconds % 1000000000L};
+    nanosleep(&delay, 0);
+}
 
 #endif
