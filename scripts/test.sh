@@ -16,7 +16,11 @@
 #                 against api/, every documented example present in Examples/
 #   examples      the Examples/ package built, tested and run from outside
 #                 this package, as a user's code is
-#   tsan          the concurrency suites again under ThreadSanitizer
+#   chaos         the chaos test for METRICS_CHAOS_SECONDS (default 45): writer
+#                 threads, folding, expiry, flushes, a sink failing at random
+#                 and a shutdown racing it; every observation accounted for
+#   tsan          the concurrency suites again under ThreadSanitizer (the
+#                 chaos test for 10 s)
 #   fuzz          every fuzz harness, FUZZ_SECONDS each (default 20)
 #   integrations  the Integrations/ package built and tested
 #   localstack    the CloudWatch and EMF integration tests against LocalStack
@@ -35,7 +39,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 default_steps=(unit surface examples)
-all_steps=(unit surface examples tsan fuzz integrations localstack bench static)
+all_steps=(unit surface examples chaos tsan fuzz integrations localstack bench static)
 
 usage() {
     sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2
@@ -65,7 +69,12 @@ export METRICS_SWIFT_FLAGS="-Xswiftc -warnings-as-errors"
 flags=($METRICS_SWIFT_FLAGS)
 
 step_unit() {
-    scripts/with-moto.sh swift test "${flags[@]}"
+    # The chaos test keeps every core busy: it has a step of its own.
+    scripts/with-moto.sh swift test "${flags[@]}" --skip ChaosTests
+}
+
+step_chaos() {
+    METRICS_CHAOS_SECONDS="${METRICS_CHAOS_SECONDS:-45}" swift test "${flags[@]}" --filter ChaosTests
 }
 
 step_surface() {
@@ -90,7 +99,8 @@ step_tsan() {
     export TSAN_OPTIONS="halt_on_error=1 ${TSAN_OPTIONS:-}"
     swift build --build-tests --sanitize=thread --scratch-path .build-tsan
     swift test --skip-build --sanitize=thread --scratch-path .build-tsan \
-        --filter 'MetricsCoreTests|SinksTests|ExportPipelineTests'
+        --filter 'MetricsCoreTests|SinksTests|ExportPipelineTests' --skip ChaosTests
+    METRICS_CHAOS_SECONDS=10 swift test --skip-build --sanitize=thread --scratch-path .build-tsan --filter ChaosTests
     swift test --skip-build --sanitize=thread --scratch-path .build-tsan \
         --filter 'AWSCoreTests|CloudWatchSinkTests|EMFSinkTests|OTLPSinkTests|DatadogSinkTests' --skip 'HashTests'
 }
