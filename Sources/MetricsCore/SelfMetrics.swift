@@ -8,7 +8,8 @@
 ///
 /// Series (each with a `sink` dimension, drops also with `reason`):
 /// `<prefix>SnapshotsExported`, `<prefix>SnapshotsDropped`, `<prefix>ExportRetries`,
-/// `<prefix>ExportFailures` (counters), `<prefix>QueueLength` (gauge, at
+/// `<prefix>ExportFailures`, `<prefix>SnapshotsOutcomeUnknown` (in flight at
+/// the shutdown deadline) (counters), `<prefix>QueueLength` (gauge, at
 /// every tick), `<prefix>ExportLatency` (histogram, milliseconds), and
 /// `<prefix>ObservationsRejected` (counter, `reason` dimension). They bypass
 /// the `.summary` level's dimension filter.
