@@ -30,7 +30,7 @@ package struct CurlTransport: HTTPTransport {
     }
 
     package func send(_ request: HTTPRequest) async throws -> HTTPResponse {
-        try HTTPTransportError.validate(request.url)
+        try HTTPTransportError.validate(request)
         let flag = CancellationFlag()
         let tls = self.tls
         let limit = maxResponseBytes

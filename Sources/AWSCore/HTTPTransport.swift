@@ -99,6 +99,10 @@ public enum HTTPTransportError: Error, Equatable, CustomStringConvertible {
     case cancelled
     /// The response was larger than the transport accepts.
     case responseTooLarge(limit: Int)
+    /// A header's name is not an HTTP token, or its value holds a CR, LF or
+    /// NUL (which would end the header early and start another). Found
+    /// before anything is sent; the value itself is never shown.
+    case invalidHeader(name: String)
     /// The transport the TLS options need cannot be used here (libcurl missing).
     case unavailable(String)
     /// Anything else the HTTP stack reported.
@@ -114,6 +118,8 @@ public enum HTTPTransportError: Error, Equatable, CustomStringConvertible {
         case .tlsFailure(let detail): return "TLS failure: \(detail)"
         case .cancelled: return "the request was cancelled"
         case .responseTooLarge(let limit): return "the response is larger than \(limit) bytes"
+        case .invalidHeader(let name):
+            return "the value of header \(name) holds a line break or NUL (or the name is not a token): nothing was sent"
         case .unavailable(let detail): return "no HTTP transport: \(detail)"
         case .other(let detail): return "HTTP failure: \(detail)"
         }
@@ -124,6 +130,25 @@ public enum HTTPTransportError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .connectionFailed, .timedOut, .connectionReset: return true
         default: return false
+        }
+    }
+
+    /// Checks that `request` can be sent at all: its URL, and every header
+    /// (a token for a name; no CR, LF or NUL in a value).
+    package static func validate(_ request: HTTPRequest) throws {
+        try validate(request.url)
+        try validate(headers: request.headers)
+    }
+
+    /// Checks header names and values (see ``invalidHeader(name:)``).
+    package static func validate(headers: [(String, String)]) throws {
+        for (name, value) in headers {
+            let nameIsToken = !name.isEmpty && name.utf8.allSatisfy { byte in
+                byte > 0x20 && byte < 0x7F && !"()<>@,;:\\\"/[]?={}".utf8.contains(byte)
+            }
+            guard nameIsToken, !value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 }) else {
+                throw HTTPTransportError.invalidHeader(name: nameIsToken ? name : "(a name that is not a token)")
+            }
         }
     }
 

@@ -31,7 +31,7 @@ package final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
     deinit { session.finishTasksAndInvalidate() }
 
     package func send(_ request: HTTPRequest) async throws -> HTTPResponse {
-        try HTTPTransportError.validate(request.url)
+        try HTTPTransportError.validate(request)
         var urlRequest = URLRequest(url: request.url)
         urlRequest.httpMethod = request.method
         urlRequest.timeoutInterval = max(1, (Double(request.timeout.clampedMilliseconds) / 1000).rounded(.up))

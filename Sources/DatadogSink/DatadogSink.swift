@@ -161,7 +161,8 @@ public final class DatadogSink: Sink, CustomStringConvertible, CustomDebugString
     }
 
     private func resolvedTransport() async throws -> any HTTPTransport {
-        guard apiKey != nil else { throw DatadogSinkError.missingAPIKey }
+        guard let apiKey else { throw DatadogSinkError.missingAPIKey }
+        try HTTPTransportError.validate(headers: [("DD-API-KEY", apiKey)] + (appKey.map { [("DD-APPLICATION-KEY", $0)] } ?? []))
         do {
             try HTTPTransportError.validate(baseURL)
         } catch {

@@ -147,6 +147,7 @@ public final class OTLPSink: Sink, CustomStringConvertible, CustomDebugStringCon
         let contentType = options.encoding == .json ? "application/json" : "application/x-protobuf"
         let headers = options.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
             + [("Content-Type", contentType)]
+        try HTTPTransportError.validate(headers: headers)
         switch destination {
         case .collector(let url, let verifySSL):
             do {

@@ -117,6 +117,13 @@ struct DatadogSinkTests {
         #expect(server.requests.first?.header("DD-APPLICATION-KEY") == "app")
     }
 
+    @Test("an API key with a line break fails start() with a typed error, the key not shown")
+    func keyWithLineBreak() async throws {
+        let sink = DatadogSink(apiKey: "secret\r\nX-Other: 1", site: "datadoghq.com",
+                               endpoint: URL(string: "http://127.0.0.1:1")!, options: Self.options())
+        await #expect(throws: HTTPTransportError.invalidHeader(name: "DD-API-KEY")) { try await sink.start() }
+    }
+
     @Test("the site makes the URL https://api.{site}")
     func site() {
         #expect(DatadogSink(apiKey: "k", site: "datadoghq.eu").baseURL.absoluteString == "https://api.datadoghq.eu")

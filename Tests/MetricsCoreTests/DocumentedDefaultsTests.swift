@@ -51,7 +51,7 @@ struct DocumentedDefaultsTests {
         try await manager.shutdown()
     }
 
-    @Test("the guard: 100,000 series in all, then new values of any metric fold into Other")
+    @Test("the guard: 100,000 series in all, then new values of a metric fold into its Other, and new names into OtherMetrics")
     func totalGuard() async throws {
         let clock = ManualClock()
         let memory = InMemorySink()
@@ -63,12 +63,15 @@ struct DocumentedDefaultsTests {
             for metric in 0..<10 {
                 for user in 0..<10_000 { manager.counter("M\(metric)", dimensions: [("user", "u\(user)")]).increment() }
             }
-            manager.counter("M10", dimensions: [("user", "u0")]).increment(by: 7)   // the 100,001st series
+            manager.counter("M9", dimensions: [("user", "new")]).increment(by: 3)    // the 100,001st series
+            manager.counter("M10", dimensions: [("user", "u0")]).increment(by: 7)   // a new name past the total
         }
         try await manager.flush()
-        #expect(memory.snapshots(named: "M9").count == 10_000)
-        #expect(memory.snapshots(named: "M10").map { $0.dimensions.map(\.1) } == [["Other"]])
-        #expect(memory.snapshots(named: "M10").map(\.sum) == [7])
+        #expect(memory.snapshots(named: "M9").count == 10_001)
+        #expect(memory.snapshots(named: "M9").filter { $0.dimensions.map(\.1) == ["Other"] }.map(\.sum) == [3])
+        #expect(memory.snapshots(named: "M10").isEmpty)
+        #expect(memory.snapshots(named: "OtherMetrics").map { $0.dimensions.count } == [0])
+        #expect(memory.snapshots(named: "OtherMetrics").map(\.sum) == [7])
         try await manager.shutdown()
     }
 

@@ -52,6 +52,16 @@ struct OTLPSinkTests {
         #expect(server.requests.count == 1)
     }
 
+    @Test("a custom header value with a line break fails start() with a typed error naming the header, not its value")
+    func headerWithLineBreak() async throws {
+        let server = try LoopbackHTTPServer { _ in .respond(status: 200) }
+        defer { server.stop() }
+        let sink = OTLPSink(endpoint: server.url, options: Self.options { $0.headers = ["x-tenant": "a\r\nx-admin: 1"] })
+        await #expect(throws: HTTPTransportError.invalidHeader(name: "x-tenant")) { try await sink.start() }
+        let result = await sink.export(Self.counters(1), attempt: .first)
+        #expect(result.delivered == 0 && server.requests.isEmpty)
+    }
+
     @Test("JSON on request, uncompressed on request")
     func jsonEncoding() async throws {
         let server = try LoopbackHTTPServer { _ in .respond(status: 200) }
