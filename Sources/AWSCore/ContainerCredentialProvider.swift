@@ -56,7 +56,9 @@ public struct ContainerCredentialProvider: CredentialProvider, CustomStringConve
         var lastError: (any Error)?
         for _ in 0..<2 {
             do {
-                let response = try await transport.send(HTTPRequest(method: "GET", url: url, headers: headers, timeout: timeout))
+                // Never through a proxy: the token would travel in plain text.
+                let response = try await transport.send(HTTPRequest(method: "GET", url: url, headers: headers,
+                                                                    timeout: timeout, usesProxy: false))
                 guard response.status == 200 else {
                     throw CredentialsError.failed(provider: name, reason: "\(url.host ?? "") answered HTTP \(response.status)")
                 }

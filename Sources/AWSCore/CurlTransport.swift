@@ -17,9 +17,14 @@ package struct CurlTransport: HTTPTransport {
     /// back with its body cut (``HTTPResponse/isBodyTruncated``).
     package let maxResponseBytes: Int
 
-    package init(tls: TLSOptions = .default, maxResponseBytes: Int = 1 << 20) {
+    /// The proxies of requests that may use one (libcurl's own reading of
+    /// the process's environment is always off).
+    package let proxies: HTTPProxies
+
+    package init(tls: TLSOptions = .default, maxResponseBytes: Int = 1 << 20, proxies: HTTPProxies = .none) {
         self.tls = tls
         self.maxResponseBytes = max(1, maxResponseBytes)
+        self.proxies = proxies
     }
 
     /// Whether libcurl can be loaded on this machine (and why not).
@@ -34,11 +39,12 @@ package struct CurlTransport: HTTPTransport {
         let flag = CancellationFlag()
         let tls = self.tls
         let limit = maxResponseBytes
+        let proxy = request.usesProxy ? proxies.proxy(for: request.url) : nil
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, any Error>) in
                 let thread = Thread {
                     continuation.resume(with: Result {
-                        try Self.perform(request, tls: tls, maxResponseBytes: limit, cancelled: flag)
+                        try Self.perform(request, tls: tls, proxy: proxy, maxResponseBytes: limit, cancelled: flag)
                     })
                 }
                 thread.stackSize = 512 << 10
@@ -50,7 +56,7 @@ package struct CurlTransport: HTTPTransport {
     }
 
     private static func perform(
-        _ request: HTTPRequest, tls: TLSOptions, maxResponseBytes: Int, cancelled: CancellationFlag
+        _ request: HTTPRequest, tls: TLSOptions, proxy: URL?, maxResponseBytes: Int, cancelled: CancellationFlag
     ) throws -> HTTPResponse {
         let headerLines = request.headers.map { "\($0.0): \($0.1)" }
         let timeout = max(1000, request.timeout.clampedMilliseconds)
@@ -61,6 +67,7 @@ package struct CurlTransport: HTTPTransport {
             request.method.withCString { method in
                 request.url.absoluteString.withCString { url in
                     withOptionalCString(tls.caBundlePath) { caFile in
+                      withOptionalCString(proxy?.absoluteString) { proxyURL in
                         request.body.withUnsafeBytes { body in
                             cancelled.withPointer { flag in
                                 var curlRequest = mcurl_request(
@@ -68,10 +75,12 @@ package struct CurlTransport: HTTPTransport {
                                     body: body.baseAddress?.assumingMemoryBound(to: UInt8.self), body_length: body.count,
                                     timeout_ms: timeout, connect_timeout_ms: min(timeout, 5000),
                                     verify_peer: tls.verifyPeer ? 1 : 0, verify_host: tls.verifyPeer ? 1 : 0,
-                                    ca_file: caFile, cancelled: flag, max_response_bytes: maxResponseBytes)
+                                    ca_file: caFile, cancelled: flag, max_response_bytes: maxResponseBytes,
+                                    proxy: proxyURL)
                                 return mcurl_perform(&curlRequest, &response)
                             }
                         }
+                      }
                     }
                 }
             }

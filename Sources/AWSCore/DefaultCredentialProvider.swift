@@ -35,7 +35,8 @@ public struct DefaultCredentialProvider: CredentialProvider {
         containerBase: URL = URL(string: "http://169.254.170.2")!,
         stsEndpoint: URL? = nil
     ) {
-        let transport = transport ?? defaultHTTPTransport()
+        // Proxies for STS; instance metadata and the container endpoint never use one.
+        let transport = transport ?? defaultHTTPTransport(proxies: HTTPProxies(environment: environment))
         let files = SharedConfigFiles(environment: environment)
         var providers: [any CredentialProvider] = []
         if let explicit { providers.append(StaticCredentialProvider(explicit)) }

@@ -14,13 +14,18 @@ package struct HTTPRequest: Sendable, CustomStringConvertible, CustomDebugString
     /// Deadline of the whole exchange, connect included. Under a second is
     /// raised to one (URLSession truncates timeouts to whole seconds).
     package var timeout: Duration
+    /// Whether the transport's proxies apply. False for instance metadata
+    /// and container credentials, which must never go through a proxy.
+    package var usesProxy: Bool
 
-    package init(method: String, url: URL, headers: [(String, String)] = [], body: Data = Data(), timeout: Duration = .seconds(10)) {
+    package init(method: String, url: URL, headers: [(String, String)] = [], body: Data = Data(),
+                 timeout: Duration = .seconds(10), usesProxy: Bool = true) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.timeout = timeout
+        self.usesProxy = usesProxy
     }
 
     package var description: String {
@@ -184,7 +189,7 @@ package struct TLSOptions: Sendable, Equatable {
 /// Throws ``HTTPTransportError/unavailable(_:)`` at once when libcurl is
 /// needed and cannot be loaded, so a sink fails at `start()`, not at its
 /// first export.
-package func makeHTTPTransport(tls: TLSOptions = .default) throws -> any HTTPTransport {
+package func makeHTTPTransport(tls: TLSOptions = .default, proxies: HTTPProxies = .none) throws -> any HTTPTransport {
     #if canImport(Darwin)
     return tls == .default ? URLSessionTransport() : URLSessionTransport(tls: tls)
     #else
@@ -193,7 +198,7 @@ package func makeHTTPTransport(tls: TLSOptions = .default) throws -> any HTTPTra
         throw HTTPTransportError.unavailable(
             "sending needs libcurl (libcurl.so.4, Debian's libcurl4), which cannot be loaded: \(curl.reason)")
     }
-    return CurlTransport(tls: tls)
+    return CurlTransport(tls: tls, proxies: proxies)
     #endif
 }
 
@@ -201,10 +206,10 @@ package func makeHTTPTransport(tls: TLSOptions = .default) throws -> any HTTPTra
 /// construction (a default argument): as ``makeHTTPTransport(tls:)``, and on
 /// Linux without libcurl, a transport whose every request fails with
 /// ``HTTPTransportError/unavailable(_:)``.
-package func defaultHTTPTransport() -> any HTTPTransport {
+package func defaultHTTPTransport(proxies: HTTPProxies = .none) -> any HTTPTransport {
     #if canImport(Darwin)
     return URLSessionTransport()
     #else
-    return CurlTransport()
+    return CurlTransport(proxies: proxies)
     #endif
 }

@@ -49,7 +49,7 @@ package struct IMDSClient: Sendable {
     package func token() async throws -> String? {
         let request = HTTPRequest(
             method: "PUT", url: endpoint.appendingPathComponent("latest/api/token"),
-            headers: [("x-aws-ec2-metadata-token-ttl-seconds", "21600")], timeout: timeout)
+            headers: [("x-aws-ec2-metadata-token-ttl-seconds", "21600")], timeout: timeout, usesProxy: false)
         let response: HTTPResponse
         do {
             response = try await transport.send(request)
@@ -73,7 +73,8 @@ package struct IMDSClient: Sendable {
         let response: HTTPResponse
         do {
             response = try await transport.send(HTTPRequest(
-                method: "GET", url: endpoint.appendingPathComponent(trimmed), headers: headers, timeout: timeout))
+                method: "GET", url: endpoint.appendingPathComponent(trimmed), headers: headers, timeout: timeout,
+                usesProxy: false))
         } catch let error as HTTPTransportError {
             throw Failure.unreachable(error.description)
         }

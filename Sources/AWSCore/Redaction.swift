@@ -15,10 +15,14 @@ extension Dictionary where Key == String, Value == String {
         return kept
     }
 
-    /// The `AWS_*` entries and `HOME`: all that the region, endpoint and
-    /// credential resolution read.
+    /// The `AWS_*` entries, `HOME`, and the proxy settings (`*_proxy` in
+    /// any case, `REQUEST_METHOD`): all that the region, endpoint,
+    /// credential and proxy resolution read.
     package var awsSettings: [String: String] {
-        filter { $0.key.hasPrefix("AWS_") || $0.key == "HOME" }
+        filter {
+            $0.key.hasPrefix("AWS_") || $0.key == "HOME" || $0.key.lowercased().hasSuffix("_proxy")
+                || $0.key == "REQUEST_METHOD"
+        }
     }
 }
 

@@ -31,7 +31,7 @@ public struct WebIdentityCredentialProvider: CredentialProvider, CustomStringCon
         transport: (any HTTPTransport)? = nil,
         stsEndpoint: URL? = nil
     ) {
-        let transport = transport ?? defaultHTTPTransport()
+        let transport = transport ?? defaultHTTPTransport(proxies: HTTPProxies(environment: environment))
         let profile = files ?? SharedConfigFiles(environment: environment)
         tokenFile = environment["AWS_WEB_IDENTITY_TOKEN_FILE"] ?? profile.settings["web_identity_token_file"]
         roleArn = environment["AWS_ROLE_ARN"] ?? profile.settings["role_arn"]

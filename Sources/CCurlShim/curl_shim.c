@@ -20,6 +20,7 @@ typedef int CURLcode;
 enum {
     OPT_WRITEDATA = 10001,
     OPT_URL = 10002,
+    OPT_PROXY = 10004,
     OPT_ERRORBUFFER = 10010,
     OPT_WRITEFUNCTION = 20011,
     OPT_POSTFIELDS = 10015,
@@ -222,6 +223,10 @@ int mcurl_perform(const mcurl_request *request, mcurl_response *response) {
     SET(OPT_NOPROGRESS, 0L);
     SET(OPT_XFERINFOFUNCTION, on_progress);
     SET(OPT_XFERINFODATA, (void *)request->cancelled);
+    /* Always set: "" turns off libcurl's own reading of the process's
+       http_proxy/https_proxy/no_proxy, which the caller has already applied
+       (or must ignore: instance metadata and container credentials). */
+    SET(OPT_PROXY, request->proxy ? request->proxy : "");
     /* Redirects are never followed (curl's default, set explicitly). */
     SET(OPT_FOLLOWLOCATION, 0L);
 

@@ -51,7 +51,8 @@ package struct AWSCloudWatchClient: CloudWatchClient {
         self.compression = compression
         client = AWSServiceClient(
             service: .cloudWatch, region: region, endpoint: resolved, credentials: credentials,
-            transport: try transport ?? makeHTTPTransport(tls: tls), timeout: timeout)
+            transport: try transport ?? makeHTTPTransport(tls: tls, proxies: HTTPProxies(environment: environment)),
+            timeout: timeout)
     }
 
     /// The endpoint requests go to.

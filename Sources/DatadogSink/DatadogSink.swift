@@ -169,7 +169,8 @@ public final class DatadogSink: Sink, CustomStringConvertible, CustomDebugString
             throw DatadogSinkError.invalidEndpoint(baseURL.absoluteString)
         }
         return try await transport.value {
-            try makeHTTPTransport(tls: TLSOptions(verifyPeer: verifySSL, caBundlePath: options.caBundlePath))
+            try makeHTTPTransport(tls: TLSOptions(verifyPeer: verifySSL, caBundlePath: options.caBundlePath),
+                              proxies: HTTPProxies(environment: options.environment))
         }
     }
 }

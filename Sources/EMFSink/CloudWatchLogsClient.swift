@@ -65,7 +65,9 @@ struct AWSCloudWatchLogsClient: CloudWatchLogsClient {
         let resolved = try AWSEndpoint.resolve(service: .cloudWatchLogs, region: region, explicit: explicit,
                                                environment: environment)
         client = AWSServiceClient(service: .cloudWatchLogs, region: region, endpoint: resolved,
-                                  credentials: credentials, transport: try makeHTTPTransport(tls: tls), timeout: timeout)
+                                  credentials: credentials,
+                                  transport: try makeHTTPTransport(tls: tls, proxies: HTTPProxies(environment: environment)),
+                                  timeout: timeout)
     }
 
     func putLogEvents(group: String, stream: String, events: [LogEvent]) async throws -> RejectedLogEvents? {

@@ -155,7 +155,8 @@ public final class OTLPSink: Sink, CustomStringConvertible, CustomDebugStringCon
             } catch {
                 throw OTLPSinkError.invalidEndpoint(url.absoluteString)
             }
-            let transport = try makeHTTPTransport(tls: TLSOptions(verifyPeer: verifySSL, caBundlePath: options.caBundlePath))
+            let transport = try makeHTTPTransport(tls: TLSOptions(verifyPeer: verifySSL, caBundlePath: options.caBundlePath),
+                                                  proxies: HTTPProxies(environment: options.environment))
             return .collector(transport: transport, url: url, headers: headers, gzip: options.gzip,
                               timeout: options.requestTimeout)
         case .cloudWatch(let region, let endpoint, let verifySSL, let keyId, let secret, let token):
@@ -175,7 +176,8 @@ public final class OTLPSink: Sink, CustomStringConvertible, CustomDebugStringCon
             if endpoint == nil, resolved.url.path.isEmpty || resolved.url.path == "/" {
                 resolved = try AWSEndpoint(url: resolved.url.appendingPathComponent("v1").appendingPathComponent("metrics"))
             }
-            let transport = try makeHTTPTransport(tls: TLSOptions(verifyPeer: verifySSL, caBundlePath: options.caBundlePath))
+            let transport = try makeHTTPTransport(tls: TLSOptions(verifyPeer: verifySSL, caBundlePath: options.caBundlePath),
+                                                  proxies: HTTPProxies(environment: options.environment))
             let client = AWSServiceClient(service: .cloudWatch, region: region, endpoint: resolved,
                                           credentials: provider, transport: transport, timeout: options.requestTimeout)
             return .aws(client, headers: headers, gzip: options.gzip)

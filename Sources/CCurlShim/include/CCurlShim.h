@@ -20,6 +20,8 @@ typedef struct {
     const char *ca_file;              /* PEM bundle path, or NULL */
     const int *cancelled;             /* polled during the transfer; non-zero aborts */
     size_t max_response_bytes;        /* a longer body aborts the transfer; 0 means 1 MiB */
+    const char *proxy;                /* proxy URL, or NULL for none (libcurl's own reading of
+                                         http_proxy & co. is always off) */
 } mcurl_request;
 
 typedef struct {
@@ -29,7 +31,7 @@ typedef struct {
     char *headers;                    /* raw header lines, malloc'd */
     size_t headers_length;
     int curl_code;                    /* CURLcode; 0 is success */
-    int too_large;                    /* 1 when the body or headers passed their limit */
+    int too_large;                    /* 1: the body passed its limit; 2: the headers did */
     char error[256];
 } mcurl_response;
 
