@@ -32,6 +32,9 @@ public enum CredentialsError: Error, Equatable, CustomStringConvertible {
     case failed(provider: String, reason: String)
     /// No source in the chain had credentials.
     case noCredentials(tried: [String])
+    /// The profile named by `AWS_PROFILE`, `AWS_DEFAULT_PROFILE` or in code
+    /// is in neither shared file.
+    case profileNotFound(String, files: [String])
 
     public var description: String {
         switch self {
@@ -40,6 +43,10 @@ public enum CredentialsError: Error, Equatable, CustomStringConvertible {
         case .noCredentials(let tried):
             return "no credentials found: tried " + tried.joined(separator: "; ")
                 + ". Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, configure a profile, or run with a role."
+        case .profileNotFound(let profile, let files):
+            let searched = files.isEmpty ? "no shared config or credentials file exists" : "not in " + files.joined(separator: ", ")
+            return "the AWS profile '\(profile)' was not found (\(searched)): check AWS_PROFILE or the profile "
+                + "given in code, or add [profile \(profile)] to the config file"
         }
     }
 }
@@ -253,5 +260,26 @@ public final class CachingCredentialProvider: CredentialProvider {
             return date >= fetchedAt.addingTimeInterval(maxAge)
         }
         return date >= expiration.addingTimeInterval(-window)
+    }
+}
+
+/// Stops the chain after the profile providers when the profile was named
+/// (`AWS_PROFILE`, `AWS_DEFAULT_PROFILE`, in code) but gave no credentials:
+/// a named profile must never fall through to the container's or the
+/// instance's identity.
+struct NamedProfileGuard: CredentialProvider {
+    let files: SharedConfigFiles
+
+    var name: String { "profile \(files.profileName)" }
+
+    func credentials() async throws -> AWSCredentials {
+        guard files.isProfileNamed else {
+            throw CredentialsError.notConfigured(provider: name, reason: "no profile named; the default gave none")
+        }
+        throw CredentialsError.failed(
+            provider: name,
+            reason: "the profile has none of aws_access_key_id, role_arn, web_identity_token_file, sso_session, "
+                + "sso_start_url or credential_process, and a named profile does not fall through to the container "
+                + "or instance role")
     }
 }

@@ -17,18 +17,24 @@ import Foundation
 /// ```
 public struct DefaultCredentialProvider: CredentialProvider {
     private let cached: CachingCredentialProvider
+    /// What is wrong with the configuration before any request: a named
+    /// profile that does not exist. Sinks throw it from `start()`.
+    package let configurationProblem: CredentialsError?
 
     /// - parameters:
     ///   - explicit: credentials given in code, tried first.
+    ///   - profile: the profile of the shared files (default: `AWS_PROFILE`,
+    ///     else `AWS_DEFAULT_PROFILE`, else `default`).
     ///   - environment: the environment to read (injectable for tests).
-    public init(explicit: AWSCredentials? = nil,
+    public init(explicit: AWSCredentials? = nil, profile: String? = nil,
                 environment: [String: String] = ProcessInfo.processInfo.environment) {
-        self.init(explicit: explicit, environment: environment, transport: nil)
+        self.init(explicit: explicit, profile: profile, environment: environment, transport: nil)
     }
 
     /// With an injected transport and endpoints (tests).
     package init(
         explicit: AWSCredentials? = nil,
+        profile: String? = nil,
         environment: [String: String],
         transport: (any HTTPTransport)? = nil,
         imdsEndpoint: URL? = nil,
@@ -37,13 +43,16 @@ public struct DefaultCredentialProvider: CredentialProvider {
     ) {
         // Proxies for STS; instance metadata and the container endpoint never use one.
         let transport = transport ?? defaultHTTPTransport(proxies: HTTPProxies(environment: environment))
-        let files = SharedConfigFiles(environment: environment)
+        let files = SharedConfigFiles(environment: environment, profile: profile)
+        configurationProblem = files.isProfileNamed && !files.profileExists
+            ? .profileNotFound(files.profileName, files: files.sources) : nil
         var providers: [any CredentialProvider] = []
         if let explicit { providers.append(StaticCredentialProvider(explicit)) }
         providers.append(EnvironmentCredentialProvider(environment: environment))
         providers.append(ProfileCredentialProvider(files: files))
         providers.append(WebIdentityCredentialProvider(environment: environment, files: files, transport: transport,
                                                        stsEndpoint: stsEndpoint))
+        providers.append(NamedProfileGuard(files: files))
         providers.append(ContainerCredentialProvider(environment: environment, transport: transport,
                                                      relativeBase: containerBase))
         providers.append(IMDSCredentialProvider(
@@ -54,7 +63,8 @@ public struct DefaultCredentialProvider: CredentialProvider {
     public var name: String { "default chain" }
 
     public func credentials() async throws -> AWSCredentials {
-        try await cached.credentials()
+        if let configurationProblem { throw configurationProblem }
+        return try await cached.credentials()
     }
 
     public func invalidate() { cached.invalidate() }

@@ -15,32 +15,63 @@ import Foundation
 public struct SharedConfigFiles: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// The selected profile's name.
     public let profileName: String
+    /// Whether the profile was named (`profile:`, `AWS_PROFILE` or
+    /// `AWS_DEFAULT_PROFILE`) rather than `default` by default: a named
+    /// profile that does not exist, or gives no credentials, is an error,
+    /// never a fall-through to another identity.
+    public let isProfileNamed: Bool
     /// The selected profile's settings, both files merged.
     package let settings: [String: String]
     /// The files that were read (existing ones only).
     package let sources: [String]
+    /// Every profile's settings, both files merged (`source_profile` chains).
+    package let profiles: [String: [String: String]]
+    /// The `[sso-session NAME]` sections of the config file.
+    package let ssoSessions: [String: [String: String]]
 
     /// Reads the files the environment points at. Missing files are simply empty.
     public init(environment: [String: String] = ProcessInfo.processInfo.environment, profile: String? = nil) {
         let home = environment["HOME"] ?? NSHomeDirectory()
         let credentialsPath = environment["AWS_SHARED_CREDENTIALS_FILE"].map(Self.expand) ?? "\(home)/.aws/credentials"
         let configPath = environment["AWS_CONFIG_FILE"].map(Self.expand) ?? "\(home)/.aws/config"
-        let name = profile ?? environment["AWS_PROFILE"] ?? environment["AWS_DEFAULT_PROFILE"] ?? "default"
+        let named = profile ?? Self.nonEmpty(environment["AWS_PROFILE"]) ?? Self.nonEmpty(environment["AWS_DEFAULT_PROFILE"])
+        let name = named ?? "default"
         var sources: [String] = []
-        var merged: [String: String] = [:]
+        var profiles: [String: [String: String]] = [:]
+        var ssoSessions: [String: [String: String]] = [:]
         if let text = try? String(contentsOfFile: configPath, encoding: .utf8) {
             sources.append(configPath)
-            let sections = Self.parse(text)
-            let section = name == "default" ? (sections["default"] ?? sections["profile default"]) : sections["profile \(name)"]
-            merged.merge(section ?? [:]) { _, new in new }
+            for (section, values) in Self.parse(text) {
+                if section == "default" || section == "profile default" {
+                    profiles["default", default: [:]].merge(values) { _, new in new }
+                } else if section.hasPrefix("profile ") {
+                    profiles[String(section.dropFirst("profile ".count)), default: [:]].merge(values) { _, new in new }
+                } else if section.hasPrefix("sso-session ") {
+                    ssoSessions[String(section.dropFirst("sso-session ".count))] = values
+                }
+            }
         }
         if let text = try? String(contentsOfFile: credentialsPath, encoding: .utf8) {
             sources.append(credentialsPath)
-            merged.merge(Self.parse(text)[name] ?? [:]) { _, new in new }
+            // For the same key the credentials file wins.
+            for (section, values) in Self.parse(text) {
+                profiles[section, default: [:]].merge(values) { _, new in new }
+            }
         }
         profileName = name
-        settings = merged
+        isProfileNamed = named != nil
+        settings = profiles[name] ?? [:]
         self.sources = sources
+        self.profiles = profiles
+        self.ssoSessions = ssoSessions
+    }
+
+    /// Whether the selected profile has a section in either file.
+    public var profileExists: Bool { profiles[profileName] != nil }
+
+    private static func nonEmpty(_ text: String?) -> String? {
+        guard let text, !text.isEmpty else { return nil }
+        return text
     }
 
     public var description: String {

@@ -127,12 +127,19 @@ extension RetryPolicy {
 /// only, ``IncompleteCredentialsError``.
 package func sinkCredentials(accessKeyId: String?, secretAccessKey: String?, sessionToken: String?,
                              fallback: (any CredentialProvider)?,
-                             environment: [String: String]) throws(IncompleteCredentialsError) -> any CredentialProvider {
+                             environment: [String: String]) throws -> any CredentialProvider {
     switch (accessKeyId, secretAccessKey) {
     case (let keyId?, let secret?):
         return StaticCredentialProvider(AWSCredentials(accessKeyId: keyId, secretAccessKey: secret, sessionToken: sessionToken))
     case (nil, nil):
-        return fallback ?? DefaultCredentialProvider(environment: environment)
+        if let fallback {
+            if let problem = (fallback as? DefaultCredentialProvider)?.configurationProblem { throw problem }
+            return fallback
+        }
+        let chain = DefaultCredentialProvider(environment: environment)
+        // A named profile that does not exist fails start(), before any request.
+        if let problem = chain.configurationProblem { throw problem }
+        return chain
     default:
         throw IncompleteCredentialsError()
     }

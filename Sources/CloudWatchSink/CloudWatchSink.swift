@@ -196,7 +196,7 @@ public final class CloudWatchSink: Sink, CustomStringConvertible, CustomDebugStr
             provider = try sinkCredentials(accessKeyId: explicitCredentials.keyId, secretAccessKey: explicitCredentials.secret,
                                            sessionToken: explicitCredentials.token, fallback: credentialProvider,
                                            environment: environment)
-        } catch {
+        } catch is IncompleteCredentialsError {
             throw CloudWatchSinkError.incompleteCredentials
         }
         return try AWSCloudWatchClient(region: region, endpoint: endpoint, credentials: provider, tls: tls,

@@ -212,7 +212,7 @@ public final class EMFSink: Sink, CustomStringConvertible, CustomDebugStringConv
         do {
             provider = try sinkCredentials(accessKeyId: keyId, secretAccessKey: secret, sessionToken: token,
                                            fallback: options.credentialProvider, environment: environment)
-        } catch {
+        } catch is IncompleteCredentialsError {
             throw EMFSinkError.incompleteCredentials
         }
         return try AWSCloudWatchLogsClient(

@@ -168,7 +168,7 @@ public final class OTLPSink: Sink, CustomStringConvertible, CustomDebugStringCon
             do {
                 provider = try sinkCredentials(accessKeyId: keyId, secretAccessKey: secret, sessionToken: token,
                                                fallback: options.credentialProvider, environment: environment)
-            } catch {
+            } catch is IncompleteCredentialsError {
                 throw OTLPSinkError.incompleteCredentials
             }
             var resolved = try AWSEndpoint.resolve(service: .cloudWatch, region: region, explicit: endpoint,
