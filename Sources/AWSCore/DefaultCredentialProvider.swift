@@ -4,7 +4,8 @@ import Foundation
 ///
 /// 1. explicit credentials, when given;
 /// 2. the environment (`AWS_ACCESS_KEY_ID`, ...);
-/// 3. the shared files' profile (`AWS_PROFILE`);
+/// 3. the shared files' profile (`AWS_PROFILE`): its static keys, then its
+///    `credential_process`;
 /// 4. a web identity (`AWS_WEB_IDENTITY_TOKEN_FILE` + `AWS_ROLE_ARN`);
 /// 5. container credentials (ECS, EKS Pod Identity);
 /// 6. EC2 instance metadata (IMDSv2).
@@ -50,6 +51,7 @@ public struct DefaultCredentialProvider: CredentialProvider {
         if let explicit { providers.append(StaticCredentialProvider(explicit)) }
         providers.append(EnvironmentCredentialProvider(environment: environment))
         providers.append(ProfileCredentialProvider(files: files))
+        providers.append(ProcessCredentialProvider(files: files))
         providers.append(WebIdentityCredentialProvider(environment: environment, files: files, transport: transport,
                                                        stsEndpoint: stsEndpoint))
         providers.append(NamedProfileGuard(files: files))
