@@ -4,11 +4,14 @@ import Foundation
 ///
 /// 1. explicit credentials, when given;
 /// 2. the environment (`AWS_ACCESS_KEY_ID`, ...);
-/// 3. the shared files' profile (`AWS_PROFILE`): its static keys, then its
-///    `credential_process`;
-/// 4. a web identity (`AWS_WEB_IDENTITY_TOKEN_FILE` + `AWS_ROLE_ARN`);
-/// 5. container credentials (ECS, EKS Pod Identity);
-/// 6. EC2 instance metadata (IMDSv2).
+/// 3. the profile's role (`role_arn` with `source_profile` or
+///    `credential_source`, assumed through STS);
+/// 4. a web identity (`AWS_WEB_IDENTITY_TOKEN_FILE` + `AWS_ROLE_ARN`, or
+///    the profile's `web_identity_token_file`);
+/// 5. the profile's static keys, then its `credential_process`; a profile
+///    named (`AWS_PROFILE`, `profile:`) that gave nothing stops here;
+/// 6. container credentials (ECS, EKS Pod Identity);
+/// 7. EC2 instance metadata (IMDSv2).
 ///
 /// The first source that is configured wins. When none is, the error lists
 /// each source and why it did not apply.
@@ -50,10 +53,13 @@ public struct DefaultCredentialProvider: CredentialProvider {
         var providers: [any CredentialProvider] = []
         if let explicit { providers.append(StaticCredentialProvider(explicit)) }
         providers.append(EnvironmentCredentialProvider(environment: environment))
-        providers.append(ProfileCredentialProvider(files: files))
-        providers.append(ProcessCredentialProvider(files: files))
+        providers.append(AssumeRoleCredentialProvider(files: files, environment: environment, transport: transport,
+                                                      stsEndpoint: stsEndpoint, imdsEndpoint: imdsEndpoint,
+                                                      containerBase: containerBase))
         providers.append(WebIdentityCredentialProvider(environment: environment, files: files, transport: transport,
                                                        stsEndpoint: stsEndpoint))
+        providers.append(ProfileCredentialProvider(files: files))
+        providers.append(ProcessCredentialProvider(files: files))
         providers.append(NamedProfileGuard(files: files))
         providers.append(ContainerCredentialProvider(environment: environment, transport: transport,
                                                      relativeBase: containerBase))
