@@ -68,12 +68,17 @@ public struct AWSEndpoint: Sendable, Equatable, CustomStringConvertible {
     /// else `AWS_ENDPOINT_URL_<SERVICE>`, else `AWS_ENDPOINT_URL`, else AWS's
     /// own host `https://{service}[-fips].{region}.{suffix}` with the
     /// GovCloud exceptions (its default hosts are already FIPS).
+    ///
+    /// `useFIPS` and `useDualStack` left `nil` are read as botocore reads
+    /// them: `AWS_USE_FIPS_ENDPOINT` / `AWS_USE_DUALSTACK_ENDPOINT`, else the
+    /// profile's `use_fips_endpoint` / `use_dualstack_endpoint` (`true` in
+    /// any case turns them on).
     public static func resolve(
         service: AWSService,
         region: String?,
         explicit: URL? = nil,
-        useFIPS: Bool = false,
-        useDualStack: Bool = false,
+        useFIPS: Bool? = nil,
+        useDualStack: Bool? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> AWSEndpoint {
         // Checked even with an explicit endpoint: the region is still signed into every request.
@@ -86,6 +91,14 @@ public struct AWSEndpoint: Sendable, Equatable, CustomStringConvertible {
             return try AWSEndpoint(string: general)
         }
         guard let region, !region.isEmpty else { throw EndpointError.missingRegion(service: service.signingName) }
+        var profile: [String: String]?
+        func setting(_ variable: String, _ key: String) -> Bool {
+            if let value = environment[variable], !value.isEmpty { return value.lowercased() == "true" }
+            profile = profile ?? SharedConfigFiles(environment: environment).settings
+            return profile?[key]?.lowercased() == "true"
+        }
+        let useFIPS = useFIPS ?? setting("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint")
+        let useDualStack = useDualStack ?? setting("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint")
         let partition = AWSRegion.partition(of: region)
         let govCloud = partition.name == "aws-us-gov"
         var prefix = service.signingName

@@ -52,6 +52,28 @@ struct RegionEndpointTests {
         #expect(checked >= 60)
     }
 
+    @Test("FIPS and dual-stack from AWS_USE_FIPS_ENDPOINT, AWS_USE_DUALSTACK_ENDPOINT or the profile's keys; an argument wins")
+    func fipsAndDualStackSettings() throws {
+        let home = ["HOME": "/nonexistent-home"]
+        func host(_ environment: [String: String], service: AWSService = .cloudWatch, fips: Bool? = nil) throws -> String {
+            try AWSEndpoint.resolve(service: service, region: "us-east-1", useFIPS: fips,
+                                    environment: home.merging(environment) { $1 }).url.host ?? ""
+        }
+        #expect(try host([:]) == "monitoring.us-east-1.amazonaws.com")
+        #expect(try host(["AWS_USE_FIPS_ENDPOINT": "true"]) == "monitoring-fips.us-east-1.amazonaws.com")
+        #expect(try host(["AWS_USE_FIPS_ENDPOINT": "TRUE"], service: .cloudWatchLogs) == "logs-fips.us-east-1.amazonaws.com")
+        #expect(try host(["AWS_USE_DUALSTACK_ENDPOINT": "true"]) == "monitoring.us-east-1.api.aws")
+        #expect(try host(["AWS_USE_FIPS_ENDPOINT": "true", "AWS_USE_DUALSTACK_ENDPOINT": "true"])
+                == "monitoring-fips.us-east-1.api.aws")
+        #expect(try host(["AWS_USE_FIPS_ENDPOINT": "true"], fips: false) == "monitoring.us-east-1.amazonaws.com")
+        let files = try TemporaryFiles(["config": "[profile gov]\nuse_fips_endpoint = true\nuse_dualstack_endpoint = false\n"])
+        #expect(try host(["AWS_CONFIG_FILE": files.path("config"), "AWS_PROFILE": "gov"])
+                == "monitoring-fips.us-east-1.amazonaws.com")
+        #expect(try host(["AWS_CONFIG_FILE": files.path("config"), "AWS_PROFILE": "gov", "AWS_USE_FIPS_ENDPOINT": "false"])
+                == "monitoring.us-east-1.amazonaws.com", "the environment wins over the file")
+        #expect(try host(["AWS_USE_FIPS_ENDPOINT": "true", "AWS_ENDPOINT_URL": "http://127.0.0.1:4566"]) == "127.0.0.1")
+    }
+
     @Test("explicit endpoint, AWS_ENDPOINT_URL_<SERVICE>, then AWS_ENDPOINT_URL")
     func endpointOverrides() throws {
         let environment = ["AWS_ENDPOINT_URL": "http://127.0.0.1:4566", "AWS_ENDPOINT_URL_CLOUDWATCH": "http://127.0.0.1:5000"]
