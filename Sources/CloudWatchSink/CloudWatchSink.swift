@@ -85,7 +85,8 @@ public final class CloudWatchSink: Sink, CustomStringConvertible, CustomDebugStr
         self.region = region
         self.namespace = namespace
         self.endpoint = endpoint
-        self.tls = TLSOptions(verifyPeer: verifySSL, caBundlePath: options.caBundlePath)
+        self.tls = TLSOptions.aws(verifyPeer: verifySSL, caBundlePath: options.caBundlePath,
+                                  environment: options.environment.awsSettings)
         self.explicitCredentials = (accessKeyId, secretAccessKey, sessionToken)
         self.credentialProvider = options.credentialProvider
         self.clientFactory = clientFactory

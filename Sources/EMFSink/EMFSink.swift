@@ -217,7 +217,7 @@ public final class EMFSink: Sink, CustomStringConvertible, CustomDebugStringConv
         }
         return try AWSCloudWatchLogsClient(
             region: region, endpoint: endpoint, credentials: provider,
-            tls: TLSOptions(verifyPeer: verifySSL, caBundlePath: options.caBundlePath),
+            tls: TLSOptions.aws(verifyPeer: verifySSL, caBundlePath: options.caBundlePath, environment: environment),
             timeout: options.requestTimeout, environment: environment)
     }
 

@@ -176,8 +176,9 @@ public final class OTLPSink: Sink, CustomStringConvertible, CustomDebugStringCon
             if endpoint == nil, resolved.url.path.isEmpty || resolved.url.path == "/" {
                 resolved = try AWSEndpoint(url: resolved.url.appendingPathComponent("v1").appendingPathComponent("metrics"))
             }
-            let transport = try makeHTTPTransport(tls: TLSOptions(verifyPeer: verifySSL, caBundlePath: options.caBundlePath),
-                                                  proxies: HTTPProxies(environment: options.environment))
+            let transport = try makeHTTPTransport(
+                tls: TLSOptions.aws(verifyPeer: verifySSL, caBundlePath: options.caBundlePath, environment: environment),
+                proxies: HTTPProxies(environment: options.environment))
             let client = AWSServiceClient(service: .cloudWatch, region: region, endpoint: resolved,
                                           credentials: provider, transport: transport, timeout: options.requestTimeout)
             return .aws(client, headers: headers, gzip: options.gzip)

@@ -125,6 +125,26 @@ struct TLSTests {
         #expect(await fixture.nextRequest() == "POST /")
     }
 
+    @Test("AWS_CA_BUNDLE, else the profile's ca_bundle, applies when the sink gives none; the sink's own wins")
+    func awsCABundle() async throws {
+        let fixture = try await HTTPSFixture()
+        defer { fixture.stop() }
+        let home = ["HOME": "/nonexistent-home"]
+        let fromEnvironment = TLSOptions.aws(verifyPeer: true, caBundlePath: nil,
+                                             environment: home.merging(["AWS_CA_BUNDLE": fixture.certificatePath]) { $1 })
+        #expect(fromEnvironment.caBundlePath == fixture.certificatePath)
+        let response = try await makeHTTPTransport(tls: fromEnvironment).send(HTTPRequest(method: "GET", url: fixture.url))
+        #expect(response.status == 200)
+        let files = try TemporaryFiles(["config": "[profile lab]\nca_bundle = \(fixture.certificatePath)\n"])
+        let fromProfile = TLSOptions.aws(verifyPeer: true, caBundlePath: nil,
+                                         environment: home.merging(["AWS_CONFIG_FILE": files.path("config"),
+                                                                    "AWS_PROFILE": "lab"]) { $1 })
+        #expect(fromProfile.caBundlePath == fixture.certificatePath)
+        #expect(TLSOptions.aws(verifyPeer: true, caBundlePath: "/mine.pem",
+                               environment: ["AWS_CA_BUNDLE": "/theirs.pem"]).caBundlePath == "/mine.pem")
+        #expect(TLSOptions.aws(verifyPeer: true, caBundlePath: nil, environment: home).caBundlePath == nil)
+    }
+
     @Test("a CA bundle trusts the server without turning verification off")
     func caBundle() async throws {
         let fixture = try await HTTPSFixture()
