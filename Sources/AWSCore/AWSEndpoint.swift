@@ -40,13 +40,13 @@ public enum EndpointError: Error, Equatable, CustomStringConvertible {
 }
 
 /// The base URL requests to a service go to.
-public struct AWSEndpoint: Sendable, Equatable, CustomStringConvertible {
+public struct AWSEndpoint: Sendable, Equatable, CustomStringConvertible, CustomReflectable {
     public let url: URL
 
     /// An explicit endpoint (LocalStack, moto, a VPC endpoint). Must be
     /// `http` or `https` with a host.
     public init(url: URL) throws {
-        let text = url.absoluteString
+        let text = redactedURL(url)
         guard let scheme = url.scheme?.lowercased(), url.host?.isEmpty == false else {
             throw EndpointError.malformed(text)
         }
@@ -57,12 +57,15 @@ public struct AWSEndpoint: Sendable, Equatable, CustomStringConvertible {
     /// Parses and checks an endpoint given as text.
     public init(string: String) throws {
         guard let url = URL(string: string.trimmingCharacters(in: .whitespaces)), url.scheme != nil else {
-            throw EndpointError.malformed(string)
+            throw EndpointError.malformed(redactedURLText(string))
         }
         try self.init(url: url)
     }
 
-    public var description: String { url.absoluteString }
+    public var description: String { redactedURL(url) }
+
+    /// The URL without its user, password or query values.
+    public var customMirror: Mirror { Mirror(self, children: ["url": redactedURL(url)], displayStyle: .struct) }
 
     /// The endpoint for `service` in `region`: the explicit one if given,
     /// else `AWS_ENDPOINT_URL_<SERVICE>`, else `AWS_ENDPOINT_URL`, else AWS's

@@ -78,18 +78,8 @@ package struct HTTPProxies: Sendable, Equatable, CustomStringConvertible {
     }
 
     package var description: String {
-        func shown(_ url: URL?) -> String { url.map { redactingUserInfo($0) } ?? "none" }
+        func shown(_ url: URL?) -> String { url.map { redactedURL($0) } ?? "none" }
         return "HTTPProxies(http: \(shown(http)), https: \(shown(https)), noProxy: \(bypass))"
     }
 }
 
-/// `url` as text with any user and password replaced by `<redacted>`.
-package func redactingUserInfo(_ url: URL) -> String {
-    guard url.user != nil || url.password != nil,
-          var components = URLComponents(url: url, resolvingAgainstBaseURL: false) else { return url.absoluteString }
-    components.user = nil
-    components.password = nil
-    let text = components.string ?? url.absoluteString
-    guard let range = text.range(of: "://") else { return text }
-    return text.replacingCharacters(in: range, with: "://<redacted>@")
-}

@@ -29,13 +29,13 @@ package struct HTTPRequest: Sendable, CustomStringConvertible, CustomDebugString
     }
 
     package var description: String {
-        "HTTPRequest(\(method) \(url.absoluteString), headers: \(redactedHeaders(headers)), body: \(body.count) bytes)"
+        "HTTPRequest(\(method) \(redactedURL(url)), headers: \(redactedHeaders(headers)), body: \(body.count) bytes)"
     }
 
     package var debugDescription: String { description }
 
     package var customMirror: Mirror {
-        Mirror(self, children: ["method": method, "url": url, "headers": redactedHeaders(headers),
+        Mirror(self, children: ["method": method, "url": redactedURL(url), "headers": redactedHeaders(headers),
                                 "body": "\(body.count) bytes", "timeout": timeout], displayStyle: .struct)
     }
 }
@@ -159,9 +159,9 @@ public enum HTTPTransportError: Error, Equatable, CustomStringConvertible {
 
     /// Checks that `url` can be sent at all: http(s) with a host.
     package static func validate(_ url: URL) throws {
-        guard let scheme = url.scheme?.lowercased() else { throw HTTPTransportError.invalidURL(url.absoluteString) }
+        guard let scheme = url.scheme?.lowercased() else { throw HTTPTransportError.invalidURL(redactedURL(url)) }
         guard scheme == "http" || scheme == "https" else { throw HTTPTransportError.unsupportedScheme(scheme) }
-        guard let host = url.host, !host.isEmpty else { throw HTTPTransportError.invalidURL(url.absoluteString) }
+        guard let host = url.host, !host.isEmpty else { throw HTTPTransportError.invalidURL(redactedURL(url)) }
     }
 }
 

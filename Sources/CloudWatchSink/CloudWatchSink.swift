@@ -106,7 +106,7 @@ public final class CloudWatchSink: Sink, CustomStringConvertible, CustomDebugStr
     public var description: String {
         var text = "CloudWatchSink(name: \(name), namespace: \(namespace)"
         if let region { text += ", region: \(region)" }
-        if let endpoint { text += ", endpoint: \(endpoint.absoluteString)" }
+        if let endpoint { text += ", endpoint: \(redactedURL(endpoint))" }
         return text + ", credentials: \(explicitCredentials.keyId == nil ? "default chain" : "explicit, <redacted>"))"
     }
 
@@ -114,7 +114,8 @@ public final class CloudWatchSink: Sink, CustomStringConvertible, CustomDebugStr
 
     public var customMirror: Mirror {
         Mirror(self, children: ["name": name, "namespace": namespace, "region": region as Any,
-                                "endpoint": endpoint as Any, "wireProtocol": wireProtocol], displayStyle: .class)
+                                "endpoint": endpoint.map(redactedURL) as Any, "wireProtocol": wireProtocol],
+               displayStyle: .class)
     }
 
     public var retryPolicy: any ExportRetryPolicy { awsRetryPolicy }

@@ -37,7 +37,9 @@ extension CloudWatchSink {
         public var requestTimeout: Duration
         /// The sink's name in events and stats (default `"cloudwatch"`).
         public var name: String
-        /// Where `AWS_*` settings are read (default: the process's environment).
+        /// Where `AWS_*`, `HOME` and proxy settings are read (default: the
+        /// process's environment; the initialiser keeps only those keys, and
+        /// printing the options shows their names alone).
         public var environment: [String: String]
 
         public init(
@@ -67,7 +69,34 @@ extension CloudWatchSink {
             self.maxRequestBytes = maxRequestBytes
             self.requestTimeout = requestTimeout
             self.name = name
-            self.environment = environment
+            // Only what the sink reads: never the whole process environment.
+            self.environment = environment.awsSettings
         }
     }
+}
+
+/// Printing, dumping or mirroring options shows every setting, but the
+/// environment and headers by their names alone: they hold keys and tokens.
+extension CloudWatchSink.Options: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    private var fields: KeyValuePairs<String, Any> {
+        [
+            "wireProtocol": wireProtocol as Any,
+            "storageResolution": storageResolution as Any,
+            "dimensionNames": dimensionNames as Any,
+            "histogramEncoding": histogramEncoding as Any,
+            "compression": compression as Any,
+            "caBundlePath": caBundlePath as Any,
+            "credentialProvider": credentialProvider as Any,
+            "retryPolicy": retryPolicy as Any,
+            "maxDatumsPerRequest": maxDatumsPerRequest as Any,
+            "maxRequestBytes": maxRequestBytes as Any,
+            "requestTimeout": requestTimeout as Any,
+            "name": name as Any,
+            "environment": environment as Any,
+        ]
+    }
+
+    public var description: String { OptionsRendering.description("CloudWatchSink.Options", fields) }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { OptionsRendering.mirror(self, fields) }
 }

@@ -61,13 +61,13 @@ public final class DatadogSink: Sink, CustomStringConvertible, CustomDebugString
     }
 
     public var description: String {
-        "DatadogSink(name: \(name), url: \(baseURL.absoluteString), apiKey: \(apiKey == nil ? "none" : "<redacted>"))"
+        "DatadogSink(name: \(name), url: \(redactedURL(baseURL)), apiKey: \(apiKey == nil ? "none" : "<redacted>"))"
     }
 
     public var debugDescription: String { description }
 
     public var customMirror: Mirror {
-        Mirror(self, children: ["name": name, "site": site, "url": baseURL.absoluteString], displayStyle: .class)
+        Mirror(self, children: ["name": name, "site": site, "url": redactedURL(baseURL)], displayStyle: .class)
     }
 
     public var retryPolicy: any ExportRetryPolicy { options.retryPolicy }
@@ -166,7 +166,7 @@ public final class DatadogSink: Sink, CustomStringConvertible, CustomDebugString
         do {
             try HTTPTransportError.validate(baseURL)
         } catch {
-            throw DatadogSinkError.invalidEndpoint(baseURL.absoluteString)
+            throw DatadogSinkError.invalidEndpoint(redactedURL(baseURL))
         }
         return try await transport.value {
             try makeHTTPTransport(tls: TLSOptions(verifyPeer: verifySSL, caBundlePath: options.caBundlePath),

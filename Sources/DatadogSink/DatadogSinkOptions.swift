@@ -28,7 +28,9 @@ extension DatadogSink {
         public var caBundlePath: String?
         /// The sink's name in events and stats (default `"datadog"`).
         public var name: String
-        /// Where `DD_API_KEY` and `DD_APP_KEY` are read (default: the process's environment).
+        /// Where `DD_API_KEY`, `DD_APP_KEY` and proxy settings are read (default:
+        /// the process's environment; the initialiser keeps only `DD_*`, `AWS_*`,
+        /// `HOME` and proxy keys, and printing the options shows their names alone).
         public var environment: [String: String]
 
         public init(metricPrefix: String = "aiokpl.", host: String? = nil, tags: [String] = [],
@@ -46,7 +48,32 @@ extension DatadogSink {
             self.requestTimeout = requestTimeout
             self.caBundlePath = caBundlePath
             self.name = name
-            self.environment = environment
+            // Only what the sink reads: never the whole process environment.
+            self.environment = environment.awsSettings.merging(environment.filter { $0.key.hasPrefix("DD_") }) { $1 }
         }
     }
+}
+
+/// Printing, dumping or mirroring options shows every setting, but the
+/// environment and headers by their names alone: they hold keys and tokens.
+extension DatadogSink.Options: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    private var fields: KeyValuePairs<String, Any> {
+        [
+            "metricPrefix": metricPrefix as Any,
+            "host": host as Any,
+            "tags": tags as Any,
+            "maxValuesPerDistribution": maxValuesPerDistribution as Any,
+            "maxRequestBytes": maxRequestBytes as Any,
+            "gzip": gzip as Any,
+            "retryPolicy": retryPolicy as Any,
+            "requestTimeout": requestTimeout as Any,
+            "caBundlePath": caBundlePath as Any,
+            "name": name as Any,
+            "environment": environment as Any,
+        ]
+    }
+
+    public var description: String { OptionsRendering.description("DatadogSink.Options", fields) }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { OptionsRendering.mirror(self, fields) }
 }

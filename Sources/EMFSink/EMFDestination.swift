@@ -1,3 +1,4 @@
+import AWSCore
 import Foundation
 
 /// Where an ``EMFSink`` writes its documents.
@@ -27,7 +28,7 @@ extension EMFDestination: CustomStringConvertible {
         case .cloudWatchLogs(let group, let stream, let region, let endpoint, _, let keyId, _, _):
             var text = "CloudWatch Logs \(group)/\(stream)"
             if let region { text += " in \(region)" }
-            if let endpoint { text += " at \(endpoint.absoluteString)" }
+            if let endpoint { text += " at \(redactedURL(endpoint))" }
             return text + (keyId == nil ? " (default credential chain)" : " (explicit credentials, <redacted>)")
         }
     }

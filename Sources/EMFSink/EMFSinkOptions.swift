@@ -46,7 +46,9 @@ extension EMFSink {
         public var maxBatchBytes: Int
         /// The sink's name in events and stats (default `"emf"`).
         public var name: String
-        /// Where `AWS_*` settings are read (default: the process's environment).
+        /// Where `AWS_*`, `HOME` and proxy settings are read (default: the
+        /// process's environment; the initialiser keeps only those keys, and
+        /// printing the options shows their names alone).
         public var environment: [String: String]
 
         public init(
@@ -76,7 +78,34 @@ extension EMFSink {
             self.maxEventsPerBatch = maxEventsPerBatch
             self.maxBatchBytes = maxBatchBytes
             self.name = name
-            self.environment = environment
+            // Only what the sink reads: never the whole process environment.
+            self.environment = environment.awsSettings
         }
     }
+}
+
+/// Printing, dumping or mirroring options shows every setting, but the
+/// environment and headers by their names alone: they hold keys and tokens.
+extension EMFSink.Options: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    private var fields: KeyValuePairs<String, Any> {
+        [
+            "properties": properties as Any,
+            "storageResolution": storageResolution as Any,
+            "dimensionNames": dimensionNames as Any,
+            "retryPolicy": retryPolicy as Any,
+            "requestTimeout": requestTimeout as Any,
+            "writeTimeout": writeTimeout as Any,
+            "caBundlePath": caBundlePath as Any,
+            "credentialProvider": credentialProvider as Any,
+            "logsClientFactory": logsClientFactory == nil ? "nil" : "a factory",
+            "maxEventsPerBatch": maxEventsPerBatch as Any,
+            "maxBatchBytes": maxBatchBytes as Any,
+            "name": name as Any,
+            "environment": environment as Any,
+        ]
+    }
+
+    public var description: String { OptionsRendering.description("EMFSink.Options", fields) }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { OptionsRendering.mirror(self, fields) }
 }

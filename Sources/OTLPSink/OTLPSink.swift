@@ -28,9 +28,9 @@ public final class OTLPSink: Sink, CustomStringConvertible, CustomDebugStringCon
     /// Where requests go: the URL as given, or the CloudWatch endpoint's.
     public var endpointDescription: String {
         switch destination {
-        case .collector(let url, _): return url.absoluteString
+        case .collector(let url, _): return redactedURL(url)
         case .cloudWatch(let region, let endpoint, _, _, _, _):
-            return endpoint?.absoluteString ?? "CloudWatch OTLP (\(region ?? "default region"))"
+            return endpoint.map(redactedURL) ?? "CloudWatch OTLP (\(region ?? "default region"))"
         }
     }
 
@@ -153,7 +153,7 @@ public final class OTLPSink: Sink, CustomStringConvertible, CustomDebugStringCon
             do {
                 try HTTPTransportError.validate(url)
             } catch {
-                throw OTLPSinkError.invalidEndpoint(url.absoluteString)
+                throw OTLPSinkError.invalidEndpoint(redactedURL(url))
             }
             let transport = try makeHTTPTransport(tls: TLSOptions(verifyPeer: verifySSL, caBundlePath: options.caBundlePath),
                                                   proxies: HTTPProxies(environment: options.environment))
@@ -205,7 +205,12 @@ private enum Backend: Sendable {
             let response = try await transport.send(HTTPRequest(method: "POST", url: url, headers: headers,
                                                                 body: payload, timeout: timeout))
             guard response.isSuccess else {
-                throw OTLPSinkError.httpStatus(code: response.status, message: OTLPResponse.errorMessage(response),
+                // A collector may echo the request's headers: never their values.
+                var message = OTLPResponse.errorMessage(response)
+                for (_, value) in headers where value.count >= 4 {
+                    message = message.replacingOccurrences(of: value, with: "<redacted>")
+                }
+                throw OTLPSinkError.httpStatus(code: response.status, message: message,
                                                retryAfter: response.retryAfter())
             }
             return response

@@ -57,7 +57,9 @@ extension OTLPSink {
         public var credentialProvider: (any CredentialProvider)?
         /// The sink's name in events and stats (default `"otlp"`).
         public var name: String
-        /// Where `OTEL_*` and `AWS_*` settings are read (default: the process's environment).
+        /// Where `OTEL_*`, `AWS_*`, `HOME` and proxy settings are read (default:
+        /// the process's environment; the initialiser keeps only those keys,
+        /// and printing the options shows their names alone).
         public var environment: [String: String]
 
         public init(encoding: Encoding = .protobuf, gzip: Bool = true, headers: [String: String] = [:],
@@ -84,7 +86,8 @@ extension OTLPSink {
             self.caBundlePath = caBundlePath
             self.credentialProvider = credentialProvider
             self.name = name
-            self.environment = environment
+            // Only what the sink reads: never the whole process environment.
+            self.environment = environment.awsSettings.merging(environment.filter { $0.key.hasPrefix("OTEL_") }) { $1 }
         }
 
         /// OpenTelemetry's resource defaults, read from `environment`.
@@ -106,4 +109,34 @@ extension OTLPSink {
             return attributes
         }
     }
+}
+
+/// Printing, dumping or mirroring options shows every setting, but the
+/// environment and headers by their names alone: they hold keys and tokens.
+extension OTLPSink.Options: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    private var fields: KeyValuePairs<String, Any> {
+        [
+            "encoding": encoding as Any,
+            "gzip": gzip as Any,
+            "headers": headers as Any,
+            "resourceAttributes": resourceAttributes as Any,
+            "scopeName": scopeName as Any,
+            "scopeVersion": scopeVersion as Any,
+            "metricPrefix": metricPrefix as Any,
+            "lowercaseMetricNames": lowercaseMetricNames as Any,
+            "maxDataPointsPerRequest": maxDataPointsPerRequest as Any,
+            "maxRequestBytes": maxRequestBytes as Any,
+            "maxHistogramBuckets": maxHistogramBuckets as Any,
+            "retryPolicy": retryPolicy as Any,
+            "requestTimeout": requestTimeout as Any,
+            "caBundlePath": caBundlePath as Any,
+            "credentialProvider": credentialProvider as Any,
+            "name": name as Any,
+            "environment": environment as Any,
+        ]
+    }
+
+    public var description: String { OptionsRendering.description("OTLPSink.Options", fields) }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { OptionsRendering.mirror(self, fields) }
 }

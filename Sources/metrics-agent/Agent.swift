@@ -67,7 +67,7 @@ struct Agent {
                     options: .init(storageResolution: options.storageResolution, credentialProvider: credentials))
                 destination = "CloudWatch namespace \(options.namespace) in \(region)"
             }
-            if let endpoint = options.endpoint { destination += " at \(endpoint.absoluteString)" }
+            if let endpoint = options.endpoint { destination += " at \(redactedURL(endpoint))" }
         }
 
         var dimensions = [("ServiceName", options.service)] + options.dimensions.map { ($0.key, $0.value) }

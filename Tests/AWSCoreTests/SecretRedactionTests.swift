@@ -38,6 +38,25 @@ enum KnownSecrets {
 
 @Suite("No secret is reachable by printing, dumping or mirroring", .timeLimit(.minutes(3)))
 struct SecretRedactionTests {
+    @Test("URLs with a user, a password or a query print redacted; header names that speak of keys and tokens hide their values")
+    func urlsAndHeaderNames() throws {
+        let url = try #require(URL(string: "https://user:pw-secret@collector.example:4318/v1/metrics?api_key=q-secret&tenant=a"))
+        let shown = redactedURL(url)
+        #expect(!shown.contains("pw-secret") && !shown.contains("q-secret") && !shown.contains("user"))
+        #expect(shown.contains("collector.example:4318/v1/metrics") && shown.contains("api_key=<redacted>"))
+        #expect(redactedURL(URL(string: "https://monitoring.us-east-1.amazonaws.com")!) == "https://monitoring.us-east-1.amazonaws.com")
+        #expect(!redactedURLText("ftp://u:p-secret@host/x?token=t-secret").contains("secret"))
+        for name in ["x-api-key", "api-key", "Authorization", "X-Auth-Token", "proxy-authorization", "x-session-id"] {
+            #expect(isSensitiveHeader(name), "\(name)")
+        }
+        for name in ["Content-Type", "x-tenant-id", "Accept"] { #expect(!isSensitiveHeader(name), "\(name)") }
+        let request = HTTPRequest(method: "POST", url: url, headers: [("x-api-key", "h-secret"), ("Accept", "json")])
+        for text in ["\(request)", "\(Mirror(reflecting: request).children.map(\.value))"] {
+            #expect(!text.contains("h-secret") && !text.contains("pw-secret") && !text.contains("q-secret"), "\(text)")
+        }
+        #expect(String(describing: try? AWSEndpoint(string: "https://u:p-secret@host?k=v-secret")).contains("secret") == false)
+    }
+
     let credentials = AWSCredentials(accessKeyId: "AKIAEXAMPLE", secretAccessKey: KnownSecrets.secretKey,
                                      sessionToken: KnownSecrets.sessionToken)
 

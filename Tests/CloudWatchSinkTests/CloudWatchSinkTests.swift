@@ -10,6 +10,18 @@ import CloudWatchMetricsTestKit
 
 @Suite("CloudWatchSink with a fake client", .timeLimit(.minutes(3)))
 struct CloudWatchSinkTests {
+    @Test("Options keep only the environment keys the sink reads, and printing, dumping or mirroring them shows no secret")
+    func optionsRedacted() {
+        let options = CloudWatchSink.Options(environment: ["AWS_SECRET_ACCESS_KEY": "SECRET-ENV-1", "AWS_SESSION_TOKEN": "SECRET-ENV-2", "HTTPS_PROXY": "http://u:SECRET-ENV-3@proxy:3128", "PATH": "/bin"])
+        var dumped = ""
+        dump(options, to: &dumped)
+        for text in ["\(options)", String(reflecting: options), dumped, "\(Mirror(reflecting: options).children.map(\.value))"] {
+            for secret in ["SECRET-ENV-1", "SECRET-ENV-2", "SECRET-ENV-3"] { #expect(!text.contains(secret), "\(text)") }
+            #expect(text.contains("AWS_SECRET_ACCESS_KEY"), "the key is shown by its name")
+        }
+        #expect(options.environment["PATH"] == nil, "not a key the sink reads")
+    }
+
     @Test("the contract's constructor compiles and defaults to the original's namespace")
     func contract() {
         let sink = CloudWatchSink(

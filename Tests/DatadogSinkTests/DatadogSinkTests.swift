@@ -8,6 +8,18 @@ import Testing
 
 @Suite("DatadogSink", .timeLimit(.minutes(3)))
 struct DatadogSinkTests {
+    @Test("Options keep only the environment keys the sink reads, and printing, dumping or mirroring them shows no secret")
+    func optionsRedacted() {
+        let options = DatadogSink.Options(environment: ["AWS_SECRET_ACCESS_KEY": "SECRET-ENV-1", "AWS_SESSION_TOKEN": "SECRET-ENV-2", "HTTPS_PROXY": "http://u:SECRET-ENV-3@proxy:3128", "PATH": "/bin", "DD_API_KEY": "SECRET-DD"])
+        var dumped = ""
+        dump(options, to: &dumped)
+        for text in ["\(options)", String(reflecting: options), dumped, "\(Mirror(reflecting: options).children.map(\.value))"] {
+            for secret in ["SECRET-ENV-1", "SECRET-ENV-2", "SECRET-ENV-3", "SECRET-DD"] { #expect(!text.contains(secret), "\(text)") }
+            #expect(text.contains("AWS_SECRET_ACCESS_KEY"), "the key is shown by its name")
+        }
+        #expect(options.environment["PATH"] == nil, "not a key the sink reads")
+    }
+
     static let start = Date(timeIntervalSince1970: 1_700_000_000)
     static let end = Date(timeIntervalSince1970: 1_700_000_060)
 

@@ -13,6 +13,18 @@ import Glibc
 
 @Suite("EMFSink", .timeLimit(.minutes(2)))
 struct EMFSinkTests {
+    @Test("Options keep only the environment keys the sink reads, and printing, dumping or mirroring them shows no secret")
+    func optionsRedacted() {
+        let options = EMFSink.Options(credentialProvider: StaticCredentialProvider(AWSCredentials(accessKeyId: "AKID", secretAccessKey: "SECRET-KEY")), environment: ["AWS_SECRET_ACCESS_KEY": "SECRET-ENV-1", "AWS_SESSION_TOKEN": "SECRET-ENV-2", "HTTPS_PROXY": "http://u:SECRET-ENV-3@proxy:3128", "PATH": "/bin"])
+        var dumped = ""
+        dump(options, to: &dumped)
+        for text in ["\(options)", String(reflecting: options), dumped, "\(Mirror(reflecting: options).children.map(\.value))"] {
+            for secret in ["SECRET-ENV-1", "SECRET-ENV-2", "SECRET-ENV-3", "SECRET-KEY"] { #expect(!text.contains(secret), "\(text)") }
+            #expect(text.contains("AWS_SECRET_ACCESS_KEY"), "the key is shown by its name")
+        }
+        #expect(options.environment["PATH"] == nil, "not a key the sink reads")
+    }
+
     @Test("a malformed endpoint fails start() with a typed error before any request")
     func malformedEndpoint() async throws {
         let sink = EMFSink(namespace: "EMF",

@@ -7,6 +7,18 @@ import Testing
 
 @Suite("OTLPSink over HTTP", .timeLimit(.minutes(3)))
 struct OTLPSinkTests {
+    @Test("Options keep only the environment keys the sink reads, and printing, dumping or mirroring them shows no secret")
+    func optionsRedacted() {
+        let options = OTLPSink.Options(headers: ["x-tenant": "SECRET-HEADER", "authorization": "Bearer SECRET-BEARER"], environment: ["AWS_SECRET_ACCESS_KEY": "SECRET-ENV-1", "AWS_SESSION_TOKEN": "SECRET-ENV-2", "HTTPS_PROXY": "http://u:SECRET-ENV-3@proxy:3128", "PATH": "/bin", "OTEL_SERVICE_NAME": "svc"])
+        var dumped = ""
+        dump(options, to: &dumped)
+        for text in ["\(options)", String(reflecting: options), dumped, "\(Mirror(reflecting: options).children.map(\.value))"] {
+            for secret in ["SECRET-ENV-1", "SECRET-ENV-2", "SECRET-ENV-3", "SECRET-HEADER", "SECRET-BEARER"] { #expect(!text.contains(secret), "\(text)") }
+            #expect(text.contains("AWS_SECRET_ACCESS_KEY"), "the key is shown by its name")
+        }
+        #expect(options.environment["PATH"] == nil, "not a key the sink reads")
+    }
+
     static func options(_ change: (inout OTLPSink.Options) -> Void = { _ in }) -> OTLPSink.Options {
         var options = OTLPSink.Options(retryPolicy: RetryPolicy(quota: nil, random: { 0 }), environment: [:])
         change(&options)
@@ -60,6 +72,24 @@ struct OTLPSinkTests {
         await #expect(throws: HTTPTransportError.invalidHeader(name: "x-tenant")) { try await sink.start() }
         let result = await sink.export(Self.counters(1), attempt: .first)
         #expect(result.delivered == 0 && server.requests.isEmpty)
+    }
+
+    @Test("a collector error that echoes a header's value, and an endpoint with a password or a query: never shown")
+    func echoedSecrets() async throws {
+        let server = try LoopbackHTTPServer { request in
+            .text(400, "bad tenant: \(request.header("x-tenant") ?? "")")
+        }
+        defer { server.stop() }
+        var components = try #require(URLComponents(url: server.url, resolvingAgainstBaseURL: false))
+        components.user = "otel"
+        components.password = "pw-secret"
+        components.query = "api_key=q-secret"
+        let url = try #require(components.url)
+        let sink = OTLPSink(endpoint: url, options: Self.options { $0.headers = ["x-tenant": "h-secret-value"] })
+        let result = await sink.export(Self.counters(1), attempt: .first)
+        let shown = "\(result.refused.map(\.error)) \(result.error.map { "\($0)" } ?? "") \(sink)"
+        #expect(result.delivered == 0)
+        for secret in ["h-secret-value", "pw-secret", "q-secret"] { #expect(!shown.contains(secret), "\(shown)") }
     }
 
     @Test("JSON on request, uncompressed on request")
