@@ -7,14 +7,21 @@ public struct AWSService: Sendable, Equatable {
     /// The service id in `AWS_ENDPOINT_URL_<ID>`, e.g. `CLOUDWATCH`.
     public let environmentName: String
 
-    public init(signingName: String, environmentName: String) {
+    /// The first labels of AWS's own host (`{prefix}.{region}.{suffix}`);
+    /// the signing name for most services.
+    public let endpointPrefix: String
+
+    public init(signingName: String, environmentName: String, endpointPrefix: String? = nil) {
         self.signingName = signingName
         self.environmentName = environmentName
+        self.endpointPrefix = endpointPrefix ?? signingName
     }
 
     public static let cloudWatch = AWSService(signingName: "monitoring", environmentName: "CLOUDWATCH")
     public static let cloudWatchLogs = AWSService(signingName: "logs", environmentName: "CLOUDWATCH_LOGS")
     public static let sts = AWSService(signingName: "sts", environmentName: "STS")
+    /// The IAM Identity Center (SSO) portal: `GetRoleCredentials`, unsigned.
+    public static let sso = AWSService(signingName: "awsssoportal", environmentName: "SSO", endpointPrefix: "portal.sso")
 }
 
 /// Why an endpoint could not be used. Thrown when the endpoint is resolved,
@@ -104,7 +111,7 @@ public struct AWSEndpoint: Sendable, Equatable, CustomStringConvertible, CustomR
         let useDualStack = useDualStack ?? setting("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint")
         let partition = AWSRegion.partition(of: region)
         let govCloud = partition.name == "aws-us-gov"
-        var prefix = service.signingName
+        var prefix = service.endpointPrefix
         // GovCloud's regular hosts are FIPS endpoints already, except Logs over dual-stack.
         if useFIPS && (!govCloud || (service == .cloudWatchLogs && useDualStack)) { prefix += "-fips" }
         let suffix = useDualStack ? partition.dualStackDNSSuffix : partition.dnsSuffix

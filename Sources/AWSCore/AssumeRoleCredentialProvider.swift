@@ -4,7 +4,7 @@ import Foundation
 /// `AssumeRole`, signed with the source's credentials, as botocore does.
 ///
 /// - `source_profile` names the profile whose credentials sign the call:
-///   its static keys, its `credential_process`, its web identity, or its
+///   its static keys, its `credential_process`, its SSO role, its web identity, or its
 ///   own `role_arn` (a chain of roles, each assumed with the previous one's
 ///   credentials). A profile may name itself when it holds static keys; any
 ///   other cycle is an error.
@@ -111,11 +111,15 @@ public struct AssumeRoleCredentialProvider: CredentialProvider, CustomStringConv
             return try await WebIdentityCredentialProvider(environment: [:], files: sourceFiles, transport: transport,
                                                            stsEndpoint: stsEndpoint).credentials()
         }
+        if settings["sso_session"] != nil || settings["sso_start_url"] != nil {
+            return try await SSOCredentialProvider(files: sourceFiles, environment: environment, transport: transport)
+                .credentials()
+        }
         if settings["credential_process"] != nil {
             return try await ProcessCredentialProvider(files: sourceFiles).credentials()
         }
         if let staticKeys { return staticKeys }
-        throw failure("source_profile \(source) has no credentials (static keys, credential_process, "
+        throw failure("source_profile \(source) has no credentials (static keys, credential_process, SSO, "
             + "web_identity_token_file or a role of its own)")
     }
 

@@ -8,10 +8,12 @@ import Foundation
 ///    `credential_source`, assumed through STS);
 /// 4. a web identity (`AWS_WEB_IDENTITY_TOKEN_FILE` + `AWS_ROLE_ARN`, or
 ///    the profile's `web_identity_token_file`);
-/// 5. the profile's static keys, then its `credential_process`; a profile
+/// 5. the profile's IAM Identity Center role (`sso_session` or
+///    `sso_start_url`, with the AWS CLI's cached token);
+/// 6. the profile's static keys, then its `credential_process`; a profile
 ///    named (`AWS_PROFILE`, `profile:`) that gave nothing stops here;
-/// 6. container credentials (ECS, EKS Pod Identity);
-/// 7. EC2 instance metadata (IMDSv2).
+/// 7. container credentials (ECS, EKS Pod Identity);
+/// 8. EC2 instance metadata (IMDSv2).
 ///
 /// The first source that is configured wins. When none is, the error lists
 /// each source and why it did not apply.
@@ -58,6 +60,7 @@ public struct DefaultCredentialProvider: CredentialProvider {
                                                       containerBase: containerBase))
         providers.append(WebIdentityCredentialProvider(environment: environment, files: files, transport: transport,
                                                        stsEndpoint: stsEndpoint))
+        providers.append(SSOCredentialProvider(files: files, environment: environment, transport: transport))
         providers.append(ProfileCredentialProvider(files: files))
         providers.append(ProcessCredentialProvider(files: files))
         providers.append(NamedProfileGuard(files: files))
