@@ -21,10 +21,40 @@ package struct CurlTransport: HTTPTransport {
     /// the process's environment is always off).
     package let proxies: HTTPProxies
 
-    package init(tls: TLSOptions = .default, maxResponseBytes: Int = 1 << 20, proxies: HTTPProxies = .none) {
+    /// The system's bundle and `tls.caBundlePath`'s certificates together,
+    /// when a CA bundle is given and the system's is found.
+    private let trust: Data?
+
+    /// Where Linux distributions keep the system's CA bundle (Debian and
+    /// Ubuntu, Fedora and RHEL, openSUSE, CentOS 7, Alpine), after
+    /// `SSL_CERT_FILE`.
+    package static let systemTrustPaths = [
+        "/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/ca-bundle.pem",
+        "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", "/etc/ssl/cert.pem",
+    ]
+
+    /// - parameter systemTrustPaths: where to look for the system's CA bundle
+    ///   (tests inject their own).
+    package init(tls: TLSOptions = .default, maxResponseBytes: Int = 1 << 20, proxies: HTTPProxies = .none,
+                 systemTrustPaths: [String]? = nil) {
         self.tls = tls
         self.maxResponseBytes = max(1, maxResponseBytes)
         self.proxies = proxies
+        trust = tls.caBundlePath.flatMap { Self.trust(adding: $0, systemPaths: systemTrustPaths) }
+    }
+
+    /// A CA bundle adds trust, it does not replace the system's: libcurl's
+    /// CA file option replaces its default file, so both are handed to it
+    /// in memory. `nil` (the file alone) when the system's bundle or the
+    /// given file cannot be read.
+    private static func trust(adding path: String, systemPaths: [String]?) -> Data? {
+        var candidates = systemPaths ?? systemTrustPaths
+        if systemPaths == nil, let file = ProcessInfo.processInfo.environment["SSL_CERT_FILE"], !file.isEmpty {
+            candidates.insert(file, at: 0)
+        }
+        guard let system = candidates.lazy.compactMap({ FileManager.default.contents(atPath: $0) }).first,
+              let mine = FileManager.default.contents(atPath: path) else { return nil }
+        return system + Data("\n".utf8) + mine
     }
 
     /// Whether libcurl can be loaded on this machine (and why not).
@@ -38,13 +68,15 @@ package struct CurlTransport: HTTPTransport {
         try HTTPTransportError.validate(request)
         let flag = CancellationFlag()
         let tls = self.tls
+        let trust = self.trust
         let limit = maxResponseBytes
         let proxy = request.usesProxy ? proxies.proxy(for: request.url) : nil
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, any Error>) in
                 let thread = Thread {
                     continuation.resume(with: Result {
-                        try Self.perform(request, tls: tls, proxy: proxy, maxResponseBytes: limit, cancelled: flag)
+                        try Self.perform(request, tls: tls, trust: trust, proxy: proxy, maxResponseBytes: limit,
+                                         cancelled: flag)
                     })
                 }
                 thread.stackSize = 512 << 10
@@ -56,7 +88,8 @@ package struct CurlTransport: HTTPTransport {
     }
 
     private static func perform(
-        _ request: HTTPRequest, tls: TLSOptions, proxy: URL?, maxResponseBytes: Int, cancelled: CancellationFlag
+        _ request: HTTPRequest, tls: TLSOptions, trust: Data?, proxy: URL?, maxResponseBytes: Int,
+        cancelled: CancellationFlag
     ) throws -> HTTPResponse {
         let headerLines = request.headers.map { "\($0.0): \($0.1)" }
         let timeout = max(1000, request.timeout.clampedMilliseconds)
@@ -68,6 +101,7 @@ package struct CurlTransport: HTTPTransport {
                 request.url.absoluteString.withCString { url in
                     withOptionalCString(tls.caBundlePath) { caFile in
                       withOptionalCString(proxy?.absoluteString) { proxyURL in
+                       (trust ?? Data()).withUnsafeBytes { trustBytes in
                         request.body.withUnsafeBytes { body in
                             cancelled.withPointer { flag in
                                 var curlRequest = mcurl_request(
@@ -76,10 +110,13 @@ package struct CurlTransport: HTTPTransport {
                                     timeout_ms: timeout, connect_timeout_ms: min(timeout, 5000),
                                     verify_peer: tls.verifyPeer ? 1 : 0, verify_host: tls.verifyPeer ? 1 : 0,
                                     ca_file: caFile, cancelled: flag, max_response_bytes: maxResponseBytes,
+                                    ca_blob: trust == nil ? nil : trustBytes.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                                    ca_blob_length: trust == nil ? 0 : trustBytes.count,
                                     proxy: proxyURL)
                                 return mcurl_perform(&curlRequest, &response)
                             }
                         }
+                       }
                       }
                     }
                 }

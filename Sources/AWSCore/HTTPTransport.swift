@@ -200,6 +200,11 @@ package struct TLSOptions: Sendable, Equatable {
 /// first export.
 package func makeHTTPTransport(tls: TLSOptions = .default, proxies: HTTPProxies = .none) throws -> any HTTPTransport {
     #if canImport(Darwin)
+    if tls.caBundlePath != nil {
+        // URLSession trusts the keychain; a PEM file is not applied there (yet).
+        throw HTTPTransportError.unavailable(
+            "caBundlePath (or AWS_CA_BUNDLE) is not applied on Darwin: add the CA to the keychain instead")
+    }
     return tls == .default ? URLSessionTransport() : URLSessionTransport(tls: tls)
     #else
     let curl = CurlTransport.availability()

@@ -16,6 +16,12 @@
 typedef void CURL;
 struct curl_slist;
 typedef int CURLcode;
+/* libcurl's struct curl_blob (7.71+). */
+struct mcurl_blob {
+    void *data;
+    size_t len;
+    unsigned int flags;
+};
 
 enum {
     OPT_WRITEDATA = 10001,
@@ -40,6 +46,7 @@ enum {
     OPT_CONNECTTIMEOUT_MS = 156,
     OPT_XFERINFOFUNCTION = 20219,
     OPT_POSTFIELDSIZE_LARGE = 30120,
+    OPT_CAINFO_BLOB = 40309,
     INFO_RESPONSE_CODE = 0x200002,
 };
 
@@ -219,7 +226,17 @@ int mcurl_perform(const mcurl_request *request, mcurl_response *response) {
     SET(OPT_CONNECTTIMEOUT_MS, request->connect_timeout_ms);
     SET(OPT_SSL_VERIFYPEER, request->verify_peer ? 1L : 0L);
     SET(OPT_SSL_VERIFYHOST, request->verify_host ? 2L : 0L);
-    if (request->ca_file) SET(OPT_CAINFO, request->ca_file);
+    if (request->ca_blob && request->ca_blob_length) {
+        /* The system's bundle and the user's together, in memory: trust is
+           added, whatever default CA file or path this libcurl was built with.
+           A libcurl older than 7.77 does not know the option: then the file. */
+        struct mcurl_blob blob = {(void *)request->ca_blob, request->ca_blob_length, 1 /* CURL_BLOB_COPY */};
+        if (!failed && curl.easy_setopt(handle, OPT_CAINFO_BLOB, &blob) != 0 && request->ca_file) {
+            SET(OPT_CAINFO, request->ca_file);
+        }
+    } else if (request->ca_file) {
+        SET(OPT_CAINFO, request->ca_file);
+    }
     SET(OPT_NOPROGRESS, 0L);
     SET(OPT_XFERINFOFUNCTION, on_progress);
     SET(OPT_XFERINFODATA, (void *)request->cancelled);

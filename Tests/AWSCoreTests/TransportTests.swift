@@ -145,6 +145,26 @@ struct TLSTests {
         #expect(TLSOptions.aws(verifyPeer: true, caBundlePath: nil, environment: home).caBundlePath == nil)
     }
 
+    @Test("a CA bundle adds trust to the system's, it does not replace it (libcurl gets both, in memory)")
+    func caBundleAddsTrust() async throws {
+        let fixture = try await HTTPSFixture()
+        defer { fixture.stop() }
+        let unrelated = TestEnvironment.path("Tests/Fixtures/tls/other-ca.pem")
+        // A "system" bundle that trusts the server, and a user's bundle that does not.
+        let adding = CurlTransport(tls: TLSOptions(verifyPeer: true, caBundlePath: unrelated),
+                                   systemTrustPaths: [fixture.certificatePath])
+        let response = try await adding.send(HTTPRequest(method: "GET", url: fixture.url, timeout: .seconds(5)))
+        #expect(response.status == 200)
+        // No system bundle to add to: the user's alone, which does not trust the server.
+        let alone = CurlTransport(tls: TLSOptions(verifyPeer: true, caBundlePath: unrelated), systemTrustPaths: [])
+        await #expect {
+            _ = try await alone.send(HTTPRequest(method: "GET", url: fixture.url, timeout: .seconds(5)))
+        } throws: { error in
+            if case .tlsFailure = error as? HTTPTransportError { return true }
+            return false
+        }
+    }
+
     @Test("a CA bundle trusts the server without turning verification off")
     func caBundle() async throws {
         let fixture = try await HTTPSFixture()

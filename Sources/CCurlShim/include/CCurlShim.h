@@ -20,6 +20,9 @@ typedef struct {
     const char *ca_file;              /* PEM bundle path, or NULL */
     const int *cancelled;             /* polled during the transfer; non-zero aborts */
     size_t max_response_bytes;        /* a longer body aborts the transfer; 0 means 1 MiB */
+    const uint8_t *ca_blob;           /* PEM certificates to trust, in memory (the system's and
+                                         ca_file's together), or NULL */
+    size_t ca_blob_length;
     const char *proxy;                /* proxy URL, or NULL for none (libcurl's own reading of
                                          http_proxy & co. is always off) */
 } mcurl_request;
