@@ -16,7 +16,7 @@
 #                 against api/, every documented example present in Examples/
 #   examples      the Examples/ package built, tested and run from outside
 #                 this package, as a user's code is
-#   chaos         the chaos test for METRICS_CHAOS_SECONDS (default 45): writer
+#   chaos         the chaos test for METRICS_CHAOS_SECONDS (default 30): writer
 #                 threads, folding, expiry, flushes, a sink failing at random
 #                 and a shutdown racing it; every observation accounted for
 #   tsan          the concurrency suites again under ThreadSanitizer (the
@@ -74,7 +74,7 @@ step_unit() {
 }
 
 step_chaos() {
-    METRICS_CHAOS_SECONDS="${METRICS_CHAOS_SECONDS:-45}" swift test "${flags[@]}" --filter ChaosTests
+    METRICS_CHAOS_SECONDS="${METRICS_CHAOS_SECONDS:-30}" swift test "${flags[@]}" --filter ChaosTests
 }
 
 step_surface() {

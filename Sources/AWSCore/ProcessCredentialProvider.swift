@@ -165,7 +165,10 @@ enum ChildProcess {
         var pid: pid_t = 0
         let arguments = arguments.map { strdup($0) } + [nil]
         defer { for argument in arguments { free(argument) } }
-        let spawned = posix_spawnp(&pid, program, &actions, nil, arguments, environ)
+        // The process's environment, as botocore passes it on.
+        let environment = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for entry in environment { free(entry) } }
+        let spawned = posix_spawnp(&pid, program, &actions, nil, arguments, environment)
         close(writeEnd)
         guard spawned == 0 else {
             throw CredentialsError.failed(provider: name, reason: "could not run \(program) (errno \(spawned))")
@@ -199,9 +202,26 @@ enum ChildProcess {
                 break
             }
         }
-        if problem != nil { kill(pid, SIGKILL) }
+        // A command that closed its output but runs on is bounded too.
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        var gone = false   // reaped by someone else: its pid may be another process's now
+        while problem == nil {
+            let reaped = waitpid(pid, &status, WNOHANG)
+            if reaped == pid { break }
+            if reaped < 0 && errno != EINTR {
+                gone = true
+                problem = "the command's exit status could not be read (errno \(errno))"
+            } else if ContinuousClock.now >= deadline {
+                problem = "the command did not finish within \(timeout)"
+            } else {
+                var pause = timespec(tv_sec: 0, tv_nsec: 5_000_000)
+                nanosleep(&pause, nil)
+            }
+        }
+        if problem != nil && !gone {
+            kill(pid, SIGKILL)
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        }
         if let problem { throw CredentialsError.failed(provider: name, reason: problem) }
         let exited = status & 0x7F == 0
         let code = (status >> 8) & 0xFF

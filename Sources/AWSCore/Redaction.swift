@@ -77,8 +77,8 @@ package enum OptionsRendering {
         typeName + "(" + fields.map { "\($0.key): \(describe(shown($0.value, field: $0.key)))" }.joined(separator: ", ") + ")"
     }
 
+    /// An optional by its value (`nil`, or what it wraps), anything else as it describes itself.
     private static func describe(_ value: Any) -> String {
-        if case Optional<Any>.none = value as Any? { return "nil" }
         let mirror = Mirror(reflecting: value)
         if mirror.displayStyle == .optional {
             guard let wrapped = mirror.children.first?.value else { return "nil" }

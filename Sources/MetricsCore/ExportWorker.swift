@@ -47,7 +47,8 @@ final class ExportWorker: Sendable {
         var flushing = false
         /// No more snapshots will come: drain, then finish.
         var closing = false
-        /// Shutdown's deadline passed: whatever is left was counted as dropped.
+        /// Shutdown's deadline passed: what was queued was counted as dropped,
+        /// what was in flight as of unknown outcome.
         var abandoned = false
         /// In flight when the worker was abandoned: the backend may have them.
         var unknownOutcome = 0

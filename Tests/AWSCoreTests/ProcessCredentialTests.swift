@@ -30,13 +30,14 @@ struct ProcessCredentialTests {
         #expect(credentials.expiration == Date(timeIntervalSince1970: 4_070_908_800))
     }
 
-    @Test("a non-zero exit, bad JSON, another Version, a hang and a flood: typed errors naming the profile, stderr never shown")
+    @Test("a non-zero exit, bad JSON, another Version, a hang, a command that closes its output and runs on, a flood: typed errors naming the profile, stderr never shown")
     func failures() async {
         let cases: [(ProcessCredentialProvider, String)] = [
             (provider("fail"), "exited with status 3"),
             (provider("garbage"), "JSON object"),
             (provider("version2"), "Version"),
             (provider("hang", timeout: .milliseconds(300)), "did not finish"),
+            (provider("linger", timeout: .milliseconds(300)), "did not finish"),
             (provider("flood", maxOutputBytes: 1024), "more than 1024 bytes"),
         ]
         for (provider, expected) in cases {

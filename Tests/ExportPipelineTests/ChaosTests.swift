@@ -13,7 +13,7 @@ import Testing
 /// shutdown.
 ///
 /// It runs `METRICS_CHAOS_SECONDS` (default 2; `scripts/test.sh chaos` runs
-/// 45, and 10 under ThreadSanitizer in the `tsan` step).
+/// 30, and 10 under ThreadSanitizer in the `tsan` step).
 @Suite("Chaos", .timeLimit(.minutes(3)))
 struct ChaosTests {
     static var seconds: Double {

@@ -21,6 +21,11 @@ case "$mode" in
     hang)
         exec sleep 30
         ;;
+    linger)
+        echo '{"Version": 1, "AccessKeyId": "A", "SecretAccessKey": "S"}'
+        exec >&-
+        exec sleep 30
+        ;;
     flood)
         exec yes
         ;;
