@@ -159,32 +159,22 @@ public struct AssumeRoleCredentialProvider: CredentialProvider, CustomStringConv
             guard Int(duration) != nil else { throw failure("duration_seconds of profile \(profile) is not a number") }
             parameters.append(("DurationSeconds", duration))
         }
-        var body = [UInt8]()
-        for (index, (key, value)) in parameters.enumerated() {
-            if index > 0 { body.append(UInt8(ascii: "&")) }
-            URIEncoding.appendFormEncoded(key, to: &body)
-            body.append(UInt8(ascii: "="))
-            URIEncoding.appendFormEncoded(value, to: &body)
-        }
         let client = AWSServiceClient(service: .sts, region: region, endpoint: endpoint,
                                       credentials: StaticCredentialProvider(source), transport: transport,
                                       timeout: .seconds(10))
         let response: HTTPResponse
         do {
             response = try await client.send(headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
-                                             body: Data(body))
+                                             body: RemoteCredentials.stsForm(parameters))
         } catch let error as AWSError {
             throw failure("STS refused to let profile \(profile) assume \(role): \(error)")
         } catch {
             throw failure("STS at \(endpoint): \(error)")
         }
-        let xml = String(decoding: response.body, as: UTF8.self)
-        guard let keyId = XMLText.first("AccessKeyId", in: xml), let secret = XMLText.first("SecretAccessKey", in: xml) else {
+        guard let credentials = RemoteCredentials.parseSTS(response.body) else {
             throw failure("STS answered AssumeRole without credentials")
         }
-        return AWSCredentials(
-            accessKeyId: keyId, secretAccessKey: secret, sessionToken: XMLText.first("SessionToken", in: xml),
-            expiration: XMLText.first("Expiration", in: xml).flatMap(AWSDate.parseISO8601))
+        return credentials
     }
 
     private func failure(_ reason: String) -> CredentialsError {

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Reading the credential documents IMDS, containers and STS return.
+/// Reading the credential documents IMDS, containers and STS return, and
+/// writing the STS requests that ask for them.
 enum RemoteCredentials {
     /// `{"AccessKeyId", "SecretAccessKey", "Token", "Expiration"}` (IMDS and
     /// container endpoints).
@@ -17,5 +18,29 @@ enum RemoteCredentials {
         let expiration = (object["Expiration"] as? String).flatMap(AWSDate.parseISO8601)
         return AWSCredentials(accessKeyId: keyId, secretAccessKey: secret,
                               sessionToken: object["Token"] as? String, expiration: expiration)
+    }
+
+    /// The `<Credentials>` of an STS answer (`AssumeRole`,
+    /// `AssumeRoleWithWebIdentity`), or `nil` when it has none.
+    static func parseSTS(_ body: Data) -> AWSCredentials? {
+        let xml = String(decoding: body, as: UTF8.self)
+        guard let keyId = XMLText.first("AccessKeyId", in: xml), let secret = XMLText.first("SecretAccessKey", in: xml) else {
+            return nil
+        }
+        return AWSCredentials(
+            accessKeyId: keyId, secretAccessKey: secret, sessionToken: XMLText.first("SessionToken", in: xml),
+            expiration: XMLText.first("Expiration", in: xml).flatMap(AWSDate.parseISO8601))
+    }
+
+    /// An STS Query API body: `key=value` pairs, form-encoded, joined by `&`.
+    static func stsForm(_ parameters: [(String, String)]) -> Data {
+        var body = [UInt8]()
+        for (index, (key, value)) in parameters.enumerated() {
+            if index > 0 { body.append(UInt8(ascii: "&")) }
+            URIEncoding.appendFormEncoded(key, to: &body)
+            body.append(UInt8(ascii: "="))
+            URIEncoding.appendFormEncoded(value, to: &body)
+        }
+        return Data(body)
     }
 }

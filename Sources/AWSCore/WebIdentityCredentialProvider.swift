@@ -72,21 +72,15 @@ public struct WebIdentityCredentialProvider: CredentialProvider, CustomStringCon
         } catch {
             throw CredentialsError.failed(provider: name, reason: "\(error)")
         }
-        var body = [UInt8]()
-        for (index, (key, value)) in [("Action", "AssumeRoleWithWebIdentity"), ("Version", "2011-06-15"),
-                                      ("RoleArn", roleArn), ("RoleSessionName", sessionName),
-                                      ("WebIdentityToken", token)].enumerated() {
-            if index > 0 { body.append(UInt8(ascii: "&")) }
-            URIEncoding.appendFormEncoded(key, to: &body)
-            body.append(UInt8(ascii: "="))
-            URIEncoding.appendFormEncoded(value, to: &body)
-        }
+        let body = RemoteCredentials.stsForm([("Action", "AssumeRoleWithWebIdentity"), ("Version", "2011-06-15"),
+                                              ("RoleArn", roleArn), ("RoleSessionName", sessionName),
+                                              ("WebIdentityToken", token)])
         let response: HTTPResponse
         do {
             response = try await transport.send(HTTPRequest(
                 method: "POST", url: endpoint.url,
                 headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
-                body: Data(body), timeout: .seconds(5)))
+                body: body, timeout: .seconds(5)))
         } catch {
             throw CredentialsError.failed(provider: name, reason: "STS at \(endpoint): \(error)")
         }
@@ -94,12 +88,9 @@ public struct WebIdentityCredentialProvider: CredentialProvider, CustomStringCon
             let error = AWSError.parse(response, redacting: [token])
             throw CredentialsError.failed(provider: name, reason: "STS refused the role \(roleArn): \(error)")
         }
-        let xml = String(decoding: response.body, as: UTF8.self)
-        guard let keyId = XMLText.first("AccessKeyId", in: xml), let secret = XMLText.first("SecretAccessKey", in: xml) else {
+        guard let credentials = RemoteCredentials.parseSTS(response.body) else {
             throw CredentialsError.failed(provider: name, reason: "STS answered without credentials")
         }
-        return AWSCredentials(
-            accessKeyId: keyId, secretAccessKey: secret, sessionToken: XMLText.first("SessionToken", in: xml),
-            expiration: XMLText.first("Expiration", in: xml).flatMap(AWSDate.parseISO8601))
+        return credentials
     }
 }
