@@ -1,7 +1,5 @@
 import EMFSink
 import Foundation
-import HTTPTestSupport
-import Locking
 import MetricsCore
 import MetricsTestSupport
 import Testing
@@ -27,7 +25,7 @@ struct StalledOutputTests {
 
     @Test("a reader that stops draining: the write gives up at its bound, the document cut short stays a line of its own and is not counted as delivered")
     func stalledReader() async throws {
-        let pipe = try SmallPipe()
+        let pipe = PipeCapture(onePage: true, draining: false)
         let sink = EMFSink(namespace: "MyService", destination: .fileHandle(pipe.writeHandle),
                            options: .init(writeTimeout: .milliseconds(200)))
         let stalled = await sink.export(Self.large, attempt: .first)
@@ -49,11 +47,10 @@ struct StalledOutputTests {
 
     @Test("a non-blocking output that fills up: the write waits for room (EAGAIN) and every document arrives whole")
     func nonBlockingOutput() async throws {
-        let pipe = try SmallPipe()
+        let pipe = PipeCapture(onePage: true)
         let flags = fcntl(pipe.writeHandle.fileDescriptor, F_GETFL)
         #expect(fcntl(pipe.writeHandle.fileDescriptor, F_SETFL, flags | O_NONBLOCK) == 0)
         let sink = EMFSink(namespace: "MyService", destination: .fileHandle(pipe.writeHandle))
-        pipe.startDraining()
         let batches = (0..<3).map { Self.large(end: windowEnd + Double($0)) }
         for batch in batches {
             let result = await sink.export(batch, attempt: .first)
@@ -62,50 +59,5 @@ struct StalledOutputTests {
         let lines = try #require(pipe.finish(), "the reader did not see the end of the pipe")
         #expect(lines.count == 3)
         for line in lines { #expect(EMFSchema.problems(line).isEmpty) }
-    }
-}
-
-/// A pipe of one page (on Linux), drained on a thread of its own once
-/// asked, with a time limit on the wait for its end.
-final class SmallPipe: @unchecked Sendable {
-    private let reader: FileHandle
-    let writeHandle: FileHandle
-    private let done = DispatchSemaphore(value: 0)
-    private let data = Locked(Data())
-
-    init() throws {
-        var descriptors: [Int32] = [0, 0]
-        Subprocess.spawnLock.lock()
-        let made = pipe(&descriptors)
-        if made == 0 { for descriptor in descriptors { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) } }
-        Subprocess.spawnLock.unlock()
-        guard made == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-        #if os(Linux)
-        _ = fcntl(descriptors[1], 1031, 4096)   // F_SETPIPE_SZ (not exported to Swift)
-        #endif
-        reader = FileHandle(fileDescriptor: descriptors[0], closeOnDealloc: true)
-        writeHandle = FileHandle(fileDescriptor: descriptors[1], closeOnDealloc: true)
-    }
-
-    func startDraining() {
-        let handle = reader
-        let data = self.data
-        let done = self.done
-        Thread.detachNewThread {
-            while true {
-                let chunk = handle.availableData
-                if chunk.isEmpty { break }
-                data.withLock { $0.append(chunk) }
-            }
-            done.signal()
-        }
-    }
-
-    /// Closes the write end and returns every line written, or `nil` if the
-    /// reader did not see the end within `seconds`.
-    func finish(seconds: Double = 20) -> [[UInt8]]? {
-        try? writeHandle.close()
-        guard done.wait(timeout: .now() + seconds) == .success else { return nil }
-        return data.withLock { $0 }.split(separator: 0x0A, omittingEmptySubsequences: true).map { Array($0) }
     }
 }

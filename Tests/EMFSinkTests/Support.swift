@@ -22,7 +22,12 @@ final class PipeCapture: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private let data = Locked(Data())
 
-    init() {
+    /// - parameters:
+    ///   - onePage: shrink the pipe to one page (Linux), so that a few
+    ///     kilobytes fill it.
+    ///   - draining: start the reader now; otherwise nothing reads the pipe
+    ///     until ``startDraining()`` (a reader that stalls).
+    init(onePage: Bool = false, draining: Bool = true) {
         // Close-on-exec from the start: a program another test starts
         // meanwhile must not inherit the write end, or the reader would
         // never see the end.
@@ -31,8 +36,16 @@ final class PipeCapture: @unchecked Sendable {
         precondition(pipe(&descriptors) == 0, "pipe failed: \(errno)")
         for descriptor in descriptors { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
         Subprocess.spawnLock.unlock()
+        #if os(Linux)
+        if onePage { _ = fcntl(descriptors[1], 1031, 4096) }   // F_SETPIPE_SZ (not exported to Swift)
+        #endif
         reader = FileHandle(fileDescriptor: descriptors[0], closeOnDealloc: true)
         writeHandle = FileHandle(fileDescriptor: descriptors[1], closeOnDealloc: true)
+        if draining { startDraining() }
+    }
+
+    /// Starts the thread that reads the pipe until its end.
+    func startDraining() {
         let handle = reader
         let data = self.data
         let done = self.done
