@@ -7,23 +7,10 @@ import Testing
 /// through to the container's or the instance's role.
 @Suite("Named profiles", .timeLimit(.minutes(1)))
 struct ProfileResolutionTests {
-    /// An instance metadata server that would hand out a role's keys.
-    private func imds() throws -> LoopbackHTTPServer {
-        try LoopbackHTTPServer { request in
-            switch (request.method, request.path) {
-            case ("PUT", "/latest/api/token"): return .text(200, "TOKEN")
-            case ("GET", "/latest/meta-data/iam/security-credentials/"): return .text(200, "instance-role\n")
-            case ("GET", "/latest/meta-data/iam/security-credentials/instance-role"):
-                return .text(200, #"{"AccessKeyId":"ASIAINSTANCE","SecretAccessKey":"s","Token":"t","Expiration":"2099-01-01T00:00:00Z"}"#)
-            default: return .text(404, "")
-            }
-        }
-    }
-
     @Test("AWS_PROFILE naming a profile in neither file: a typed error naming it, before any request; sinkCredentials throws it too")
     func missingProfile() async throws {
         let files = try TemporaryFiles(["config": "[profile dev]\nregion = eu-west-1\n"])
-        let server = try imds()
+        let server = try fakeIMDS(accessKeyId: "ASIAINSTANCE")
         defer { server.stop() }
         let environment = ["HOME": "/nonexistent-home", "AWS_CONFIG_FILE": files.path("config"), "AWS_PROFILE": "prdo"]
         let chain = DefaultCredentialProvider(environment: environment, imdsEndpoint: server.url)
@@ -44,7 +31,7 @@ struct ProfileResolutionTests {
     @Test("a named profile that exists but holds no credentials fails; it does not publish as the instance role")
     func namedProfileWithoutCredentials() async throws {
         let files = try TemporaryFiles(["config": "[profile dev]\nregion = eu-west-1\n"])
-        let server = try imds()
+        let server = try fakeIMDS(accessKeyId: "ASIAINSTANCE")
         defer { server.stop() }
         let environment = ["HOME": "/nonexistent-home", "AWS_CONFIG_FILE": files.path("config"), "AWS_PROFILE": "dev"]
         let chain = DefaultCredentialProvider(environment: environment, imdsEndpoint: server.url)
@@ -64,7 +51,7 @@ struct ProfileResolutionTests {
 
     @Test("without a named profile, an empty default still falls through to the instance role, as botocore does")
     func defaultProfileFallsThrough() async throws {
-        let server = try imds()
+        let server = try fakeIMDS(accessKeyId: "ASIAINSTANCE")
         defer { server.stop() }
         let chain = DefaultCredentialProvider(environment: ["HOME": "/nonexistent-home"], imdsEndpoint: server.url)
         #expect(try await chain.credentials().accessKeyId == "ASIAINSTANCE")

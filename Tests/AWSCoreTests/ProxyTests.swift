@@ -54,15 +54,7 @@ struct ProxyTests {
         // user's shell would, which libcurl would read by itself.
         await #expect(processExitsWith: .success) {
             let proxy = try LoopbackHTTPServer { _ in .text(200, "PROXY-TOKEN") }
-            let imds = try LoopbackHTTPServer { request in
-                switch (request.method, request.path) {
-                case ("PUT", "/latest/api/token"): return .text(200, "TOKEN123")
-                case ("GET", "/latest/meta-data/iam/security-credentials/"): return .text(200, "role\n")
-                case ("GET", "/latest/meta-data/iam/security-credentials/role"):
-                    return .text(200, #"{"AccessKeyId":"ASIAIMDS","SecretAccessKey":"s","Token":"t","Expiration":"2099-01-01T00:00:00Z"}"#)
-                default: return .text(404, "")
-                }
-            }
+            let imds = try fakeIMDS(accessKeyId: "ASIAIMDS")
             let container = try LoopbackHTTPServer { _ in
                 .text(200, #"{"AccessKeyId":"ASIACONTAINER","SecretAccessKey":"s","Token":"t","Expiration":"2099-01-01T00:00:00Z"}"#)
             }
