@@ -125,16 +125,13 @@ package struct CurlTransport: HTTPTransport {
         let message = withUnsafeBytes(of: response.error) { raw in
             String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
         }
-        if response.too_large == 1 && (200..<300).contains(response.status) {
-            // The server took the request: that it talks too much afterwards
-            // must not make a delivered batch count as failed (or be sent twice).
-            let start = response.body.map { Data(bytes: $0, count: response.body_length) } ?? Data()
-            let rawHeaders = response.headers.map { String(cString: $0) } ?? ""
-            return HTTPResponse(status: response.status, headers: Self.parseHeaders(rawHeaders), body: start,
-                                isBodyTruncated: true)
-        }
-        if response.too_large != 0 { throw HTTPTransportError.responseTooLarge(limit: maxResponseBytes) }
-        switch code {
+        // A 2xx whose body passed the cap: the server took the request, and
+        // that it talks too much afterwards must not make a delivered batch
+        // count as failed (or be sent twice). Curl stopped the transfer
+        // itself (a write error), so its code says nothing more.
+        let truncated = response.too_large == 1 && (200..<300).contains(response.status)
+        if response.too_large != 0 && !truncated { throw HTTPTransportError.responseTooLarge(limit: maxResponseBytes) }
+        switch truncated ? 0 : code {
         case 0: break
         case 2: throw HTTPTransportError.unavailable(message)  // libcurl not loadable, or a handle not made
         case 42 where cancelled.isCancelled: throw HTTPTransportError.cancelled
@@ -147,7 +144,8 @@ package struct CurlTransport: HTTPTransport {
         }
         let body = response.body.map { Data(bytes: $0, count: response.body_length) } ?? Data()
         let rawHeaders = response.headers.map { String(cString: $0) } ?? ""
-        return HTTPResponse(status: response.status, headers: Self.parseHeaders(rawHeaders), body: body)
+        return HTTPResponse(status: response.status, headers: Self.parseHeaders(rawHeaders), body: body,
+                            isBodyTruncated: truncated)
     }
 
     /// Header lines of the last response in `raw` (after redirects or a
