@@ -185,8 +185,7 @@ enum ChildProcess {
                 break
             }
             var entry = pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)
-            let (seconds, attoseconds) = left.components
-            let ready = poll(&entry, 1, Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1))
+            let ready = poll(&entry, 1, Int32(left.clampedMilliseconds + 1))
             if ready < 0 && errno == EINTR { continue }
             if ready <= 0 { continue }
             let count = buffer.withUnsafeMutableBytes { read(readEnd, $0.baseAddress, $0.count) }
