@@ -38,6 +38,8 @@ final class ExportWorker: Sendable {
         var dropped: [DropReason: Int] = [:]
         var retries = 0
         var lastExport: Date?
+        var lastError: String?
+        var failures = 0
 
         var wakeup: CheckedContinuation<Void, Never>?
         var wakePending = false
@@ -211,7 +213,7 @@ final class ExportWorker: Sendable {
                 name: name, queued: state.queuedCount, inFlight: state.inFlightCount,
                 memoryBytes: state.queuedBytes + state.inFlightBytes, exported: state.exported,
                 dropped: state.dropped, unknownOutcome: state.unknownOutcome, retries: state.retries,
-                lastExport: state.lastExport)
+                lastExport: state.lastExport, lastError: state.lastError, failures: state.failures)
         }
     }
 
@@ -346,6 +348,7 @@ final class ExportWorker: Sendable {
                         report(.datumRejected(metric: rejection.metric, error: rejection.error))
                     }
                     for refusal in result.refused {
+                        noteFailure(refusal.error)
                         report(.exportFailed(error: refusal.error))
                         report(.batchDropped(count: refusal.count, reason: .nonRetryableError))
                     }
@@ -355,6 +358,7 @@ final class ExportWorker: Sendable {
                     state.withLock { $0.retries += 1 }
                     report(.retried(attempt: attempt, error: error))
                 case .gaveUp(let count, let reason, let error):
+                    noteFailure(error)
                     report(.exportFailed(error: error))
                     drop(count, reason: reason)
                 }
@@ -362,6 +366,14 @@ final class ExportWorker: Sendable {
     }
 
     private var isAbandoned: Bool { state.withLock { $0.abandoned } }
+
+    private func noteFailure(_ error: any Error) {
+        let text = "\(error)"
+        state.withLock { state in
+            state.lastError = text
+            state.failures += 1
+        }
+    }
 
     /// Records the outcome of one `export` call. `remaining` stays in flight.
     /// `refused` were refused for good by the backend (reported already).

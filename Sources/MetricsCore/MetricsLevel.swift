@@ -8,12 +8,13 @@
 /// ```
 public enum MetricsLevel: String, Sendable, CaseIterable, Hashable {
     /// Nothing is recorded: `put` returns at once, instruments are inert,
-    /// no task is started and sinks are never started. The default.
+    /// no task is started and sinks are never started. The Python
+    /// original's default; here it must be asked for.
     case none
     /// Only the summary dimensions (by default `stream`) are kept; every other
     /// dimension is dropped before the series is looked up, so series that
     /// differ only in dropped dimensions are merged.
     case summary
-    /// Every dimension is kept.
+    /// Every dimension is kept. The default.
     case detailed
 }

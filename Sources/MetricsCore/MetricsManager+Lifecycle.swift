@@ -28,6 +28,8 @@ struct Lifecycle {
     var loop: Task<Void, Never>?
     var runWaiters: [CheckedContinuation<Void, Never>] = []
     var shutdownWaiters: [CheckedContinuation<Void, Never>] = []
+    /// What the shutdown that stopped the manager reported, for later calls.
+    var shutdownReport = FlushReport(sinks: [])
 }
 
 extension MetricsManager {
@@ -133,26 +135,37 @@ extension MetricsManager {
     /// until every sink's queue is empty, delivered or dropped-and-reported:
     /// for short-lived processes, at the end of each invocation.
     ///
-    /// - parameter awaitingDelivery: `false` hands the window to the sinks'
-    ///   queues and returns at once, as the periodic export does.
+    /// ```swift
+    /// let report = try await manager.flush()
+    /// if !report.isDelivered { logger.error("metrics not delivered: \(report)") }
+    /// ```
     ///
-    /// A no-op at level `.none` and after shutdown; throws
-    /// ``MetricsManagerError/notStarted`` before `start()`.
-    public func flush(awaitingDelivery: Bool = true) async throws {
-        guard level != .none else { return }
+    /// - parameter awaitingDelivery: `false` hands the window to the sinks'
+    ///   queues and returns at once, as the periodic export does; the
+    ///   report then names what is queued as pending.
+    /// - returns: what each sink delivered, dropped (and why) meanwhile.
+    ///
+    /// A no-op at level `.none` and after shutdown (an empty report);
+    /// throws ``MetricsManagerError/notStarted`` before `start()`.
+    @discardableResult
+    public func flush(awaitingDelivery: Bool = true) async throws -> FlushReport {
+        guard level != .none else { return FlushReport(sinks: []) }
         let phase = lifecycle.withLock { $0.phase }
         switch phase {
         case .idle, .starting: throw MetricsManagerError.notStarted
-        case .shuttingDown, .stopped: return
+        case .shuttingDown, .stopped: return FlushReport(sinks: [])
         case .running: break
         }
+        let before = workers.map { $0.stats() }
         tick()
-        guard awaitingDelivery else { return }
-        await withTaskGroup(of: Void.self) { group in
-            for worker in workers {
-                group.addTask { await worker.drain() }
+        if awaitingDelivery {
+            await withTaskGroup(of: Void.self) { group in
+                for worker in workers {
+                    group.addTask { await worker.drain() }
+                }
             }
         }
+        return FlushReport(before: before, after: workers.map { $0.stats() }, countsPending: !awaitingDelivery)
     }
 
     /// Ends the current window now, exports it, and waits for delivery for
@@ -166,22 +179,23 @@ extension MetricsManager {
     ///
     /// Nothing is dropped at the deadline: what did not make it stays queued
     /// (for the next flush, the next window or shutdown) and is named in the
-    /// returned ``FlushReport``. Throws ``MetricsManagerError/notStarted``
-    /// before `start()`; at level `.none` and after shutdown it returns an
-    /// empty report at once.
+    /// returned ``FlushReport``, beside what was delivered and dropped
+    /// meanwhile. Throws ``MetricsManagerError/notStarted`` before `start()`;
+    /// at level `.none` and after shutdown it returns an empty report at once.
     @discardableResult
     public func flush(within timeout: Duration) async throws -> FlushReport {
-        guard level != .none else { return FlushReport(pending: [:]) }
+        guard level != .none else { return FlushReport(sinks: []) }
         let phase = lifecycle.withLock { $0.phase }
         switch phase {
         case .idle, .starting: throw MetricsManagerError.notStarted
-        case .shuttingDown, .stopped: return FlushReport(pending: [:])
+        case .shuttingDown, .stopped: return FlushReport(sinks: [])
         case .running: break
         }
         // The deadline counts from the call, before the cut: a cut that
         // takes time (or a clock that moves during it) shortens the wait,
         // never lengthens it.
         let deadline = time.elapsed() + max(timeout, .zero)
+        let before = workers.map { $0.stats() }
         tick()
         let workers = self.workers
         let drained: Void? = await withDeadline(deadline, time: time) {
@@ -191,13 +205,7 @@ extension MetricsManager {
                 }
             }
         }
-        if drained != nil { return FlushReport(pending: [:]) }
-        var pending: [String: Int] = [:]
-        for worker in workers {
-            let stats = worker.stats()
-            if stats.queued + stats.inFlight > 0 { pending[worker.name] = stats.queued + stats.inFlight }
-        }
-        return FlushReport(pending: pending)
+        return FlushReport(before: before, after: workers.map { $0.stats() }, countsPending: drained == nil)
     }
 
     /// ``flush(within:)`` with a deadline on the continuous clock (a Lambda
@@ -213,12 +221,17 @@ extension MetricsManager {
     /// as `batchDropped(count:reason: .shutdownDeadline)`, what was in flight
     /// (the backend may have it) as ``SinkEvent/outcomeUnknown(count:)``.
     ///
-    /// Safe to call more than once (later calls wait for the first); after
-    /// it, recording is a counted no-op (``RejectionReason/afterShutdown``).
-    /// A manager that was never started is started here first, so that what
-    /// was recorded is still delivered.
-    public func shutdown() async throws {
-        guard level != .none else { return }
+    /// Safe to call more than once (later calls wait for the first and get
+    /// its report); after it, recording is a counted no-op
+    /// (``RejectionReason/afterShutdown``). A manager that was never started
+    /// is started here first, so that what was recorded is still delivered.
+    ///
+    /// - returns: what each sink delivered, dropped (and why) or left of
+    ///   unknown outcome from the call on: ``FlushReport/isDelivered`` is
+    ///   the check a program makes before it exits with status 0.
+    @discardableResult
+    public func shutdown() async throws -> FlushReport {
+        guard level != .none else { return FlushReport(sinks: []) }
         if lifecycle.withLock({ $0.phase }) == .idle {
             do {
                 try await start()
@@ -243,7 +256,7 @@ extension MetricsManager {
         }
         switch role {
         case .done:
-            return
+            return lifecycle.withLock { $0.shutdownReport }
         case .wait:
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let stopped = lifecycle.withLock { state -> Bool in
@@ -253,11 +266,22 @@ extension MetricsManager {
                 }
                 if stopped { continuation.resume() }
             }
+            return lifecycle.withLock { $0.shutdownReport }
         case .lead(let loop):
             releaseRunWaiters()
             loop?.cancel()
-            defer { finishShutdown() }
-            try await drainAndStop()
+            let before = workers.map { $0.stats() }
+            let failure: (any Error)?
+            do {
+                try await drainAndStop()
+                failure = nil
+            } catch {
+                failure = error
+            }
+            let report = FlushReport(before: before, after: workers.map { $0.stats() }, countsPending: true)
+            finishShutdown(report: report)
+            if let failure { throw failure }
+            return report
         }
     }
 
@@ -317,9 +341,10 @@ extension MetricsManager {
         return late
     }
 
-    private func finishShutdown() {
+    private func finishShutdown(report: FlushReport = FlushReport(sinks: [])) {
         let waiters = lifecycle.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.phase = .stopped
+            state.shutdownReport = report
             defer { state.shutdownWaiters.removeAll() }
             return state.shutdownWaiters
         }

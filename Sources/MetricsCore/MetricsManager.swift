@@ -70,15 +70,16 @@ public final class MetricsManager: Sendable {
     /// Creates a manager. Nothing runs until ``start()``.
     ///
     /// - parameters:
-    ///   - level: `.none` (default, as the original: records nothing,
-    ///     starts nothing), `.summary` or `.detailed`.
+    ///   - level: `.detailed` (default: every dimension kept), `.summary`,
+    ///     or `.none` (records nothing, starts nothing: the Python
+    ///     original's default, which this port does not keep).
     ///   - sinks: where snapshots go; each gets its own export worker.
     ///   - uploadInterval: window length (default 60 s, as the original).
     ///   - shutdownTimeout: deadline of ``shutdown()`` (default 30 s).
     ///   - configuration: everything else (``Configuration``): summary
     ///     dimensions, batching, observer, self-metrics, clocks.
     public init(
-        level: MetricsLevel = .none,
+        level: MetricsLevel = .detailed,
         sinks: [any Sink] = [],
         uploadInterval: Duration = .seconds(60),
         shutdownTimeout: Duration = .seconds(30),
@@ -136,7 +137,7 @@ public final class MetricsManager: Sendable {
 
     /// Creates a manager with a single sink; see ``init(level:sinks:uploadInterval:shutdownTimeout:configuration:)``.
     public convenience init(
-        level: MetricsLevel = .none,
+        level: MetricsLevel = .detailed,
         sink: any Sink,
         uploadInterval: Duration = .seconds(60),
         shutdownTimeout: Duration = .seconds(30),

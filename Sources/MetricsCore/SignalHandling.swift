@@ -62,7 +62,7 @@ public enum SignalHandling {
             break
         }
         guard let received else { return nil }
-        try? await manager.shutdown()
+        _ = try? await manager.shutdown()
         return received
     }
 }

@@ -25,6 +25,11 @@ public struct SinkStats: Sendable, Equatable {
     public let retries: Int
     /// When the sink last delivered something.
     public let lastExport: Date?
+    /// The sink's last export failure (a refusal, or the error it gave up
+    /// on), as text with credentials redacted; `nil` while none failed.
+    public let lastError: String?
+    /// Export failures so far: tells a report whether ``lastError`` is new.
+    let failures: Int
 
     /// All drops, whatever the reason.
     public var totalDropped: Int { dropped.values.reduce(0, +) }

@@ -11,7 +11,7 @@
 /// `body` throws, the manager is still shut down and `body`'s error is
 /// rethrown (a shutdown error is then reported to the observer only).
 public func withMetricsManager<Result>(
-    level: MetricsLevel = .none,
+    level: MetricsLevel = .detailed,
     sinks: [any Sink],
     uploadInterval: Duration = .seconds(60),
     shutdownTimeout: Duration = .seconds(30),
@@ -26,7 +26,7 @@ public func withMetricsManager<Result>(
     do {
         result = try await body(manager)
     } catch {
-        try? await manager.shutdown()
+        _ = try? await manager.shutdown()
         throw error
     }
     try await manager.shutdown()
@@ -35,7 +35,7 @@ public func withMetricsManager<Result>(
 
 /// `withMetricsManager` with a single sink.
 public func withMetricsManager<Result>(
-    level: MetricsLevel = .none,
+    level: MetricsLevel = .detailed,
     sink: any Sink,
     uploadInterval: Duration = .seconds(60),
     shutdownTimeout: Duration = .seconds(30),

@@ -118,7 +118,7 @@ struct Agent {
             await group.waitForAll()
             return first
         }
-        try? await manager.shutdown()
+        _ = try? await manager.shutdown()
         let stats = manager.stats().sinks.first
         if options.verbose || (stats?.totalDropped ?? 0) > 0 {
             log("stopped by signal \(received ?? 0): \(stats?.exported ?? 0) datum(s) published, "
@@ -182,7 +182,7 @@ struct Publisher: Sendable {
         }
         manager.gauge("MemoryUtilization", dimensions: dimensions, unit: .percent).set(summary.memoryMedian)
         manager.gauge("MaxMemoryUtilization", dimensions: dimensions, unit: .percent).set(summary.memoryMax)
-        try? await manager.flush(awaitingDelivery: false)
+        _ = try? await manager.flush(awaitingDelivery: false)
         if verbose {
             func oneDecimal(_ value: Double) -> String { "\((value * 10).rounded() / 10)" }
             let cpu = summary.cpuMedian.map(oneDecimal) ?? "n/a"

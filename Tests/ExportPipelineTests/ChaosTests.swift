@@ -49,7 +49,7 @@ struct ChaosTests {
             var random = SplitMix(seed: seed &+ 100)
             while clock.now < shutdownAt {
                 if random.next() % 2 == 0 {
-                    try? await manager.flush()
+                    _ = try? await manager.flush()
                 } else {
                     _ = try? await manager.flush(within: .milliseconds(30))
                 }

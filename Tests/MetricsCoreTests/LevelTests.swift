@@ -35,9 +35,17 @@ struct LevelTests {
         #expect(sink.shutdowns == 0)
     }
 
-    @Test("none is the default level")
-    func noneIsDefault() {
-        #expect(MetricsManager(sinks: []).level == .none)
+    @Test("a manager made with sinks and no level records and exports")
+    func detailedIsDefault() async throws {
+        let memory = InMemorySink()
+        let manager = MetricsManager(sinks: [memory])
+        #expect(manager.level == .detailed)
+        try await manager.start()
+        manager.put("UserRecordsPut", 1, stream: "s1", shardId: "shard-1")
+        try await manager.shutdown()
+        let snapshots = memory.snapshots(named: "UserRecordsPut")
+        #expect(snapshots.map(\.count) == [1])
+        #expect(snapshots.first.map { $0.dimensions.map(\.0) } == ["stream", "shard"])
     }
 
     @Test("summary keeps only the summary dimensions and merges the rest")

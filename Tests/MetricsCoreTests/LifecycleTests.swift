@@ -75,10 +75,11 @@ struct LifecycleTests {
         try await manager.start()
         try await manager.start()
         manager.counter("Requests").increment(by: 3)
-        async let first: Void = manager.shutdown()
-        async let second: Void = manager.shutdown()
-        _ = try await (first, second)
-        try await manager.shutdown()
+        async let first = manager.shutdown()
+        async let second = manager.shutdown()
+        let reports = try await [first, second, manager.shutdown()]
+        #expect(reports.map(\.delivered) == [2, 2, 2])
+        #expect(reports.map(\.isDelivered) == [true, true, true])
         #expect(counting.starts == 1)
         #expect(counting.shutdowns == 1)
         #expect(memory.snapshots(named: "Requests").map(\.count) == [3])
@@ -289,7 +290,7 @@ struct CutRacingShutdownTests {
         let releaser = Thread {
             observer.paused.wait()
             Task {
-                try? await manager.shutdown()
+                _ = try? await manager.shutdown()
                 shutdownDone.signal()
             }
             _ = shutdownDone.wait(timeout: .now() + .milliseconds(500))
