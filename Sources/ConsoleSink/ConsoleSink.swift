@@ -52,11 +52,20 @@ public struct ConsoleSink: Sink {
     public var name: String { "console" }
 
     public func export(_ snapshots: [MetricSnapshot]) async throws {
+        try await write(snapshots, uploadInterval: nil)
+    }
+
+    public func export(_ snapshots: [MetricSnapshot], attempt: ExportAttempt) async -> ExportResult {
+        await ExportResult.of(snapshots) { try await write(snapshots, uploadInterval: attempt.uploadInterval) }
+    }
+
+    private func write(_ snapshots: [MetricSnapshot], uploadInterval: Duration?) async throws {
         guard !snapshots.isEmpty else { return }
         let text: String
         switch format {
         case .table:
-            text = TableFormatter.render(snapshots) + (prices.map { costLine(snapshots, $0) } ?? "")
+            text = TableFormatter.render(snapshots)
+                + (prices.map { costLine(series: snapshots.count, uploadInterval: uploadInterval, $0) } ?? "")
         case .jsonLines: text = snapshots.map(JSONLineFormatter.render).joined()
         }
         // Not FileHandle.write: a reader that is gone must be an export
@@ -67,11 +76,13 @@ public struct ConsoleSink: Sink {
     }
 
     /// What this window's series would cost in CloudWatch if they came every
-    /// window (one custom metric each, through PutMetricData).
-    private func costLine(_ snapshots: [MetricSnapshot], _ prices: CloudWatchPrices) -> String {
-        let window = snapshots[0].windowEnd.timeIntervalSince(snapshots[0].windowStart)
-        guard window > 0 else { return "" }
-        let estimate = CostEstimate(series: snapshots.count, uploadInterval: .milliseconds(Int64(window * 1000)),
+    /// upload interval (one custom metric each, through PutMetricData): the
+    /// estimate ``MetricsManager/costEstimate(prices:)`` makes, at the
+    /// manager's interval, never at the length of a window a flush cut
+    /// short. Exported by hand (no manager), the interval is the manager's
+    /// default, 60 s.
+    private func costLine(series: Int, uploadInterval: Duration?, _ prices: CloudWatchPrices) -> String {
+        let estimate = CostEstimate(series: series, uploadInterval: uploadInterval ?? .seconds(60),
                                     billing: [.putMetricData(datumsPerRequest: 1000)], prices: prices)
         return "cost in CloudWatch at this rate: \(estimate)\n"
     }

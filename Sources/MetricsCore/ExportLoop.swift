@@ -19,11 +19,13 @@ package enum ExportLoop {
     /// Runs the loop. Returns when every snapshot is settled, when the
     /// policy gives up, or when `shouldStop` answers `true` or the sleep
     /// between attempts throws: then it returns the snapshots still unsent,
-    /// which no step has settled.
+    /// which no step has settled. `first` is the first attempt (its upload
+    /// interval is handed on to every retry).
     @discardableResult
     package static func run(
         _ batch: [MetricSnapshot],
         to sink: any Sink,
+        first: ExportAttempt = .first,
         policy: any ExportRetryPolicy,
         now: () -> Duration,
         sleep: (Duration) async throws -> Void,
@@ -31,7 +33,7 @@ package enum ExportLoop {
         onStep: (Step) -> Void
     ) async -> [MetricSnapshot] {
         var pending = batch
-        var attempt = ExportAttempt.first
+        var attempt = first
         while true {
             let started = now()
             let result = await sink.export(pending, attempt: attempt)
@@ -48,7 +50,7 @@ package enum ExportLoop {
                 onStep(.retrying(attempt: attempt.number, error: failure))
                 do { try await sleep(delay) } catch { return pending }
                 if shouldStop() { return pending }
-                attempt = ExportAttempt(number: attempt.number + 1, previousError: failure)
+                attempt = attempt.next(after: failure)
             case .exhausted:
                 onStep(.gaveUp(count: pending.count, reason: .retriesExhausted, error: failure))
                 return []

@@ -13,6 +13,8 @@ final class ExportWorker: Sendable {
     let name: String
     private let config: BatchingConfig
     private let retryPolicy: any ExportRetryPolicy
+    /// Each batch's first attempt: carries the manager's upload interval.
+    private let firstAttempt: ExportAttempt
     private let time: TimeSource
     private let wallClock: any WallClock
     private let report: @Sendable (SinkEvent) -> Void
@@ -66,8 +68,10 @@ final class ExportWorker: Sendable {
         config: BatchingConfig,
         time: TimeSource,
         wallClock: any WallClock,
+        uploadInterval: Duration? = nil,
         report: @escaping @Sendable (SinkEvent) -> Void
     ) {
+        self.firstAttempt = ExportAttempt(number: 1, previousError: nil, uploadInterval: uploadInterval)
         self.sink = sink
         self.name = name
         self.config = config
@@ -337,7 +341,7 @@ final class ExportWorker: Sendable {
     /// to the shutdown accounting.
     private func export(_ batch: [MetricSnapshot]) async {
         await ExportLoop.run(
-            batch, to: sink, policy: retryPolicy,
+            batch, to: sink, first: firstAttempt, policy: retryPolicy,
             now: { time.elapsed() },
             sleep: { try await time.sleep(for: $0) },
             shouldStop: { isAbandoned },

@@ -127,6 +127,7 @@ public final class MetricsManager: Sendable {
             let name = seen[base]! > 1 ? "\(base)#\(seen[base]!)" : base
             workers.append(ExportWorker(
                 sink: sink, name: name, config: batching, time: time, wallClock: wallClock,
+                uploadInterval: self.uploadInterval,
                 report: { event in
                     selfMetrics?.record(event, sink: name)
                     hub.emit(.sink(name, event))

@@ -59,9 +59,12 @@ public struct FanOutSink: Sink {
 
     public func export(_ snapshots: [MetricSnapshot], attempt: ExportAttempt) async -> ExportResult {
         let clock = self.clock
+        // Each inner sink's retries are its own, from a first attempt that
+        // keeps the manager's upload interval.
+        let first = ExportAttempt(number: 1, previousError: nil, uploadInterval: attempt.uploadInterval)
         let failures = await withTaskGroup(of: FanOutError.Failure?.self) { group in
             for sink in sinks {
-                group.addTask { await Self.export(snapshots, to: sink, clock: clock) }
+                group.addTask { await Self.export(snapshots, to: sink, first: first, clock: clock) }
             }
             var failures: [FanOutError.Failure] = []
             for await failure in group {
@@ -76,12 +79,12 @@ public struct FanOutSink: Sink {
     }
 
     /// Runs the shared retry loop for one inner sink; returns what it lost.
-    private static func export(_ snapshots: [MetricSnapshot], to sink: any Sink,
+    private static func export(_ snapshots: [MetricSnapshot], to sink: any Sink, first: ExportAttempt,
                                clock: any Clock<Duration>) async -> FanOutError.Failure? {
         var lost = 0
         var errors: [any Error] = []
         let left = await ExportLoop.run(
-            snapshots, to: sink, policy: sink.retryPolicy,
+            snapshots, to: sink, first: first, policy: sink.retryPolicy,
             now: { .zero },   // durations are the worker's concern, not the fan-out's
             sleep: { try await clock.sleep(for: $0) },
             shouldStop: { false },

@@ -111,4 +111,41 @@ struct ConsoleSinkTests {
             #endif
         }
     }
+
+    /// A sink billed as CloudWatchSink is, standing in for it (no AWS here).
+    private struct BilledSink: Sink {
+        var billing: SinkBilling { .putMetricData(datumsPerRequest: 1000) }
+        func export(_ snapshots: [MetricSnapshot]) async throws {}
+    }
+
+    @Test("README's quick start: the cost line is costEstimate()'s, although the flush cut the window short")
+    func quickStartCostLine() async throws {
+        let capture = try Capture()
+        let manager = MetricsManager(level: .detailed, sinks: [BilledSink(), ConsoleSink(output: capture.handle)],
+                                     uploadInterval: .seconds(60))
+        try await manager.start()
+        manager.put("UserRecordsPut", 1, stream: "s1", shardId: "shardId-000000000001")
+        manager.counter("Requests", dimensions: [("stream", "s1")]).increment()
+        manager.histogram("RequestTime", unit: .milliseconds).record(12.5)
+        manager.gauge("UserRecordsPending").set(42)
+        let estimate = manager.costEstimate()
+        try await manager.flush()
+        _ = try await manager.shutdown()
+
+        let line = try #require(try capture.text().split(separator: "\n").first { $0.hasPrefix("cost in CloudWatch") })
+        let dollars = try #require(line.firstMatch(of: /about \$([0-9.,]+) a month/)?.1)
+        let printed = try #require(Double(dollars.replacingOccurrences(of: ",", with: "")))
+        #expect(estimate.series == 4)
+        #expect(abs(printed - estimate.totalPerMonth) <= 0.1 * estimate.totalPerMonth, "\(line) vs \(estimate)")
+    }
+
+    @Test("the cost line follows the manager's upload interval")
+    func costLineAtTheInterval() async throws {
+        let capture = try Capture()
+        let attempt = ExportAttempt(number: 1, previousError: nil, uploadInterval: .seconds(10))
+        _ = await ConsoleSink(output: capture.handle).export(samples(), attempt: attempt)
+        // Every 10 s: 6 requests a minute, 262,800 a month, $2.63.
+        #expect(try capture.text().contains("3 series, 18 datums and 6 PutMetricData requests a minute: "
+                + "about $3.53 a month (metrics $0.90, requests $2.63, ingestion $0.00)"))
+    }
 }
