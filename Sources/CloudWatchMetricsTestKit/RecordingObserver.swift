@@ -51,6 +51,15 @@ public final class RecordingObserver: MetricsObserver {
         return result
     }
 
+    /// The metrics named in rejections, per reason, in the order first seen.
+    public var rejectedMetrics: [RejectionReason: [String]] {
+        var result: [RejectionReason: [String]] = [:]
+        for case .observationsRejectedFor(let metric, let reason) in all where !(result[reason] ?? []).contains(metric) {
+            result[reason, default: []].append(metric)
+        }
+        return result
+    }
+
     /// The errors of every `exportFailed` event, in order, over every sink.
     public var exportFailures: [any Error] {
         all.compactMap { event in
@@ -63,6 +72,15 @@ public final class RecordingObserver: MetricsObserver {
     public var datumRejections: [any Error] {
         all.compactMap { event in
             if case .sink(_, .datumRejected(_, let error)) = event { return error }
+            return nil
+        }
+    }
+
+    /// Every `datumRejected` event's metric with its error, in order, over
+    /// every sink.
+    public var rejectedDatums: [(metric: String, error: any Error)] {
+        all.compactMap { event in
+            if case .sink(_, .datumRejected(let metric, let error)) = event { return (metric, error) }
             return nil
         }
     }

@@ -57,7 +57,7 @@ public final class Counter: RegisteredSeries {
     public func increment(by amount: Int) {
         guard control.isRecording else { return control.reject(.afterShutdown) }
         guard amount > 0 else {
-            if amount < 0 { control.reject(.negativeIncrement) }
+            if amount < 0 { control.reject(.negativeIncrement, metric: descriptor.name) }
             return
         }
         value.add(amount)

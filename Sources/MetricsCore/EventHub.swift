@@ -83,6 +83,8 @@ final class StandardErrorLogger: Sendable {
             return ("\(sink).rejected", "sink \(sink) rejected a datum of \(metric): \(error)")
         case .observationsRejected(let count, let reason):
             return ("rejected.\(reason)", "\(count) observation(s) rejected: \(reason)")
+        case .observationsRejectedFor(let metric, let reason):
+            return ("rejected.\(reason).\(metric)", "observations of \(metric) rejected: \(reason)")
         case .seriesFolded(let metric, let count):
             return ("folded.\(metric)", "metric \(metric) is at its cardinality limit: \(count) new series folded into its overflow series")
         case .sink(_, .exported), .sink(_, .retried), .seriesExpired:

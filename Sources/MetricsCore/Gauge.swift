@@ -68,7 +68,7 @@ public final class Gauge: RegisteredSeries {
     /// Why `value` is not recorded, counted (kept off the fast path).
     @usableFromInline @inline(never)
     func refuse(_ value: Double) {
-        control.reject(control.isRecording ? .nonFiniteValue : .afterShutdown)
+        control.reject(control.isRecording ? .nonFiniteValue : .afterShutdown, metric: descriptor.name)
     }
 
     /// Without statistics: the last value, if one was set since the last

@@ -57,7 +57,7 @@ public final class Histogram: RegisteredSeries {
 
     @usableFromInline @inline(never)
     func reject(_ value: Double) {
-        control.reject(control.isRecording ? .nonFiniteValue : .afterShutdown)
+        control.reject(control.isRecording ? .nonFiniteValue : .afterShutdown, metric: descriptor.name)
     }
 
     @usableFromInline @inline(never)

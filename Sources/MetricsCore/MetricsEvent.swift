@@ -70,6 +70,11 @@ public enum MetricsEvent: Sendable {
     /// `count` observations were rejected for `reason` since the last report
     /// (reported once per window, not per observation).
     case observationsRejected(count: Int, reason: RejectionReason)
+    /// Observations of `metric` were among those rejected for `reason`:
+    /// follows ``observationsRejected(count:reason:)``, once per metric, for
+    /// at most 10 metrics a reason and window (a value that is not finite,
+    /// a negative increment; rejections after shutdown are not named).
+    case observationsRejectedFor(metric: String, reason: RejectionReason)
     /// `count` lookups of new series of metric `metric` were folded into its
     /// overflow series since the last report, a cardinality limit being
     /// reached (reported once per window per metric; see ``CardinalityLimits``).

@@ -171,7 +171,7 @@ public final class MetricsManager: Sendable {
     ) {
         if level == .none { return }
         guard control.isRecording else { return control.reject(.afterShutdown) }
-        guard value.isFinite else { return control.reject(.nonFiniteValue) }
+        guard value.isFinite else { return control.reject(.nonFiniteValue, metric: name) }
         guard !name.isEmpty else { return control.reject(.emptyName) }
         let dimensions = KPLDimensionPairs(
             stream: keepsStream ? stream : nil,
@@ -381,9 +381,11 @@ public final class MetricsManager: Sendable {
             state.reportedRejections = totals
             return (chunks, fresh, expired)
         }
+        let named = control.takeRejectedMetrics()
         for (reason, count) in rejections {
             selfMetrics?.recordRejections(count, reason: reason)
             hub.emit(.observationsRejected(count: count, reason: reason))
+            for metric in named[reason] ?? [] { hub.emit(.observationsRejectedFor(metric: metric, reason: reason)) }
         }
         for (metric, count) in registry.takeFolds().sorted(by: { $0.key < $1.key }) {
             hub.emit(.seriesFolded(metric: metric, count: count))

@@ -1,4 +1,5 @@
 import Foundation
+import Locking
 import Synchronization
 
 /// State every instrument of one manager shares: whether recording is on,
@@ -28,6 +29,10 @@ final class RecordingControl: Sendable {
     private let rejectedEmptyName = Atomic<Int>(0)
     private let rejectedNegative = Atomic<Int>(0)
     private let rejectedAfterShutdown = Atomic<Int>(0)
+    /// The metrics behind this window's rejections, by reason (at most
+    /// ``namedRejectionsPerReason`` each): a rejection is rare, so a lock.
+    private let rejectedMetrics = Locked<[RejectionReason: [String]]>([:])
+    static let namedRejectionsPerReason = 10
 
     init(disabled: Bool, eventSinks: [any EventfulSink], wallClock: any WallClock, registry: SeriesRegistry?) {
         self.registry = registry
@@ -51,9 +56,12 @@ final class RecordingControl: Sendable {
 
     /// Counts `count` observations that were not recorded, unless this is
     /// the inert control, whose observations are dropped by design.
-    func reject(_ reason: RejectionReason, count: Int = 1) {
+    /// `metric` names the metric, when known, for
+    /// ``MetricsEvent/observationsRejectedFor(metric:reason:)``.
+    func reject(_ reason: RejectionReason, count: Int = 1, metric: String? = nil) {
         let current = state.load(ordering: .relaxed)
         if current == Self.disabled { return }
+        if let metric, current == Self.recording { name(metric, rejectedFor: reason) }
         // Anything refused after shutdown is counted as such, whatever else is wrong with it.
         let effective = current == Self.closed ? .afterShutdown : reason
         switch effective {
@@ -61,6 +69,22 @@ final class RecordingControl: Sendable {
         case .emptyName: rejectedEmptyName.wrappingAdd(count, ordering: .relaxed)
         case .negativeIncrement: rejectedNegative.wrappingAdd(count, ordering: .relaxed)
         case .afterShutdown: rejectedAfterShutdown.wrappingAdd(count, ordering: .relaxed)
+        }
+    }
+
+    private func name(_ metric: String, rejectedFor reason: RejectionReason) {
+        rejectedMetrics.withLock { names in
+            let known = names[reason] ?? []
+            if known.count < Self.namedRejectionsPerReason, !known.contains(metric) { names[reason, default: []].append(metric) }
+        }
+    }
+
+    /// The metrics named in rejections since the last call, by reason, and
+    /// forgets them.
+    func takeRejectedMetrics() -> [RejectionReason: [String]] {
+        rejectedMetrics.withLock { names in
+            defer { names.removeAll() }
+            return names
         }
     }
 

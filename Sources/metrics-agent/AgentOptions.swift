@@ -1,6 +1,7 @@
 import AWSCore
 import ConsoleSink
 import Foundation
+import MetricsCore
 
 /// The agent's command line.
 struct AgentOptions: Equatable {
@@ -87,7 +88,11 @@ struct AgentOptions: Equatable {
             case "--version": return .version
             case "--namespace":
                 options.namespace = try value()
-                if options.namespace.isEmpty { throw fail("--namespace must not be empty") }
+                // Checked here, whatever the mode: a namespace CloudWatch
+                // refuses is a bad command line in --dry-run too.
+                if let problem = CloudWatchNames.namespaceProblem(options.namespace) {
+                    throw fail("--namespace '\(options.namespace)' is not a CloudWatch namespace: \(problem)")
+                }
             case "--service":
                 options.service = try value()
                 if options.service.isEmpty { throw fail("--service must not be empty") }

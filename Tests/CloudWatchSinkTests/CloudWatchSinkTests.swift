@@ -268,6 +268,7 @@ struct CloudWatchSinkTests {
         #expect(manager.stats()[sink: "cloudwatch"]?.exported == 1)
         let reasons = observer.datumRejections.compactMap { $0 as? MetricDatumValidationError }
         #expect(reasons == [.nonASCIIDimension(dimension: "StreamName")])
+        #expect(observer.rejectedDatums.map(\.metric) == ["Requests"])
     }
 
     @Test("the retry policy: throttling and 5xx retried, rejections and credential problems not")

@@ -69,6 +69,17 @@ struct AgentProcessTests {
         }
     }
 
+    @Test("a namespace CloudWatch refuses is a bad command line in every mode: exit status 2",
+          arguments: [["--dry-run"], ["--emf"], ["--region", "us-east-1"]])
+    func reservedNamespace(mode: [String]) async throws {
+        let agent = try RunningProcess(agentPath, mode + ["--namespace", "AWS/EC2", "--period", "1"], environment: [:])
+        let line = await agent.nextErrorLine()
+        while await agent.nextErrorLine() != nil {}
+        #expect(await agent.waitForExit() == 2)
+        #expect(line == "metrics-agent: --namespace 'AWS/EC2' is not a CloudWatch namespace: "
+                + "the AWS/ prefix is reserved for AWS services (see --help)")
+    }
+
     @Test("without credentials it says so, suggests --dry-run, and exits 1")
     func noCredentials() async throws {
         let agent = try RunningProcess(agentPath, ["--region", "us-east-1"], environment: [

@@ -27,6 +27,18 @@ struct RejectionTests {
         #expect(manager.stats().rejected == [.nonFiniteValue: 5, .emptyName: 2, .negativeIncrement: 1])
         try await manager.flush()
         #expect(observer.rejected == [.nonFiniteValue: 5, .emptyName: 2, .negativeIncrement: 1])
+        // Each rejection names its metric (the nameless ones have none to name),
+        // once a window, after the count.
+        #expect(observer.rejectedMetrics == [.nonFiniteValue: ["UserRecordsPut", "Pending", "Latency"],
+                                             .negativeIncrement: ["Requests"]])
+        manager.gauge("Pending").set(.nan)
+        manager.gauge("Pending").set(.nan)
+        try await manager.flush()
+        let named = observer.all.compactMap { event -> String? in
+            if case .observationsRejectedFor(let metric, _) = event { return metric }
+            return nil
+        }
+        #expect(named == ["UserRecordsPut", "Pending", "Latency", "Requests", "Pending"])
 
         try await manager.shutdown()
         let exported = memory.allSnapshots

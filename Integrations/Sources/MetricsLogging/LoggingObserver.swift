@@ -62,6 +62,8 @@ public struct LoggingObserver: MetricsObserver {
             }
         case .observationsRejected(let count, let reason):
             return (.warning, "observations rejected", ["metrics.count": "\(count)", "metrics.reason": "\(reason)"])
+        case .observationsRejectedFor(let metric, let reason):
+            return (.warning, "observations of a metric rejected", ["metrics.metric": "\(metric)", "metrics.reason": "\(reason)"])
         case .seriesFolded(let metric, let count):
             return (.warning, "new series folded into the overflow series (cardinality limit)",
                     ["metrics.metric": "\(metric)", "metrics.count": "\(count)"])
