@@ -100,6 +100,9 @@ struct Agent {
             return 1
         }
         let publisher = Publisher(manager: manager, clock: clock, dimensions: dimensions, verbose: options.verbose)
+        // --verbose: what became of each period after it was handed over
+        // (failures are on standard error in every mode).
+        let outcomes = options.verbose ? Task { await logOutcomes(of: manager.events(), to: destination) } : nil
         let signals = await SignalHandling.signals()
         // Said once the agent runs and SIGTERM and SIGINT are handled: from
         // this line on, a signal publishes the partial period.
@@ -119,6 +122,7 @@ struct Agent {
             return first
         }
         _ = try? await manager.shutdown()
+        await outcomes?.value
         let stats = manager.stats().sinks.first
         if options.verbose || (stats?.totalDropped ?? 0) > 0 {
             log("stopped by signal \(received ?? 0): \(stats?.exported ?? 0) datum(s) published, "
@@ -186,8 +190,28 @@ struct Publisher: Sendable {
         if verbose {
             func oneDecimal(_ value: Double) -> String { "\((value * 10).rounded() / 10)" }
             let cpu = summary.cpuMedian.map(oneDecimal) ?? "n/a"
-            log("published period \(period): CPUUtilization \(cpu) %, MemoryUtilization \(oneDecimal(summary.memoryMedian)) %, "
-                + "MaxMemoryUtilization \(oneDecimal(summary.memoryMax)) % (\(summary.samples) sample(s))")
+            log("period \(period): CPUUtilization \(cpu) %, MemoryUtilization \(oneDecimal(summary.memoryMedian)) %, "
+                + "MaxMemoryUtilization \(oneDecimal(summary.memoryMax)) % (\(summary.samples) sample(s)); sending")
+        }
+    }
+}
+
+/// Logs, for --verbose, each delivery and each drop of the agent's one sink
+/// until the manager shuts down: a period is said to be published only once
+/// the backend took it.
+func logOutcomes(of events: AsyncStream<MetricsEvent>, to destination: String) async {
+    for await event in events {
+        guard case .sink(_, let event) = event else { continue }
+        switch event {
+        case .exported(let count, let duration):
+            let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+            log("published \(count) datum(s) to \(destination) in \(milliseconds) ms")
+        case .batchDropped(let count, let reason):
+            log("not published: \(count) datum(s) dropped (\(reason))")
+        case .outcomeUnknown(let count):
+            log("\(count) datum(s) still in flight at the shutdown deadline: CloudWatch may have them, or not")
+        case .retried, .exportFailed, .datumRejected:
+            continue
         }
     }
 }

@@ -34,6 +34,10 @@ struct AgentSecretsTests {
         #expect(!agent.timedOut, "the agent did not stop: \(log)")
         #expect(status == 0, "\(log)")
         #expect(log.contains { $0.contains("export failed") && $0.contains("SignatureDoesNotMatch") }, "\(log)")
+        // --verbose says the period was not published, and never that it was.
+        #expect(log.contains { $0.hasPrefix("metrics-agent: period 1: CPUUtilization") && $0.hasSuffix("; sending") }, "\(log)")
+        #expect(log.contains { $0.contains("not published: 3 datum(s) dropped (nonRetryableError)") }, "\(log)")
+        #expect(!log.contains { $0.hasPrefix("metrics-agent: published ") }, "\(log)")
         #expect(!server.requests.isEmpty)
         for line in log {
             #expect(!line.contains(secret), "\(line)")
