@@ -13,9 +13,11 @@
 #                 started on 127.0.0.1 with signature checks, stopped after)
 #                 and the OTLP/Datadog receiver (scripts/with-moto.sh)
 #   surface       the manifest against every target's imports, the public API
-#                 against api/, every documented example present in Examples/
+#                 against api/, every documented example present in Examples/,
+#                 one version in CHANGELOG.md, the agent and the install lines
 #   examples      the Examples/ package built, tested and run from outside
-#                 this package, as a user's code is
+#                 this package, as a user's code is; README's install lines
+#                 resolved (from a tagged clone) and built in a consumer
 #   chaos         the chaos test for METRICS_CHAOS_SECONDS (default 30): writer
 #                 threads, folding, expiry, flushes, a sink failing at random
 #                 and a shutdown racing it; every observation accounted for
@@ -81,12 +83,14 @@ step_surface() {
     python3 scripts/check-imports.py
     python3 scripts/public-api.py --check
     python3 scripts/check-doc-examples.py
+    python3 scripts/check-version.py >/dev/null
 }
 
 step_examples() {
     swift build --package-path Examples --build-tests "${flags[@]}"
     swift test --package-path Examples --skip-build
     swift run --package-path Examples --skip-build DocExamples
+    scripts/check-install.sh
 }
 
 step_tsan() {

@@ -5,15 +5,14 @@ import MetricsCore
 
 // example: Docs/getting-started.md#1
 func exampleGettingStarted1() async throws {
-    // Package.swift: .package(url: "https://github.com/<you>/swift-cloudwatch-metrics.git", from: "1.0.0")
-    // and .product(name: "CloudWatchSink", package: "swift-cloudwatch-metrics") in your target.
-
     let manager = MetricsManager(level: .detailed, sinks: [CloudWatchSink(region: "us-east-1", namespace: "MyService")])
     try await manager.start()
     let requests = manager.counter("Requests", dimensions: [("route", "/orders")])
     requests.increment()
     manager.histogram("Latency", unit: .milliseconds).record(12.5)
-    try await manager.shutdown()   // exports the last window and waits for delivery
+    let report = try await manager.shutdown()   // exports the last window and waits for delivery
+    if !report.isDelivered { print("metrics not delivered: \(report)") }
     _ = manager
     _ = requests
+    _ = report
 }
