@@ -14,7 +14,8 @@
 #                 and the OTLP/Datadog receiver (scripts/with-moto.sh)
 #   surface       the manifest against every target's imports, the public API
 #                 against api/, every documented example present in Examples/,
-#                 one version in CHANGELOG.md, the agent and the install lines
+#                 one version in CHANGELOG.md, the agent and the install lines,
+#                 every benchmark figure in the docs one of Docs/performance.md
 #   examples      the Examples/ package built, tested and run from outside
 #                 this package, as a user's code is; README's install lines
 #                 resolved (from a tagged clone) and built in a consumer
@@ -84,6 +85,7 @@ step_surface() {
     python3 scripts/public-api.py --check
     python3 scripts/check-doc-examples.py
     python3 scripts/check-version.py >/dev/null
+    python3 scripts/check-figures.py
 }
 
 step_examples() {
