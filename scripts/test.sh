@@ -156,6 +156,20 @@ step_static() {
         echo "test.sh: the static agent needs a shared library it should not" >&2
         return 1
     fi
+    # README.md lists what the image must have: exactly the libraries the
+    # binary is linked with, each found here.
+    local needed documented
+    needed=$(readelf -d "$agent" | sed -n 's/.*NEEDED.*\[\(.*\)\]/\1/p' | sort | tr '\n' ' ')
+    documented=$(tr '\n' ' ' <README.md | sed -n 's/.*<!-- agent-needs -->\(.*\)<!-- \/agent-needs -->.*/\1/p' \
+        | grep -o '`[^`]*`' | tr -d '`' | sort | tr '\n' ' ')
+    if [ "$needed" != "$documented" ]; then
+        echo "test.sh: the static agent needs [$needed]; README.md lists [$documented]" >&2
+        return 1
+    fi
+    if ldd "$agent" | grep 'not found'; then
+        echo "test.sh: a shared library of the static agent is missing here" >&2
+        return 1
+    fi
     # A dry run of 1-second periods until its second window (at most 30 s):
     # it must print the table and exit 0 on SIGINT.
     local out status
