@@ -24,7 +24,7 @@
 #                 and a shutdown racing it; every observation accounted for
 #   tsan          the concurrency suites again under ThreadSanitizer (the
 #                 chaos test for 10 s)
-#   fuzz          every fuzz harness, FUZZ_SECONDS each (default 20)
+#   fuzz          every fuzz harness, FUZZ_SECONDS each (default 15)
 #   integrations  the Integrations/ package built and tested
 #   localstack    the CloudWatch and EMF integration tests against LocalStack
 #                 (.venv-localstack, from scripts/requirements-localstack.txt)
@@ -112,7 +112,7 @@ step_tsan() {
 }
 
 step_fuzz() {
-    scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
+    scripts/fuzz.sh "${FUZZ_SECONDS:-15}"
 }
 
 step_integrations() {

@@ -23,12 +23,13 @@ struct AgentEndToEndTests {
             "AWS_ACCESS_KEY_ID": target.accessKeyId, "AWS_SECRET_ACCESS_KEY": target.secretAccessKey,
             "AWS_EC2_METADATA_DISABLED": "true",
         ])
-        // Synchronise on the agent's own log: wait for three publications.
+        // Synchronise on the agent's own log: wait for three periods the
+        // server took (--verbose says so once the request succeeded).
         var log: [String] = []
         var published = 0
         while published < 3, let line = await agent.nextErrorLine() {
             log.append(line)
-            if line.contains("published period") { published += 1 }
+            if line.hasPrefix("metrics-agent: published ") { published += 1 }
         }
         #expect(published == 3, "\(log)")
         agent.send(SIGTERM)
