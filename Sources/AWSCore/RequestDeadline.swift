@@ -24,7 +24,7 @@ extension Duration {
 
     /// Whole milliseconds, at least 0 and at most a day: never traps,
     /// whatever the duration (a `.seconds(Int64.max)` timeout included).
-    var clampedMilliseconds: Int {
+    package var clampedMilliseconds: Int {
         let (seconds, attoseconds) = components
         guard seconds >= 0 else { return 0 }
         guard seconds < 86_400 else { return 86_400_000 }

@@ -5,7 +5,7 @@
 ///
 /// ```swift
 /// let report = try await manager.shutdown()
-/// if !report.isDelivered { print("metrics not delivered: \(report)", to: &standardError) }
+/// if !report.isDelivered { logger.error("metrics not delivered: \(report)") }
 /// ```
 ///
 /// The counts are those of the sinks' ``SinkStats`` between the call and its

@@ -102,7 +102,11 @@ struct Agent {
         let publisher = Publisher(manager: manager, clock: clock, dimensions: dimensions, verbose: options.verbose)
         // --verbose: what became of each period after it was handed over
         // (failures are on standard error in every mode).
-        let outcomes = options.verbose ? Task { await logOutcomes(of: manager.events(), to: destination) } : nil
+        var outcomes: Task<Void, Never>?
+        if options.verbose {
+            let events = manager.events(), target = destination
+            outcomes = Task { await logOutcomes(of: events, to: target) }
+        }
         let signals = await SignalHandling.signals()
         // Said once the agent runs and SIGTERM and SIGINT are handled: from
         // this line on, a signal publishes the partial period.
@@ -204,8 +208,7 @@ func logOutcomes(of events: AsyncStream<MetricsEvent>, to destination: String) a
         guard case .sink(_, let event) = event else { continue }
         switch event {
         case .exported(let count, let duration):
-            let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
-            log("published \(count) datum(s) to \(destination) in \(milliseconds) ms")
+            log("published \(count) datum(s) to \(destination) in \(duration.clampedMilliseconds) ms")
         case .batchDropped(let count, let reason):
             log("not published: \(count) datum(s) dropped (\(reason))")
         case .outcomeUnknown(let count):
