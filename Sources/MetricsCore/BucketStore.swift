@@ -16,7 +16,6 @@ import Synchronization
 /// Memory: a table of 256 page pointers (2 KiB) per histogram, and one
 /// 512-byte page of 64 counters per octave actually used, allocated on the
 /// first observation in that octave. After that, recording never allocates.
-/// (A "cell" is a set of counters; histograms use one.)
 @usableFromInline
 final class BucketStore: @unchecked Sendable {
     @usableFromInline static var subBucketBits: Int { 6 }
@@ -34,15 +33,14 @@ final class BucketStore: @unchecked Sendable {
     /// Page addresses by slot: slots 0..<128 are negative values (most
     /// negative first), 128..<256 positive ones, so slot order is value order.
     @usableFromInline let pages: UnsafeMutablePointer<Atomic<UInt>>
-    /// The zero bucket's count, one per cell.
-    @usableFromInline let zeros: UnsafeMutablePointer<Counter>
+    /// The zero bucket's count (values below the lowest octave).
+    @usableFromInline let zero: UnsafeMutablePointer<Counter>
 
     init() {
         pages = .allocate(capacity: Self.slotCount)
         for slot in 0..<Self.slotCount { (pages + slot).initialize(to: Atomic<UInt>(0)) }
-        zeros = .allocate(capacity: 2)
-        zeros.initialize(to: Counter(0))
-        (zeros + 1).initialize(to: Counter(0))
+        zero = .allocate(capacity: 1)
+        zero.initialize(to: Counter(0))
     }
 
     deinit {
@@ -55,23 +53,22 @@ final class BucketStore: @unchecked Sendable {
         }
         pages.deinitialize(count: Self.slotCount)
         pages.deallocate()
-        zeros.deinitialize(count: 2)
-        zeros.deallocate()
+        zero.deinitialize(count: 1)
+        zero.deallocate()
     }
 
-    /// The counter of `value`'s bucket (of cell 0), its page allocated if
+    /// The counter of `value`'s bucket, its page allocated if
     /// it is the first value of its range. The caller increments it while
     /// excluding every other writer (the histogram's lock), so that is a
     /// load and a store, not an atomic add; pages are never freed before
     /// the store, so the pointer stays valid.
     @inlinable @inline(__always)
     func counter(for value: Double) -> UnsafeMutablePointer<Counter> {
-        let cell = 0
         let bits = value.bitPattern
         let exponent = Int(truncatingIfNeeded: (bits >> 52) & 0x7FF) - 1023
         let counter: UnsafeMutablePointer<Counter>
         if exponent < Self.lowestExponent {
-            counter = zeros + cell
+            counter = zero
         } else {
             let octave: Int
             let sub: Int
@@ -83,7 +80,7 @@ final class BucketStore: @unchecked Sendable {
                 sub = Int(truncatingIfNeeded: (bits >> UInt64(52 - Self.subBucketBits)) & UInt64(Self.subBuckets - 1))
             }
             let slot = value < 0 ? Self.octaves - 1 - octave : Self.octaves + octave
-            counter = page(at: slot) + (cell * Self.subBuckets + sub)
+            counter = page(at: slot) + sub
         }
         return counter
     }
@@ -113,13 +110,12 @@ final class BucketStore: @unchecked Sendable {
                significand: 1 + Double(2 * sub + 1) / Double(2 * subBuckets))
     }
 
-    /// The non-empty buckets of `cell` in ascending order of value. The first
+    /// The non-empty buckets in ascending order of value. The first
     /// and last representatives are replaced by the exact `min` and `max`
     /// (both lie in those buckets, so the error bound still holds and
     /// consumers see the true extremes).
-    func read(cell: Int, reset: Bool, min: Double, max: Double) -> [MetricSnapshot.Bucket] {
+    func read(reset: Bool, min: Double, max: Double) -> [MetricSnapshot.Bucket] {
         var buckets: [MetricSnapshot.Bucket] = []
-        let base = cell * Self.subBuckets
 
         func take(_ counter: borrowing Counter) -> Int {
             let value = reset ? counter.exchange(0, ordering: .relaxed) : counter.load(ordering: .relaxed)
@@ -128,20 +124,20 @@ final class BucketStore: @unchecked Sendable {
 
         for slot in 0..<Self.slotCount {
             if slot == Self.octaves {
-                let zeroCount = take(zeros[cell])
+                let zeroCount = take(zero.pointee)
                 if zeroCount > 0 { buckets.append(.init(value: 0, count: zeroCount)) }
             }
             guard let page = Page(bitPattern: pages[slot].load(ordering: .acquiring)) else { continue }
             if slot < Self.octaves {
                 let octave = Self.octaves - 1 - slot
                 for sub in stride(from: Self.subBuckets - 1, through: 0, by: -1) {
-                    let count = take(page[base + sub])
+                    let count = take(page[sub])
                     if count > 0 { buckets.append(.init(value: -Self.representative(octave: octave, sub: sub), count: count)) }
                 }
             } else {
                 let octave = slot - Self.octaves
                 for sub in 0..<Self.subBuckets {
-                    let count = take(page[base + sub])
+                    let count = take(page[sub])
                     if count > 0 { buckets.append(.init(value: Self.representative(octave: octave, sub: sub), count: count)) }
                 }
             }

@@ -112,7 +112,7 @@ final class WindowedStats: Sendable {
         let min = Double(bitPattern: minBits.load(ordering: .relaxed))
         let max = Double(bitPattern: maxBits.load(ordering: .relaxed))
         let last = Double(bitPattern: lastBits.load(ordering: .relaxed))
-        let distribution = buckets?.read(cell: 0, reset: reset, min: min, max: max) ?? []
+        let distribution = buckets?.read(reset: reset, min: min, max: max) ?? []
         if reset {
             count.store(0, ordering: .relaxed)
             sumBits.store(0, ordering: .relaxed)
