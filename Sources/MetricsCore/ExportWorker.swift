@@ -20,21 +20,8 @@ final class ExportWorker: Sendable {
     private let report: @Sendable (SinkEvent) -> Void
     private let state = Locked(State())
 
-    /// One chunk of a window; consumed from `head`.
-    private struct Segment {
-        var snapshots: [MetricSnapshot]
-        var sizes: [Int]
-        var head = 0
-        let enqueuedAt: Duration
-        var remaining: Int { snapshots.count - head }
-    }
-
     private struct State {
-        var segments: [Segment] = []
-        var queuedCount = 0
-        var queuedBytes = 0
-        var inFlightCount = 0
-        var inFlightBytes = 0
+        var queue = SnapshotQueue()
 
         var exported = 0
         var dropped: [DropReason: Int] = [:]
@@ -59,7 +46,7 @@ final class ExportWorker: Sendable {
         var finished = false
         var task: Task<Void, Never>?
 
-        var isIdle: Bool { queuedCount == 0 && inFlightCount == 0 }
+        var isIdle: Bool { queue.isIdle }
     }
 
     init(
@@ -117,15 +104,9 @@ final class ExportWorker: Sendable {
             state -> ((queued: Int, inFlight: Int), Task<Void, Never>?, [CheckedContinuation<Void, Never>]) in
             guard !state.abandoned else { return ((0, 0), nil, []) }
             state.abandoned = true
-            let queued = state.queuedCount
-            let inFlight = state.inFlightCount
+            let (queued, inFlight) = state.queue.removeAll()
             if queued > 0 { state.dropped[.shutdownDeadline, default: 0] += queued }
             state.unknownOutcome += inFlight
-            state.segments.removeAll()
-            state.queuedCount = 0
-            state.queuedBytes = 0
-            state.inFlightCount = 0
-            state.inFlightBytes = 0
             let waiters = state.idleWaiters + state.finishWaiters
             state.idleWaiters.removeAll()
             state.finishWaiters.removeAll()
@@ -144,55 +125,33 @@ final class ExportWorker: Sendable {
 
     /// Queues a window already cut into chunks (shared by every worker, so
     /// neither the snapshots nor their size estimates are copied or
-    /// computed per sink).
-    func enqueue(_ chunks: SnapshotChunks) {
-        guard chunks.count > 0 else { return }
+    /// computed per sink); says whether it was queued and what made room.
+    @discardableResult
+    func enqueue(_ chunks: SnapshotChunks) -> EnqueueOutcome {
+        guard chunks.count > 0 else { return .queued(droppedForRoom: 0) }
         let now = time.elapsed()
-        let dropped = state.withLock { state -> Int in
+        let outcome = state.withLock { state -> EnqueueOutcome in
             // Abandoned at the deadline, or drained and finished after a
             // close: nobody will export these any more, so they are counted.
             if state.abandoned || state.finished {
                 state.dropped[.shutdownDeadline, default: 0] += chunks.count
-                return -chunks.count
+                return .refused
             }
-            for chunk in chunks.chunks {
-                state.segments.append(Segment(snapshots: chunk.snapshots, sizes: chunk.sizes, enqueuedAt: now))
-            }
-            state.queuedCount += chunks.count
-            state.queuedBytes += chunks.bytes
-            let dropped = Self.enforceBound(&state, limit: config.maxMemoryBytes, policy: config.dropOnOverflow)
+            let dropped = state.queue.enqueue(chunks, at: now, limit: config.maxMemoryBytes,
+                                              policy: config.dropOnOverflow)
             if dropped > 0 { state.dropped[.queueFull, default: 0] += dropped }
-            return dropped
+            return .queued(droppedForRoom: dropped)
         }
-        if dropped > 0 {
+        switch outcome {
+        case .queued(let dropped) where dropped > 0:
             report(.batchDropped(count: dropped, reason: .queueFull))
-        } else if dropped < 0 {
-            report(.batchDropped(count: -dropped, reason: .shutdownDeadline))
+        case .refused:
+            report(.batchDropped(count: chunks.count, reason: .shutdownDeadline))
+        case .queued:
+            break
         }
         wake()
-    }
-
-    /// Drops queued snapshots until queued plus in-flight bytes fit `limit`.
-    private static func enforceBound(_ state: inout State, limit: Int, policy: BatchingConfig.OverflowDrop) -> Int {
-        var dropped = 0
-        while state.queuedBytes + state.inFlightBytes > limit, state.queuedCount > 0 {
-            switch policy {
-            case .oldest:
-                let size = state.segments[0].sizes[state.segments[0].head]
-                state.segments[0].head += 1
-                state.queuedBytes -= size
-                if state.segments[0].remaining == 0 { state.segments.removeFirst() }
-            case .newest:
-                let last = state.segments.count - 1
-                let size = state.segments[last].sizes.removeLast()
-                state.segments[last].snapshots.removeLast()
-                state.queuedBytes -= size
-                if state.segments[last].remaining == 0 { state.segments.removeLast() }
-            }
-            state.queuedCount -= 1
-            dropped += 1
-        }
-        return dropped
+        return outcome
     }
 
     /// Asks the worker to export everything queued now and waits until the
@@ -214,8 +173,8 @@ final class ExportWorker: Sendable {
     func stats() -> SinkStats {
         state.withLock { state in
             SinkStats(
-                name: name, queued: state.queuedCount, inFlight: state.inFlightCount,
-                memoryBytes: state.queuedBytes + state.inFlightBytes, exported: state.exported,
+                name: name, queued: state.queue.queuedCount, inFlight: state.queue.inFlightCount,
+                memoryBytes: state.queue.queuedBytes + state.queue.inFlightBytes, exported: state.exported,
                 dropped: state.dropped, unknownOutcome: state.unknownOutcome, retries: state.retries,
                 lastExport: state.lastExport, lastError: state.lastError, failures: state.failures)
         }
@@ -246,7 +205,7 @@ final class ExportWorker: Sendable {
     private func nextStep() -> Next {
         let (next, idleWaiters) = state.withLock { state -> (Next, [CheckedContinuation<Void, Never>]) in
             if state.abandoned { return (.finish, []) }
-            if state.queuedCount == 0 {
+            guard let oldest = state.queue.oldestEnqueuedAt else {
                 let waiters = state.idleWaiters
                 state.idleWaiters.removeAll()
                 state.flushing = false
@@ -255,41 +214,14 @@ final class ExportWorker: Sendable {
                 if state.closing { state.finished = true }
                 return (state.closing ? .finish : .wait(until: nil), waiters)
             }
-            let oldest = state.segments[0].enqueuedAt
             let due = oldest + config.flushInterval
-            let ready = state.queuedCount >= config.minBatchSize || state.flushing || state.closing
+            let ready = state.queue.queuedCount >= config.minBatchSize || state.flushing || state.closing
                 || time.elapsed() >= due
             guard ready else { return (.wait(until: due), []) }
-            return (.batch(Self.takeBatch(&state, max: config.maxBatchSize)), [])
+            return (.batch(state.queue.takeBatch(max: config.maxBatchSize)), [])
         }
         for waiter in idleWaiters { waiter.resume() }
         return next
-    }
-
-    private static func takeBatch(_ state: inout State, max: Int) -> [MetricSnapshot] {
-        var batch: [MetricSnapshot] = []
-        var bytes = 0
-        while batch.count < max, !state.segments.isEmpty {
-            let segment = state.segments[0]
-            let take = Swift.min(max - batch.count, segment.remaining)
-            if batch.isEmpty, segment.head == 0, take == segment.snapshots.count {
-                // The usual case: a whole chunk, handed over without copying.
-                batch = segment.snapshots
-                bytes = segment.sizes.reduce(0, +)
-                state.segments.removeFirst()
-                continue
-            }
-            let range = segment.head..<(segment.head + take)
-            batch.append(contentsOf: segment.snapshots[range])
-            bytes += segment.sizes[range].reduce(0, +)
-            state.segments[0].head += take
-            if state.segments[0].remaining == 0 { state.segments.removeFirst() }
-        }
-        state.queuedCount -= batch.count
-        state.queuedBytes -= bytes
-        state.inFlightCount = batch.count
-        state.inFlightBytes = bytes
-        return batch
     }
 
     private func sleep(until deadline: Duration?) async {
@@ -391,8 +323,7 @@ final class ExportWorker: Sendable {
             }
             if invalid > 0 { state.dropped[.invalidDatum, default: 0] += invalid }
             if refused > 0 { state.dropped[.nonRetryableError, default: 0] += refused }
-            state.inFlightCount = remaining.count
-            state.inFlightBytes = remaining.reduce(0) { $0 + $1.estimatedSize }
+            state.queue.settleInFlight(remaining: remaining)
             return true
         }
         guard counted else { return }
@@ -404,10 +335,21 @@ final class ExportWorker: Sendable {
         let counted = state.withLock { state -> Bool in
             guard !state.abandoned else { return false }
             state.dropped[reason, default: 0] += count
-            state.inFlightCount = 0
-            state.inFlightBytes = 0
+            state.queue.settleInFlight(remaining: [])
             return true
         }
         if counted { report(.batchDropped(count: count, reason: reason)) }
+    }
+}
+
+extension ExportWorker {
+    /// What ``ExportWorker/enqueue(_:)`` did with a window.
+    enum EnqueueOutcome: Equatable {
+        /// Queued; `droppedForRoom` older (or newer, per the drop policy)
+        /// snapshots were dropped to keep the queue within its memory bound.
+        case queued(droppedForRoom: Int)
+        /// Not queued: the worker has finished (drained after shutdown, or
+        /// abandoned at its deadline); counted as dropped at shutdown.
+        case refused
     }
 }

@@ -316,7 +316,8 @@ struct CutRacingShutdownTests {
         let end = Date(timeIntervalSince1970: 1_800_000_000)
         let late = MetricSnapshot(name: "Late", kind: .counter, dimensions: [], windowStart: end - 60, windowEnd: end,
                                   count: 1, sum: 1, min: 1, max: 1)
-        manager.workers[0].enqueue(SnapshotChunks(chunks: [.init(snapshots: [late], sizes: [late.estimatedSize])]))
+        let outcome = manager.workers[0].enqueue(SnapshotChunks(chunks: [.init(snapshots: [late], sizes: [late.estimatedSize])]))
+        #expect(outcome == .refused)
         #expect(manager.stats()[sink: memory.name]?.dropped == [.shutdownDeadline: 1])
         #expect(observer.dropped[.shutdownDeadline] == 1)
         #expect(memory.snapshots(named: "Late").isEmpty)
