@@ -20,35 +20,6 @@ final class ExportWorker: Sendable {
     private let report: @Sendable (SinkEvent) -> Void
     private let state = Locked(State())
 
-    private struct State {
-        var queue = SnapshotQueue()
-
-        var exported = 0
-        var dropped: [DropReason: Int] = [:]
-        var retries = 0
-        var lastExport: Date?
-        var lastError: String?
-        var failures = 0
-
-        var wakeup: CheckedContinuation<Void, Never>?
-        var wakePending = false
-        var idleWaiters: [CheckedContinuation<Void, Never>] = []
-        var finishWaiters: [CheckedContinuation<Void, Never>] = []
-        /// A flush is waiting: export regardless of `minBatchSize`.
-        var flushing = false
-        /// No more snapshots will come: drain, then finish.
-        var closing = false
-        /// Shutdown's deadline passed: what was queued was counted as dropped,
-        /// what was in flight as of unknown outcome.
-        var abandoned = false
-        /// In flight when the worker was abandoned: the backend may have them.
-        var unknownOutcome = 0
-        var finished = false
-        var task: Task<Void, Never>?
-
-        var isIdle: Bool { queue.isIdle }
-    }
-
     init(
         sink: any Sink,
         name: String,
@@ -78,7 +49,9 @@ final class ExportWorker: Sendable {
 
     /// No more snapshots will be enqueued; the worker drains and finishes.
     func close() {
-        state.withLock { $0.closing = true }
+        state.withLock { state in
+            if state.phase == .open { state.phase = .closing }
+        }
         wake()
     }
 
@@ -86,7 +59,7 @@ final class ExportWorker: Sendable {
     func waitUntilFinished() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let done = state.withLock { state -> Bool in
-                if state.finished { return true }
+                if state.isDone { return true }
                 state.finishWaiters.append(continuation)
                 return false
             }
@@ -102,15 +75,14 @@ final class ExportWorker: Sendable {
     func abandon() -> Int {
         let (count, task, waiters) = state.withLock {
             state -> ((queued: Int, inFlight: Int), Task<Void, Never>?, [CheckedContinuation<Void, Never>]) in
-            guard !state.abandoned else { return ((0, 0), nil, []) }
-            state.abandoned = true
+            guard state.phase != .abandoned else { return ((0, 0), nil, []) }
+            state.phase = .abandoned
             let (queued, inFlight) = state.queue.removeAll()
             if queued > 0 { state.dropped[.shutdownDeadline, default: 0] += queued }
             state.unknownOutcome += inFlight
             let waiters = state.idleWaiters + state.finishWaiters
             state.idleWaiters.removeAll()
             state.finishWaiters.removeAll()
-            state.finished = true
             return ((queued, inFlight), state.task, waiters)
         }
         task?.cancel()
@@ -133,7 +105,7 @@ final class ExportWorker: Sendable {
         let outcome = state.withLock { state -> EnqueueOutcome in
             // Abandoned at the deadline, or drained and finished after a
             // close: nobody will export these any more, so they are counted.
-            if state.abandoned || state.finished {
+            if state.isDone {
                 state.dropped[.shutdownDeadline, default: 0] += chunks.count
                 return .refused
             }
@@ -159,8 +131,7 @@ final class ExportWorker: Sendable {
     func drain() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let done = state.withLock { state -> Bool in
-                if state.isIdle || state.abandoned || state.finished { return true }
-                state.flushing = true
+                if state.queue.isIdle || state.isDone { return true }
                 state.idleWaiters.append(continuation)
                 return false
             }
@@ -204,18 +175,18 @@ final class ExportWorker: Sendable {
 
     private func nextStep() -> Next {
         let (next, idleWaiters) = state.withLock { state -> (Next, [CheckedContinuation<Void, Never>]) in
-            if state.abandoned { return (.finish, []) }
+            if state.phase == .abandoned { return (.finish, []) }
             guard let oldest = state.queue.oldestEnqueuedAt else {
                 let waiters = state.idleWaiters
                 state.idleWaiters.removeAll()
-                state.flushing = false
                 // Decided under the same lock as enqueue's check: nothing can
                 // be queued between "empty and closing" and "finished".
-                if state.closing { state.finished = true }
-                return (state.closing ? .finish : .wait(until: nil), waiters)
+                guard state.phase == .closing else { return (.wait(until: nil), waiters) }
+                state.phase = .finished
+                return (.finish, waiters)
             }
             let due = oldest + config.flushInterval
-            let ready = state.queue.queuedCount >= config.minBatchSize || state.flushing || state.closing
+            let ready = state.queue.queuedCount >= config.minBatchSize || state.isFlushing || state.phase == .closing
                 || time.elapsed() >= due
             guard ready else { return (.wait(until: due), []) }
             return (.batch(state.queue.takeBatch(max: config.maxBatchSize)), [])
@@ -233,11 +204,12 @@ final class ExportWorker: Sendable {
         }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let resumeNow = state.withLock { state -> Bool in
-                if state.wakePending || state.abandoned {
-                    state.wakePending = false
+                if case .pending = state.wake {
+                    state.wake = .none
                     return true
                 }
-                state.wakeup = continuation
+                if state.phase == .abandoned { return true }
+                state.wake = .sleeping(continuation)
                 return false
             }
             if resumeNow { continuation.resume() }
@@ -247,11 +219,11 @@ final class ExportWorker: Sendable {
 
     private func wake() {
         let continuation = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            if let wakeup = state.wakeup {
-                state.wakeup = nil
-                return wakeup
+            if case .sleeping(let sleeper) = state.wake {
+                state.wake = .none
+                return sleeper
             }
-            state.wakePending = true
+            state.wake = .pending
             return nil
         }
         continuation?.resume()
@@ -259,7 +231,7 @@ final class ExportWorker: Sendable {
 
     private func finish() {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.finished = true
+            if state.phase != .abandoned { state.phase = .finished }
             let waiters = state.finishWaiters + state.idleWaiters
             state.finishWaiters.removeAll()
             state.idleWaiters.removeAll()
@@ -301,7 +273,7 @@ final class ExportWorker: Sendable {
             })
     }
 
-    private var isAbandoned: Bool { state.withLock { $0.abandoned } }
+    private var isAbandoned: Bool { state.withLock { $0.phase == .abandoned } }
 
     private func noteFailure(_ error: any Error) {
         let text = "\(error)"
@@ -316,7 +288,7 @@ final class ExportWorker: Sendable {
     private func settle(delivered: Int, invalid: Int, refused: Int, remaining: [MetricSnapshot], duration: Duration) {
         let now = wallClock.now()
         let counted = state.withLock { state -> Bool in
-            guard !state.abandoned else { return false }
+            guard state.phase != .abandoned else { return false }
             if delivered > 0 {
                 state.exported += delivered
                 state.lastExport = now
@@ -333,23 +305,11 @@ final class ExportWorker: Sendable {
 
     private func drop(_ count: Int, reason: DropReason) {
         let counted = state.withLock { state -> Bool in
-            guard !state.abandoned else { return false }
+            guard state.phase != .abandoned else { return false }
             state.dropped[reason, default: 0] += count
             state.queue.settleInFlight(remaining: [])
             return true
         }
         if counted { report(.batchDropped(count: count, reason: reason)) }
-    }
-}
-
-extension ExportWorker {
-    /// What ``ExportWorker/enqueue(_:)`` did with a window.
-    enum EnqueueOutcome: Equatable {
-        /// Queued; `droppedForRoom` older (or newer, per the drop policy)
-        /// snapshots were dropped to keep the queue within its memory bound.
-        case queued(droppedForRoom: Int)
-        /// Not queued: the worker has finished (drained after shutdown, or
-        /// abandoned at its deadline); counted as dropped at shutdown.
-        case refused
     }
 }
