@@ -1,4 +1,3 @@
-import CCPU
 import Locking
 import Synchronization
 
@@ -7,7 +6,7 @@ import Synchronization
 /// with cores; writers are slow and exclusive.
 ///
 /// Each reader announces itself in the counter of its thread's stripe (one
-/// 128-byte line per stripe, chosen by `ccpu_stripe_hint`), then checks
+/// word of a ``CacheLineStripes`` block), then checks
 /// that no writer is active. A writer
 /// takes a mutex, raises its flag, and waits until every stripe's counter is
 /// zero. Both sides order "announce, then check" sequentially consistently,
@@ -21,30 +20,21 @@ final class ReadMostlyLock: @unchecked Sendable {
     /// ThreadSanitizer misreads exclusive access to an empty one as a race).
     private let writers = Locked(0)
     private let writerActive = Atomic<Bool>(false)
-    /// One reader counter per stripe, `StripedSum.stripeBytes` apart.
-    private let counters: UnsafeMutableRawPointer
-
-    init() {
-        let bytes = StripedSum.stripeCount * StripedSum.stripeBytes
-        counters = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: StripedSum.stripeBytes)
-        for index in 0..<StripedSum.stripeCount {
-            (counters + index * StripedSum.stripeBytes).bindMemory(to: Atomic<Int>.self, capacity: 1)
-                .initialize(to: Atomic(0))
-        }
-    }
+    /// One reader counter per stripe.
+    private let counters = CacheLineStripes.allocate()
 
     deinit { counters.deallocate() }
 
     @inline(__always)
     private func counter(_ index: Int) -> UnsafeMutablePointer<Atomic<Int>> {
-        (counters + index * StripedSum.stripeBytes).assumingMemoryBound(to: Atomic<Int>.self)
+        CacheLineStripes.word(Int(bitPattern: counters), index)
     }
 
     /// Runs `body` as a reader, or returns `nil` without running it while a
     /// writer is active.
     @inline(__always)
     func tryRead<T>(_ body: () -> T) -> T? {
-        let counter = counter(Int(ccpu_stripe_hint()) & (StripedSum.stripeCount - 1))
+        let counter = counter(CacheLineStripes.indexOfThisThread)
         counter.pointee.wrappingAdd(1, ordering: .sequentiallyConsistent)
         if writerActive.load(ordering: .sequentiallyConsistent) {
             counter.pointee.wrappingSubtract(1, ordering: .releasing)
@@ -61,7 +51,7 @@ final class ReadMostlyLock: @unchecked Sendable {
             writes &+= 1
             writerActive.store(true, ordering: .sequentiallyConsistent)
             defer { writerActive.store(false, ordering: .sequentiallyConsistent) }
-            for index in 0..<StripedSum.stripeCount {
+            for index in 0..<CacheLineStripes.count {
                 var waiting = SpinWait()
                 while counter(index).pointee.load(ordering: .sequentiallyConsistent) != 0 { waiting.wait() }
             }

@@ -1,10 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CCPU
 import Synchronization
 
@@ -17,7 +10,7 @@ import Synchronization
 /// `ccpu_thread_index`) with the previous sampler's: a different thread is
 /// a *handoff*. Four handoffs among sixteen samples (about a thousand adds)
 /// mean threads are taking turns at a high rate, and the sum switches to
-/// *stripes*: up to 16 words, 128 bytes apart, one per CPU (modulo their
+/// *stripes*: a ``CacheLineStripes`` block, up to 16 words 128 bytes apart, one per CPU (modulo their
 /// number; see `ccpu_stripe_hint`), allocated once. From then on threads
 /// running at the same time add to different lines, and the sum is the base
 /// plus every stripe. A sum that one thread
@@ -33,22 +26,6 @@ import Synchronization
 /// remains, never in both or neither.
 @usableFromInline
 struct StripedSum: ~Copyable, @unchecked Sendable {
-    /// Bytes between two stripes: two cache lines, so that x86's
-    /// adjacent-line prefetcher does not pair neighbours either. (The add
-    /// spells it 128; the low 7 bits of `stripes` hold the count less one.)
-    static let stripeBytes = 128
-    /// Stripes per sum: the CPUs rounded up to a power of two, from 2 to 16
-    /// (at most 2 KiB for a contended sum).
-    static let stripeCount: Int = {
-        #if canImport(Glibc) || canImport(Musl)
-        let cpus = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        #else
-        let cpus = 8
-        #endif
-        var count = 2
-        while count < min(max(cpus, 1), 16) { count <<= 1 }
-        return count
-    }()
     /// An add that crosses a multiple of this samples the adding thread.
     @usableFromInline static var sampleMask: Int { 63 }
     private static let handoffsToStripe = 4
@@ -74,7 +51,7 @@ struct StripedSum: ~Copyable, @unchecked Sendable {
     deinit {
         let word = stripes.load(ordering: .acquiring)
         if word != 0 {
-            UnsafeMutableRawPointer(bitPattern: word & ~(Self.stripeBytes - 1))?.deallocate()
+            UnsafeMutableRawPointer(bitPattern: word & ~(CacheLineStripes.bytes - 1))?.deallocate()
         }
     }
 
@@ -96,10 +73,10 @@ struct StripedSum: ~Copyable, @unchecked Sendable {
     /// The sum so far.
     func total() -> Int {
         var total = base.load(ordering: .relaxed)
-        let address = stripes.load(ordering: .acquiring) & ~(Self.stripeBytes - 1)
+        let address = stripes.load(ordering: .acquiring) & ~(CacheLineStripes.bytes - 1)
         if address != 0 {
-            for index in 0..<Self.stripeCount {
-                total &+= Self.stripe(address, index).pointee.load(ordering: .relaxed)
+            for index in 0..<CacheLineStripes.count {
+                total &+= CacheLineStripes.word(address, index).pointee.load(ordering: .relaxed)
             }
         }
         return total
@@ -112,10 +89,10 @@ struct StripedSum: ~Copyable, @unchecked Sendable {
     /// Also starts a new round of handoff counting (called once a window).
     func take() -> Int {
         var total = base.load(ordering: .relaxed) == 0 ? 0 : base.exchange(0, ordering: .relaxed)
-        let address = stripes.load(ordering: .acquiring) & ~(Self.stripeBytes - 1)
+        let address = stripes.load(ordering: .acquiring) & ~(CacheLineStripes.bytes - 1)
         if address != 0 {
-            for index in 0..<Self.stripeCount {
-                let stripe = Self.stripe(address, index)
+            for index in 0..<CacheLineStripes.count {
+                let stripe = CacheLineStripes.word(address, index)
                 if stripe.pointee.load(ordering: .relaxed) != 0 {
                     total &+= stripe.pointee.exchange(0, ordering: .relaxed)
                 }
@@ -152,21 +129,12 @@ struct StripedSum: ~Copyable, @unchecked Sendable {
     @inline(never)
     private func makeStripes() -> Int {
         if case let word = stripes.load(ordering: .acquiring), word != 0 { return word }
-        let bytes = Self.stripeCount * Self.stripeBytes
-        let memory = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: Self.stripeBytes)
-        for index in 0..<Self.stripeCount {
-            (memory + index * Self.stripeBytes).bindMemory(to: Atomic<Int>.self, capacity: 1).initialize(to: Atomic(0))
-        }
-        let word = Int(bitPattern: memory) | (Self.stripeCount - 1)
+        let memory = CacheLineStripes.allocate()
+        let word = Int(bitPattern: memory) | (CacheLineStripes.count - 1)
         let (exchanged, winner) = stripes.compareExchange(
             expected: 0, desired: word, ordering: .acquiringAndReleasing)
         if exchanged { return word }
         memory.deallocate()
         return winner
-    }
-
-    @inline(__always)
-    private static func stripe(_ address: Int, _ index: Int) -> UnsafeMutablePointer<Atomic<Int>> {
-        UnsafeMutablePointer<Atomic<Int>>(bitPattern: address + index * stripeBytes).unsafelyUnwrapped
     }
 }
