@@ -45,7 +45,8 @@ package struct RequestRefunds {
 /// carried by several requests):
 ///
 /// - a request `send` completes is delivered; `send` may return the part of
-///   it the backend refused individually (a partial success);
+///   it the backend refused individually (a partial success): a count, or
+///   which snapshots (each counted once however many requests carry it);
 /// - a request refused for its content alone (``RetryPolicy/refusesOnlyThisRequest(_:)``)
 ///   drops its own snapshots, and the next request still goes out;
 /// - a request `split` cuts in parts after its failure (a 413: too large
@@ -59,7 +60,7 @@ package func sendInOrder<Request>(
     _ requests: [Request], carrying: (Request) -> [Int], of snapshots: [MetricSnapshot], policy: RetryPolicy,
     attempt: ExportAttempt, into result: inout ExportResult,
     split: (Request, any Error) -> [Request]? = { _, _ in nil },
-    send: (Request) async throws -> ExportResult.Refusal?
+    send: (Request) async throws -> PartialRefusal?
 ) async {
     var requests = requests
     var refused = Set<Int>()
@@ -70,7 +71,14 @@ package func sendInOrder<Request>(
         do {
             let partial = try await send(request)
             refunds.succeeded()
-            if let partial { result.refuse(partial.count, error: partial.error) }
+            switch partial {
+            case nil:
+                break
+            case .count(let count, let error):
+                result.refuse(count, error: error)
+            case .snapshots(let indices, let error):
+                result.refuse(indices.filter { refused.insert($0).inserted }.count, error: error)
+            }
         } catch {
             if let parts = split(request, error), parts.count > 1 {
                 requests.replaceSubrange(position...position, with: parts)
@@ -87,6 +95,16 @@ package func sendInOrder<Request>(
         }
         position += 1
     }
+}
+
+/// The part of a request its backend refused while it took the rest.
+package enum PartialRefusal {
+    /// `count` of the request's snapshots, not which (an OTLP collector
+    /// counts rejected data points).
+    case count(Int, error: any Error)
+    /// These snapshots (indices into the export's batch), as CloudWatch
+    /// Logs names the events it rejected.
+    case snapshots([Int], error: any Error)
 }
 
 /// Only one of an access key id and a secret was given.

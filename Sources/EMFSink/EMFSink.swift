@@ -143,34 +143,19 @@ public final class EMFSink: Sink, CustomStringConvertible, CustomDebugStringConv
             result.retry(Set(documents.flatMap(\.snapshots)).sorted().map { snapshots[$0] }, because: error)
             return
         }
-        let policy = options.retryPolicy
         let batches = LogEventBatches.cut(documents, maxEvents: max(1, min(options.maxEventsPerBatch, 10_000)),
                                           maxBytes: max(65_536, min(options.maxBatchBytes, 1_048_576)))
-        var refused = Set<Int>()
-        var refunds = RequestRefunds(policy: policy, retries: attempt.number - 1, previousError: attempt.previousError)
-        for (position, batch) in batches.enumerated() {
+        await sendInOrder(batches, carrying: { batch in batch.flatMap { documents[$0].snapshots } }, of: snapshots,
+                          policy: options.retryPolicy, attempt: attempt, into: &result) { batch in
             let events = batch.map { LogEvent(timestamp: documents[$0].timestamp, message: documents[$0].bytes) }
-            do {
-                let rejectedEvents = try await putCreatingIfMissing(client, group: group, stream: stream, events: events)
-                refunds.succeeded()
-                if let rejectedEvents {
-                    let indices = rejectedEvents.indices(of: events.count)
-                    let lost = indices.flatMap { documents[batch[$0]].snapshots }.filter { refused.insert($0).inserted }
-                    result.refuse(lost.count, error: EMFSinkError.logEventsRejected(
-                        tooNew: rejectedEvents.tooNewStartIndex.map { events.count - $0 } ?? 0,
-                        tooOld: rejectedEvents.tooOldEndIndex ?? 0, expired: rejectedEvents.expiredEndIndex ?? 0))
-                }
-            } catch let error as AWSError where policy.refusesOnlyThisRequest(error) {
-                refunds.refused()
-                let lost = batch.flatMap { documents[$0].snapshots }.filter { refused.insert($0).inserted }
-                result.refuse(lost.count, error: error)
-            } catch {
-                var seen = refused
-                let unsent = batches[position...].joined().flatMap { documents[$0].snapshots }
-                    .filter { seen.insert($0).inserted }
-                result.retry(unsent.map { snapshots[$0] }, because: error)
-                return
+            guard let rejected = try await putCreatingIfMissing(client, group: group, stream: stream, events: events) else {
+                return nil
             }
+            return .snapshots(
+                rejected.indices(of: events.count).flatMap { documents[batch[$0]].snapshots },
+                error: EMFSinkError.logEventsRejected(
+                    tooNew: rejected.tooNewStartIndex.map { events.count - $0 } ?? 0,
+                    tooOld: rejected.tooOldEndIndex ?? 0, expired: rejected.expiredEndIndex ?? 0))
         }
     }
 

@@ -129,9 +129,8 @@ public final class OTLPSink: Sink, CustomStringConvertible, CustomDebugStringCon
             let response = try await backend.post(request.body)
             guard let partial = OTLPResponse.partialSuccess(response, json: options.encoding == .json),
                   partial.rejected > 0 else { return nil }
-            return ExportResult.Refusal(
-                count: min(partial.rejected, request.snapshots.count),
-                error: OTLPSinkError.partialSuccess(rejectedDataPoints: partial.rejected, message: partial.message))
+            return .count(min(partial.rejected, request.snapshots.count),
+                          error: OTLPSinkError.partialSuccess(rejectedDataPoints: partial.rejected, message: partial.message))
         }
         result.delivered = snapshots.count - result.rejected.count - result.refusedCount - result.unsent.count
         return result
