@@ -1,0 +1,121 @@
+// The window cut: how MetricsManager ends a window of every series, and the
+// steps it is made of (chunking, rejection deltas) as values tested alone
+// (WindowCutTests). The order of a cut: revive series recorded into after
+// their retirement, salvage what retired series held, collect every live
+// series, chunk, expire the idle, report the rejections since the last cut.
+
+import Foundation
+
+/// The pure steps of a window cut.
+enum WindowCut {
+    /// Gathers a cut's snapshots into chunks of at most `size` (the unit an
+    /// export worker hands to its sink), with each snapshot's size estimate.
+    struct Chunker {
+        let size: Int
+        private var chunks: [SnapshotChunks.Chunk] = []
+        private var snapshots: [MetricSnapshot] = []
+        private var sizes: [Int] = []
+        private var expected = 0
+
+        init(size: Int) { self.size = Swift.max(1, size) }
+
+        /// About `count` more snapshots will come: chunks are reserved for them.
+        mutating func expect(_ count: Int) { expected = count }
+
+        mutating func append(_ snapshot: MetricSnapshot) {
+            if snapshots.isEmpty, expected > 0 {
+                snapshots.reserveCapacity(Swift.min(size, expected))
+                sizes.reserveCapacity(Swift.min(size, expected))
+            }
+            sizes.append(snapshot.estimatedSize)
+            snapshots.append(snapshot)
+            if snapshots.count == size {
+                chunks.append(.init(snapshots: snapshots, sizes: sizes))
+                snapshots = []
+                sizes = []
+            }
+        }
+
+        /// The chunks, the last one partial.
+        mutating func finish() -> [SnapshotChunks.Chunk] {
+            if !snapshots.isEmpty { chunks.append(.init(snapshots: snapshots, sizes: sizes)) }
+            snapshots = []
+            sizes = []
+            defer { chunks = [] }
+            return chunks
+        }
+    }
+
+    /// The rejections counted since the last report, by reason, in
+    /// ``RejectionReason`` order: `totals` less what was `reported`.
+    static func newRejections(totals: [RejectionReason: Int], reported: [RejectionReason: Int])
+        -> [(RejectionReason, Int)] {
+        RejectionReason.allCases.compactMap { reason in
+            let delta = (totals[reason] ?? 0) - (reported[reason] ?? 0)
+            return delta > 0 ? (reason, delta) : nil
+        }
+    }
+}
+
+extension MetricsManager {
+    // MARK: Windows
+
+    /// Ends the current window of every series and returns its snapshots,
+    /// in chunks of at most `batching.maxBatchSize` (the unit every export
+    /// worker hands to its sink); reports rejections counted since the
+    /// previous cut.
+    func cutWindow() -> SnapshotChunks {
+        selfMetrics?.recordQueues(workers)
+        let chunkSize = batching.maxBatchSize
+        let (chunks, rejections, expired) = window.withLock { state -> ([SnapshotChunks.Chunk], [(RejectionReason, Int)], Int) in
+            let end = wallClock.now()
+            let bounds = CollectionWindow(start: state.start, end: end)
+            var chunker = WindowCut.Chunker(size: chunkSize)
+            // Revive and salvage: what retired series still held (only with
+            // expiry, the only way series retire).
+            if seriesExpiry != nil {
+                registry.reviveRecordedInto()
+                for salvaged in registry.takeSalvaged() {
+                    if let snapshot = salvaged(bounds) { chunker.append(snapshot) }
+                }
+            }
+            // Collect every live series' window.
+            let series = registry.all()
+            chunker.expect(series.count)
+            var observed = seriesExpiry == nil ? [] : [Bool](repeating: false, count: series.count)
+            for (index, entry) in series.enumerated() {
+                guard let snapshot = entry.collect(bounds) else { continue }
+                if seriesExpiry != nil { observed[index] = true }
+                chunker.append(snapshot)
+            }
+            // Expire the idle, then the rejections counted since the last cut.
+            let expired = seriesExpiry.map { registry.expire(series, observed: observed, after: $0) } ?? 0
+            state.start = end
+            let totals = control.rejections()
+            let fresh = WindowCut.newRejections(totals: totals, reported: state.reportedRejections)
+            state.reportedRejections = totals
+            return (chunker.finish(), fresh, expired)
+        }
+        let named = control.takeRejectedMetrics()
+        for (reason, count) in rejections {
+            selfMetrics?.recordRejections(count, reason: reason)
+            hub.emit(.observationsRejected(count: count, reason: reason))
+            for metric in named[reason] ?? [] { hub.emit(.observationsRejectedFor(metric: metric, reason: reason)) }
+        }
+        for (metric, count) in registry.takeFolds().sorted(by: { $0.key < $1.key }) {
+            hub.emit(.seriesFolded(metric: metric, count: count))
+        }
+        if expired > 0 { hub.emit(.seriesExpired(count: expired)) }
+        return SnapshotChunks(chunks: chunks)
+    }
+
+    /// Cuts a window and hands it to every export worker.
+    func tick() {
+        cutAndEnqueue.withLock { cuts in
+            cuts += 1
+            let chunks = cutWindow()
+            guard chunks.count > 0 else { return }
+            for worker in workers { worker.enqueue(chunks) }
+        }
+    }
+}
