@@ -22,7 +22,10 @@ enum WindowCut {
         /// About `count` more snapshots will come: chunks are reserved for them.
         mutating func expect(_ count: Int) { expected = count }
 
-        mutating func append(_ snapshot: MetricSnapshot) {
+        /// Takes `snapshot` (consumed: handed on without a copy, so its
+        /// strings and arrays are not retained once more per series).
+        @inline(__always)
+        mutating func append(_ snapshot: consuming MetricSnapshot) {
             if snapshots.isEmpty, expected > 0 {
                 snapshots.reserveCapacity(Swift.min(size, expected))
                 sizes.reserveCapacity(Swift.min(size, expected))
