@@ -2,4 +2,8 @@
 // SHA-256 and HMAC, the SigV4 signer, credentials and the default provider
 // chain, regions and endpoints, HTTP transports (URLSession, and libcurl
 // where TLS options are needed), AWS error parsing, the standard retry mode,
-// and gzip request bodies. It knows nothing about metrics.
+// and gzip request bodies. Its AWS parts know nothing about metrics; it
+// imports MetricsCore for what the HTTP sinks share on the way out
+// (SinkSupport.swift: the send loop, request refunds, the retry policy as an
+// ExportRetryPolicy, sink credentials): the part that is to become a module
+// of its own, so that AWSCore is a leaf again.
