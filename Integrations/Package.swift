@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 //
 // The SDK in the Swift server ecosystem, kept out of the core package so
 // that it stays dependency-free: a swift-metrics backend, a swift-log
@@ -10,8 +10,10 @@ import PackageDescription
 
 let sdk = "swift-cloudwatch-metrics"
 // This package's own code compiles with warnings as errors; its
-// dependencies' warnings are theirs.
-let strict: [SwiftSetting] = [.unsafeFlags(["-warnings-as-errors"])]
+// dependencies' warnings are theirs. A warning-control setting, not an
+// unsafe flag: SwiftPM applies it to this package's targets only, and a
+// package with unsafe flags could not be depended on.
+let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
 
 let package = Package(
     name: "swift-cloudwatch-metrics-integrations",
