@@ -125,10 +125,30 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
 
     /// A URL that refuses connections: a port that was just free.
     public static func refusingURL() throws -> URL {
-        let server = try LoopbackHTTPServer { _ in .close }
-        let url = server.url
-        server.stop()
-        return url
+        // The port stays bound (never listening) for the rest of the process,
+        // so the kernel hands it to no other test's server while connections
+        // to it are refused. A server may still bind it with SO_REUSEADDR
+        // (FaultyBackend's recovery does): Linux allows that beside a socket
+        // that does not listen.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw ServerError.socket(errno) }
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else {
+            close(fd)
+            throw ServerError.socket(errno)
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return URL(string: "http://127.0.0.1:\(UInt16(bigEndian: address.sin_port))")!
     }
 
     private func acceptLoop() {
