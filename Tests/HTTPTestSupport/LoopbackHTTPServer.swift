@@ -54,29 +54,13 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
     /// Starts listening on 127.0.0.1, on `port` or a free one.
     public init(port requested: Int = 0, handler: @escaping @Sendable (Request) -> Reply) throws {
         self.handler = handler
-        // Close-on-exec: a child process spawned by another test must not
-        // inherit (and keep open) this server's sockets.
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw ServerError.socket(errno) }
-        var yes: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(requested).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(fd, 64) == 0 else {
+        let (fd, bound) = try Self.bindLoopback(port: requested)
+        guard listen(fd, 64) == 0 else {
             close(fd)
             throw ServerError.socket(errno)
         }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
         listener = fd
-        port = Int(UInt16(bigEndian: address.sin_port))
+        port = bound
         Thread { [self] in acceptLoop() }.start()
     }
 
@@ -130,12 +114,21 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         // to it are refused. A server may still bind it with SO_REUSEADDR
         // (FaultyBackend's recovery does): Linux allows that beside a socket
         // that does not listen.
+        let (_, port) = try bindLoopback(port: 0)
+        return URL(string: "http://127.0.0.1:\(port)")!
+    }
+
+    /// A TCP socket bound to 127.0.0.1:`port` (0: a free one), with
+    /// SO_REUSEADDR, and the port it got. Close-on-exec: a child process
+    /// spawned by another test must not inherit (and keep open) it.
+    private static func bindLoopback(port requested: Int) throws -> (fd: Int32, port: Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw ServerError.socket(errno) }
         var yes: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(requested).bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
@@ -148,7 +141,7 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         _ = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
-        return URL(string: "http://127.0.0.1:\(UInt16(bigEndian: address.sin_port))")!
+        return (fd, Int(UInt16(bigEndian: address.sin_port)))
     }
 
     private func acceptLoop() {
