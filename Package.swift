@@ -1,8 +1,18 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 //
 // A metrics SDK for Swift services: record on the hot path, aggregate in
 // process, export to CloudWatch, the console, EMF, memory or nowhere.
-// Toolchain only: this manifest declares no package dependencies.
+//
+// Toolchain only by default: with no trait enabled this package resolves
+// no dependency at all. Three traits, all off by default, each bring one
+// integration with the Swift server ecosystem and its one dependency:
+//
+//   SwiftMetrics      the swift-metrics backend (product SwiftMetricsBackend)
+//   Logging           the swift-log observer (product MetricsLogging)
+//   ServiceLifecycle  the swift-service-lifecycle service (MetricsServiceLifecycle)
+//
+//   .package(url: ".../swift-cloudwatch-metrics.git", from: "0.1.0",
+//            traits: ["SwiftMetrics", "Logging", "ServiceLifecycle"])
 
 import PackageDescription
 
@@ -15,102 +25,139 @@ let package = Package(
         .library(name: "ConsoleSink", targets: ["ConsoleSink"]),
         .library(name: "AWSCore", targets: ["AWSCore"]),
         .library(name: "CloudWatchSink", targets: ["CloudWatchSink"]),
-        .library(name: "SystemMetrics", targets: ["SystemMetrics"]),
+        .library(name: "CWMSystemMetrics", targets: ["CWMSystemMetrics"]),
         .library(name: "EMFSink", targets: ["EMFSink"]),
         .library(name: "OTLPSink", targets: ["OTLPSink"]),
         .library(name: "DatadogSink", targets: ["DatadogSink"]),
         // What a user's tests import: a recording CloudWatch client, a manual
         // clock, a recording observer, timed waits on an InMemorySink.
         .library(name: "CloudWatchMetricsTestKit", targets: ["CloudWatchMetricsTestKit"]),
+        // The integrations: each is empty unless its trait is enabled.
+        .library(name: "SwiftMetricsBackend", targets: ["SwiftMetricsBackend"]),
+        .library(name: "MetricsLogging", targets: ["MetricsLogging"]),
+        .library(name: "MetricsServiceLifecycle", targets: ["MetricsServiceLifecycle"]),
         .executable(name: "metrics-agent", targets: ["metrics-agent"]),
+    ],
+    traits: [
+        .trait(name: "SwiftMetrics", description: "A swift-metrics backend recording into a MetricsManager (SwiftMetricsBackend)."),
+        .trait(name: "Logging", description: "The SDK's events through a swift-log Logger (MetricsLogging)."),
+        .trait(name: "ServiceLifecycle", description: "A MetricsManager as a swift-service-lifecycle Service (MetricsServiceLifecycle)."),
+        .default(enabledTraits: []),
+    ],
+    // Each used only under its trait: a dependency whose trait is off is
+    // neither fetched nor resolved.
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // The lock every module uses: a pthread mutex, which ThreadSanitizer
         // understands (Synchronization.Mutex is invisible to it on Linux).
-        .target(name: "Locking"),
-        .target(name: "MetricsCore", dependencies: ["Locking", "CCPU"]),
+        .target(name: "CWMLocking"),
+        .target(name: "MetricsCore", dependencies: ["CWMLocking", "CCWMCPU"]),
         // A per-thread index (thread-local storage) for striping.
-        .target(name: "CCPU"),
-        .target(name: "Sinks", dependencies: ["MetricsCore", "Locking"]),
-        .target(name: "ConsoleSink", dependencies: ["MetricsCore", "UTCTime"]),
+        .target(name: "CCWMCPU"),
+        .target(name: "Sinks", dependencies: ["MetricsCore", "CWMLocking"]),
+        .target(name: "ConsoleSink", dependencies: ["MetricsCore", "CWMUTCTime"]),
         // UTC dates as text without Foundation's formatters (which load ICU).
-        .target(name: "UTCTime"),
+        .target(name: "CWMUTCTime"),
 
         // AWS without dependencies: SHA-256 in C (SHA-NI behind a CPUID
         // check), libcurl loaded at run time for TLS options URLSession lacks
         // on Linux, zlib for gzip bodies.
-        .target(name: "CSHA256"),
-        .target(name: "CCurlShim", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
-        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
-        .target(name: "AWSCore", dependencies: ["CSHA256", "CCurlShim", "CZlib", "Locking", "UTCTime", "MetricsCore"]),
-        .target(name: "CloudWatchSink", dependencies: ["MetricsCore", "AWSCore", "Locking"]),
+        .target(name: "CCWMSHA256"),
+        .target(name: "CCWMCurlShim", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        .systemLibrary(name: "CCWMZlib", path: "Sources/CCWMZlib"),
+        .target(name: "AWSCore", dependencies: ["CCWMSHA256", "CCWMCurlShim", "CCWMZlib", "CWMLocking", "CWMUTCTime", "MetricsCore"]),
+        .target(name: "CloudWatchSink", dependencies: ["MetricsCore", "AWSCore", "CWMLocking"]),
         // Embedded Metric Format: documents to standard output, a file, or
         // CloudWatch Logs PutLogEvents (through AWSCore, as CloudWatchSink).
-        .target(name: "EMFSink", dependencies: ["MetricsCore", "AWSCore", "Locking"]),
+        .target(name: "EMFSink", dependencies: ["MetricsCore", "AWSCore", "CWMLocking"]),
         // The original's other sinks, over the same HTTP transports: OTLP/HTTP
         // (our own protobuf writer; CloudWatch's OTLP endpoint signed by
         // AWSCore) and Datadog's v1 series and distribution APIs.
-        .target(name: "OTLPSink", dependencies: ["MetricsCore", "AWSCore", "Locking"]),
-        .target(name: "DatadogSink", dependencies: ["MetricsCore", "AWSCore", "Locking"]),
-        .target(name: "SystemMetrics"),
-        .target(name: "CloudWatchMetricsTestKit", dependencies: ["MetricsCore", "Sinks", "CloudWatchSink", "AWSCore", "Locking"]),
+        .target(name: "OTLPSink", dependencies: ["MetricsCore", "AWSCore", "CWMLocking"]),
+        .target(name: "DatadogSink", dependencies: ["MetricsCore", "AWSCore", "CWMLocking"]),
+        .target(name: "CWMSystemMetrics"),
+        .target(name: "CloudWatchMetricsTestKit", dependencies: ["MetricsCore", "Sinks", "CloudWatchSink", "AWSCore", "CWMLocking"]),
+
+        // The integrations, behind their traits.
+        .target(
+            name: "SwiftMetricsBackend",
+            dependencies: [
+                "MetricsCore",
+                .product(name: "CoreMetrics", package: "swift-metrics", condition: .when(traits: ["SwiftMetrics"])),
+            ]),
+        .target(
+            name: "MetricsLogging",
+            dependencies: [
+                "MetricsCore",
+                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Logging"])),
+            ]),
+        .target(
+            name: "MetricsServiceLifecycle",
+            dependencies: [
+                "MetricsCore",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle", condition: .when(traits: ["ServiceLifecycle"])),
+            ]),
 
         // The host agent: samples CPU and memory, exports median and max per period.
         .executableTarget(
             name: "metrics-agent",
-            dependencies: ["MetricsCore", "ConsoleSink", "CloudWatchSink", "EMFSink", "AWSCore", "SystemMetrics", "Locking"]),
+            dependencies: ["MetricsCore", "ConsoleSink", "CloudWatchSink", "EMFSink", "AWSCore", "CWMSystemMetrics", "CWMLocking"]),
 
         // Fuzz harnesses for the parsers of outside input (scripts/fuzz.sh);
         // built normally, it replays saved inputs.
-        .executableTarget(name: "metrics-fuzz", dependencies: ["AWSCore", "OTLPSink", "SystemMetrics"]),
+        .executableTarget(name: "metrics-fuzz", dependencies: ["AWSCore", "OTLPSink", "CWMSystemMetrics"]),
 
         // Benchmarks: figures printed, never asserted. Run in release.
-        .target(name: "CBenchSupport"),
+        .target(name: "CCWMBenchSupport"),
         .executableTarget(
             name: "metrics-bench",
             dependencies: ["MetricsCore", "Sinks", "AWSCore", "CloudWatchSink", "EMFSink", "OTLPSink", "DatadogSink",
-                           "CBenchSupport", "Locking"]
+                           "CCWMBenchSupport", "CWMLocking"]
         ),
 
         // Test-only helpers: fake sinks and observers, and a thread-local
         // allocation counter (interposes malloc in the test binary on Linux).
-        .target(name: "MetricsTestSupport", dependencies: ["MetricsCore", "Locking"], path: "Tests/MetricsTestSupport"),
-        .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
-        .target(name: "HTTPTestSupport", dependencies: ["Locking"], path: "Tests/HTTPTestSupport"),
+        .target(name: "CWMTestSupport", dependencies: ["MetricsCore", "CWMLocking"], path: "Tests/CWMTestSupport"),
+        .target(name: "CWMAllocationCounter", path: "Tests/CWMAllocationCounter"),
+        .target(name: "CWMHTTPTestSupport", dependencies: ["CWMLocking"], path: "Tests/CWMHTTPTestSupport"),
 
         .testTarget(
             name: "MetricsCoreTests",
-            dependencies: ["MetricsCore", "Sinks", "CloudWatchMetricsTestKit", "MetricsTestSupport", "AllocationCounter", "Locking", "HTTPTestSupport"]),
-        .testTarget(name: "SinksTests", dependencies: ["Sinks", "MetricsCore", "CloudWatchMetricsTestKit", "MetricsTestSupport", "Locking"]),
+            dependencies: ["MetricsCore", "Sinks", "CloudWatchMetricsTestKit", "CWMTestSupport", "CWMAllocationCounter", "CWMLocking", "CWMHTTPTestSupport"]),
+        .testTarget(name: "SinksTests", dependencies: ["Sinks", "MetricsCore", "CloudWatchMetricsTestKit", "CWMTestSupport", "CWMLocking"]),
         .testTarget(name: "ConsoleSinkTests", dependencies: ["ConsoleSink", "MetricsCore"]),
         .testTarget(
             name: "AWSCoreTests",
-            dependencies: ["AWSCore", "Locking", "HTTPTestSupport"],
+            dependencies: ["AWSCore", "CWMLocking", "CWMHTTPTestSupport"],
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "CloudWatchSinkTests",
-            dependencies: ["CloudWatchSink", "MetricsCore", "Sinks", "AWSCore", "Locking", "CloudWatchMetricsTestKit", "MetricsTestSupport",
-                           "HTTPTestSupport"]),
+            dependencies: ["CloudWatchSink", "MetricsCore", "Sinks", "AWSCore", "CWMLocking", "CloudWatchMetricsTestKit", "CWMTestSupport",
+                           "CWMHTTPTestSupport"]),
         // The export pipeline under faults: a failing HTTP backend, stuck sinks,
         // memory bounds, signals. Also run under ThreadSanitizer in scripts/test.sh.
         .testTarget(
             name: "ExportPipelineTests",
-            dependencies: ["CloudWatchSink", "MetricsCore", "Sinks", "AWSCore", "Locking", "CloudWatchMetricsTestKit", "MetricsTestSupport",
-                           "HTTPTestSupport"]),
+            dependencies: ["CloudWatchSink", "MetricsCore", "Sinks", "AWSCore", "CWMLocking", "CloudWatchMetricsTestKit", "CWMTestSupport",
+                           "CWMHTTPTestSupport"]),
         .testTarget(
             name: "EMFSinkTests",
-            dependencies: ["EMFSink", "MetricsCore", "AWSCore", "Locking", "CloudWatchMetricsTestKit", "MetricsTestSupport",
-                           "HTTPTestSupport"]),
-        .testTarget(name: "OTLPSinkTests", dependencies: ["OTLPSink", "MetricsCore", "AWSCore", "HTTPTestSupport"]),
-        .testTarget(name: "DatadogSinkTests", dependencies: ["DatadogSink", "MetricsCore", "AWSCore", "CloudWatchMetricsTestKit", "HTTPTestSupport"]),
-        .testTarget(name: "SystemMetricsTests", dependencies: ["SystemMetrics", "metrics-fuzz"]),
+            dependencies: ["EMFSink", "MetricsCore", "AWSCore", "CWMLocking", "CloudWatchMetricsTestKit", "CWMTestSupport",
+                           "CWMHTTPTestSupport"]),
+        .testTarget(name: "OTLPSinkTests", dependencies: ["OTLPSink", "MetricsCore", "AWSCore", "CWMHTTPTestSupport"]),
+        .testTarget(name: "DatadogSinkTests", dependencies: ["DatadogSink", "MetricsCore", "AWSCore", "CloudWatchMetricsTestKit", "CWMHTTPTestSupport"]),
+        .testTarget(name: "CWMSystemMetricsTests", dependencies: ["CWMSystemMetrics", "metrics-fuzz"]),
         .testTarget(
             name: "MetricsAgentTests",
-            dependencies: ["metrics-agent", "SystemMetrics", "HTTPTestSupport", "MetricsTestSupport"]),
+            dependencies: ["metrics-agent", "CWMSystemMetrics", "CWMHTTPTestSupport", "CWMTestSupport"]),
         // Against a real server (moto from scripts/with-moto.sh, or LocalStack).
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["CloudWatchSink", "EMFSink", "OTLPSink", "DatadogSink", "MetricsCore", "AWSCore", "Locking",
-                           "CloudWatchMetricsTestKit", "MetricsTestSupport", "HTTPTestSupport", "metrics-agent"]),
+            dependencies: ["CloudWatchSink", "EMFSink", "OTLPSink", "DatadogSink", "MetricsCore", "AWSCore", "CWMLocking",
+                           "CloudWatchMetricsTestKit", "CWMTestSupport", "CWMHTTPTestSupport", "metrics-agent"]),
     ]
 )

@@ -13,7 +13,8 @@
 // package's, so the smoke run in CI turns it off with
 // `--disable-default-traits`; the full comparison keeps it.
 //
-// The benchmarks live in Benchmarks/Peers (package-benchmark's layout).
+// The benchmarks live in Benchmarks/Peers (package-benchmark's layout);
+// facade-bench, a plain executable, in Sources/facade-bench.
 
 import PackageDescription
 
@@ -25,8 +26,7 @@ let package = Package(
         .default(enabledTraits: ["OTelPeer"]),
     ],
     dependencies: [
-        .package(name: "swift-cloudwatch-metrics", path: ".."),
-        .package(name: "swift-cloudwatch-metrics-integrations", path: "../Integrations"),
+        .package(name: "swift-cloudwatch-metrics", path: "..", traits: ["SwiftMetrics"]),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
@@ -45,13 +45,25 @@ let package = Package(
                 .product(name: "MetricsCore", package: "swift-cloudwatch-metrics"),
                 .product(name: "AWSCore", package: "swift-cloudwatch-metrics"),
                 .product(name: "CloudWatchSink", package: "swift-cloudwatch-metrics"),
-                .product(name: "SwiftMetricsBackend", package: "swift-cloudwatch-metrics-integrations"),
+                .product(name: "SwiftMetricsBackend", package: "swift-cloudwatch-metrics"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "OTel", package: "swift-otel", condition: .when(traits: ["OTelPeer"])),
             ],
             path: "Benchmarks/Peers",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // Recording through swift-metrics' facade, our backend against
+        // swift-prometheus's, with the SDK's own instrument beside them:
+        //   swift run -c release --package-path Benchmarks facade-bench
+        .executableTarget(
+            name: "facade-bench",
+            dependencies: [
+                .product(name: "MetricsCore", package: "swift-cloudwatch-metrics"),
+                .product(name: "SwiftMetricsBackend", package: "swift-cloudwatch-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
         ),
     ]
 )

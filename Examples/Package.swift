@@ -6,6 +6,8 @@
 // scripts/check-doc-examples.py checks that every Swift example in
 // README.md and Docs/ is here as written (Doc_*.swift, one file a block,
 // made by its --write); scripts/test.sh builds and tests this package.
+// Examples/Ecosystem, a package of its own, is the SDK with its traits in a
+// Swift server service (swift-metrics, swift-log, Hummingbird, ...).
 
 import PackageDescription
 

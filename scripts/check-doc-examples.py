@@ -3,7 +3,7 @@
 written: each ```swift block maps, by a marker comment
 `// example: Docs/emf.md#2` (the document, then the block's number in it,
 counting from 1), to one compiled declaration in the Examples/ package (or,
-for Docs/swift-metrics-and-swift-log.md, the Integrations/ package), which CI
+for Docs/swift-metrics-and-swift-log.md, the Examples/Ecosystem package), which CI
 builds and tests from outside this package, as a user's code is.
 
 For each block:
@@ -68,7 +68,6 @@ def is_declaration(code):
 
 def sources():
     paths = glob.glob(os.path.join(ROOT, "Examples", "**", "*.swift"), recursive=True)
-    paths += glob.glob(os.path.join(ROOT, "Integrations", "**", "*.swift"), recursive=True)
     return [path for path in paths if "/.build" not in path]
 
 
@@ -143,7 +142,7 @@ def check():
 
 
 def write():
-    """Writes each block's file: Integrations/ for the swift-metrics guide,
+    """Writes each block's file: Examples/Ecosystem for the swift-metrics guide,
     Examples/Tests/UserTests for tests, Examples/Sources/DocExamples else."""
     for path in sources():
         if os.path.basename(path).startswith("Doc_"):
@@ -161,7 +160,7 @@ def write():
             text = header + [line.rstrip() for line in code]
         else:
             integrations = "swift-metrics-and-swift-log" in document
-            folder = os.path.join(ROOT, "Integrations" if integrations else "Examples", "Sources",
+            folder = os.path.join(ROOT, "Examples", *(["Ecosystem"] if integrations else []), "Sources",
                                   "IntegrationDocExamples" if integrations else "DocExamples")
             function = "example" + "".join(part.capitalize() for part in stem.split("_")) + number
             while code and not code[0].strip():

@@ -4,7 +4,7 @@ import is a declared dependency of that target, and every declared
 dependency is imported somewhere in it.
 
 SwiftPM's `--explicit-target-dependency-import-check error` misses modules
-that arrive transitively (a target importing `Locking` through
+that arrive transitively (a target importing `CWMLocking` through
 `MetricsCore`'s dependency builds fine without declaring it); this script
 compares the `import` lines with `swift package dump-package` directly.
 

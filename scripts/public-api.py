@@ -3,12 +3,16 @@
 `api/<Module>.txt` (the habit swift-nio keeps with its API-breakage check:
 every change of the public surface is deliberate and visible in review).
 
-    scripts/public-api.py           # write the listings
-    scripts/public-api.py --check   # CI: fail if the code's API differs from the listings
+    scripts/public-api.py                    # write the listings
+    scripts/public-api.py --check            # CI: fail if the code's API differs from the listings
+    scripts/public-api.py --traits [--check] # the same for the modules behind traits
 
 The symbols come from `swift package dump-symbol-graph` (public and open
 only; the default implementations the compiler synthesises from standard
-library protocols are left out).
+library protocols are left out). A module whose dependency is behind a
+trait is empty in this package's own build: its listing comes from
+`--traits`, which extracts it from Examples/Ecosystem's build (that package
+enables every trait; build it first, as the integrations step does).
 """
 import difflib
 import glob
@@ -27,12 +31,40 @@ def run(*arguments):
 
 
 def library_modules():
+    """Every library product's modules, and those among them behind a trait."""
     manifest = json.loads(run("swift", "package", "dump-package"))
     modules = set()
     for product in manifest["products"]:
         if "library" in product["type"]:
             modules.update(product["targets"])
-    return sorted(modules)
+    gated = set()
+    for target in manifest["targets"]:
+        for dependency in target.get("dependencies", []):
+            for value in dependency.values():
+                condition = value[-1] if isinstance(value, list) and value else None
+                if isinstance(condition, dict) and condition.get("traits"):
+                    gated.add(target["name"])
+    return sorted(modules), gated & modules
+
+
+def traits_symbol_graphs(modules):
+    """Extracts the symbol graphs of the trait modules from Examples/Ecosystem's debug build."""
+    build = os.path.join(ROOT, "Examples", "Ecosystem", ".build", "debug")
+    if not os.path.isdir(os.path.join(build, "Modules")):
+        sys.exit("public-api: build Examples/Ecosystem first (swift build --package-path Examples/Ecosystem)")
+    folder = os.path.join(ROOT, "Examples", "Ecosystem", ".build", "public-api")
+    os.makedirs(folder, exist_ok=True)
+    maps = [f"-fmodule-map-file={path}" for path in glob.glob(os.path.join(build, "CCWM*.build", "module.modulemap"))]
+    maps += [f"-fmodule-map-file={path}" for path in glob.glob(os.path.join(ROOT, "Sources", "CCWM*", "module.modulemap"))]
+    triple = run("swift", "-print-target-info")
+    triple = json.loads(triple)["target"]["triple"]
+    for module in modules:
+        command = ["swift", "symbolgraph-extract", "-module-name", module, "-I", os.path.join(build, "Modules"),
+                   "-target", triple, "-output-dir", folder, "-minimum-access-level", "public"]
+        for path in maps:
+            command += ["-Xcc", path]
+        run(*command)
+    return folder
 
 
 def declaration(symbol):
@@ -59,18 +91,25 @@ def listing(folder, module):
 
 def main():
     check = "--check" in sys.argv[1:]
-    print("public-api: dumping symbol graphs...", file=sys.stderr)
-    # The same flags as the test build (scripts/test.sh exports them), so the
-    # dump reuses that build instead of compiling the package again.
-    flags = os.environ.get("METRICS_SWIFT_FLAGS", "").split()
-    output = run("swift", "package", *flags, "dump-symbol-graph", "--minimum-access-level", "public")
-    match = re.search(r"Files written to (\S+)", output)
-    folder = match.group(1) if match else glob.glob(os.path.join(ROOT, ".build", "*", "symbolgraph"))[0]
+    traits = "--traits" in sys.argv[1:]
+    modules, gated = library_modules()
+    if traits:
+        print("public-api: extracting the trait modules' symbol graphs...", file=sys.stderr)
+        folder = traits_symbol_graphs(sorted(gated))
+    else:
+        print("public-api: dumping symbol graphs...", file=sys.stderr)
+        # The same flags as the test build (scripts/test.sh exports them), so the
+        # dump reuses that build instead of compiling the package again.
+        flags = os.environ.get("METRICS_SWIFT_FLAGS", "").split()
+        output = run("swift", "package", *flags, "dump-symbol-graph", "--minimum-access-level", "public")
+        match = re.search(r"Files written to (\S+)", output)
+        folder = match.group(1) if match else glob.glob(os.path.join(ROOT, ".build", "*", "symbolgraph"))[0]
     failures = 0
-    wanted = set()
-    for module in library_modules():
+    wanted = {f"{module}.txt" for module in modules}
+    for module in modules:
+        if (module in gated) != traits:
+            continue
         name = f"{module}.txt"
-        wanted.add(name)
         text = "\n".join(listing(folder, module)) + "\n"
         path = os.path.join(LISTINGS, name)
         if check:
@@ -96,7 +135,8 @@ def main():
         if failures:
             print("The public API changed: if that is deliberate, run scripts/public-api.py and commit api/.")
             return 1
-        print(f"public API matches api/ ({len(wanted)} modules)")
+        checked = len(gated) if traits else len(modules) - len(gated)
+        print(f"public API matches api/ ({checked} modules{' behind traits' if traits else ''})")
     return 0
 
 

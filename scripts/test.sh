@@ -12,7 +12,8 @@
 #                 .venv-test from the pinned scripts/requirements-test.txt,
 #                 started on 127.0.0.1 with signature checks, stopped after)
 #                 and the OTLP/Datadog receiver (scripts/with-moto.sh)
-#   surface       the manifest against every target's imports, the public API
+#   surface       the manifest against every target's imports, module names
+#                 that no common package uses, the public API
 #                 against api/, every documented example present in Examples/,
 #                 one version in CHANGELOG.md, the agent and the install lines,
 #                 every benchmark figure in the docs one of Docs/performance.md
@@ -25,7 +26,9 @@
 #   tsan          the concurrency suites again under ThreadSanitizer (the
 #                 chaos test for 10 s)
 #   fuzz          every fuzz harness, FUZZ_SECONDS each (default 15)
-#   integrations  the Integrations/ package built and tested
+#   integrations  Examples/Ecosystem built and tested: the SDK with its three
+#                 traits beside swift-metrics, swift-log, service-lifecycle,
+#                 swift-crypto, swift-prometheus and Hummingbird
 #   localstack    the CloudWatch and EMF integration tests against LocalStack
 #                 (.venv-localstack, from scripts/requirements-localstack.txt)
 #   bench         Benchmarks/compare.sh --smoke: every benchmark once at tiny
@@ -82,6 +85,7 @@ step_chaos() {
 
 step_surface() {
     python3 scripts/check-imports.py
+    python3 scripts/check-module-names.py
     python3 scripts/public-api.py --check
     python3 scripts/check-doc-examples.py
     python3 scripts/check-version.py >/dev/null
@@ -116,8 +120,9 @@ step_fuzz() {
 }
 
 step_integrations() {
-    swift build --package-path Integrations --build-tests
-    swift test --package-path Integrations --skip-build
+    swift build --package-path Examples/Ecosystem --build-tests
+    swift test --package-path Examples/Ecosystem --skip-build
+    python3 scripts/public-api.py --traits --check
 }
 
 step_localstack() {

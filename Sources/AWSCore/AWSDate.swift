@@ -1,5 +1,5 @@
 import Foundation
-import UTCTime
+import CWMUTCTime
 
 /// The date formats AWS uses, computed directly from the epoch (no
 /// DateFormatter, no locale, always UTC).

@@ -1,5 +1,5 @@
 import Foundation
-import Locking
+import CWMLocking
 
 /// Sends signed requests to one AWS service: resolves credentials, gzips
 /// the body when asked, signs, sends, and turns an error response into an

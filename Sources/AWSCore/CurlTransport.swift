@@ -1,4 +1,4 @@
-import CCurlShim
+import CCWMCurlShim
 import Foundation
 import Synchronization
 

@@ -1,4 +1,4 @@
-import CZlib
+import CCWMZlib
 import Foundation
 
 /// gzip compression of request bodies (zlib's deflate with a gzip wrapper).

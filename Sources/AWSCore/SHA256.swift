@@ -1,7 +1,10 @@
-import CSHA256
+import CCWMSHA256
 import Foundation
 
-/// SHA-256 (FIPS 180-4), streaming or one-shot.
+/// SHA-256 (FIPS 180-4), streaming or one-shot: the package's own, for
+/// SigV4 and payload hashes. `package`, not public: swift-crypto's `SHA256`
+/// has the same name, and a module importing both would find the name
+/// ambiguous.
 ///
 /// ```swift
 /// let digest: [UInt8] = SHA256.hash(Data("abc".utf8))      // 32 bytes
@@ -12,7 +15,7 @@ import Foundation
 ///
 /// Blocks are compressed in C, with the x86 SHA extensions when the CPU has
 /// them (see ``usesHardwareAcceleration``).
-public struct SHA256: Sendable {
+package struct SHA256: Sendable {
     /// Digest length in bytes.
     package static let byteCount = 32
     /// Block length in bytes.
@@ -117,7 +120,7 @@ public struct SHA256: Sendable {
     }
 
     /// The digest of `data` (32 bytes), with the SHA extensions when the CPU has them.
-    public static func hash(_ data: some DataProtocol) -> [UInt8] {
+    package static func hash(_ data: some DataProtocol) -> [UInt8] {
         hash(data, implementation: .automatic)
     }
 

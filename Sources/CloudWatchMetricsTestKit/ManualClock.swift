@@ -1,5 +1,5 @@
 import Foundation
-import Locking
+import CWMLocking
 import MetricsCore
 
 /// A clock that only moves when told to: drive the manager's windows,

@@ -1,6 +1,6 @@
 import AWSCore
 import CloudWatchSink
-import Locking
+import CWMLocking
 import MetricsCore
 
 /// A ``CloudWatchClient`` for tests: records every `PutMetricData` call

@@ -1,4 +1,4 @@
-import Locking
+import CWMLocking
 import MetricsCore
 
 /// An observer that keeps every event, for tests that check what a

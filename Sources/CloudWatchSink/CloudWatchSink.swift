@@ -1,6 +1,6 @@
 import AWSCore
 import Foundation
-import Locking
+import CWMLocking
 import MetricsCore
 
 /// Exports snapshots to Amazon CloudWatch with `PutMetricData`: the Swift

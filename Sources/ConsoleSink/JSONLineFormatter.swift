@@ -1,6 +1,6 @@
 import Foundation
 import MetricsCore
-import UTCTime
+import CWMUTCTime
 
 /// Renders one snapshot as one line of JSON:
 ///

@@ -1,6 +1,6 @@
 import Foundation
 import MetricsCore
-import UTCTime
+import CWMUTCTime
 
 /// Renders a batch of snapshots as an aligned, human-readable table.
 enum TableFormatter {

@@ -1,6 +1,6 @@
 import AWSCore
 import Foundation
-import Locking
+import CWMLocking
 import MetricsCore
 
 /// Exports snapshots to Datadog's v1 metrics API, as the Python original's

@@ -1,6 +1,6 @@
 import AWSCore
 import Foundation
-import Locking
+import CWMLocking
 import MetricsCore
 
 /// Exports snapshots as CloudWatch Embedded Metric Format documents:

@@ -5,7 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import CCPU
+import CCWMCPU
 import Synchronization
 
 /// The layout that keeps threads off each other's cache lines: `count`

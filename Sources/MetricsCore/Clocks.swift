@@ -1,5 +1,5 @@
 import Foundation
-import Locking
+import CWMLocking
 
 /// Where the manager reads wall-clock time for window bounds and timestamps.
 ///

@@ -1,4 +1,4 @@
-import Locking
+import CWMLocking
 
 /// Runs `operation` in its own task and returns its result, or `nil` if the
 /// deadline (an offset of `time`) comes first. On the deadline the task is

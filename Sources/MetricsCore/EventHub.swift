@@ -1,5 +1,5 @@
 import Foundation
-import Locking
+import CWMLocking
 
 /// Fans a manager's events out to the user's observer, to every `events()`
 /// stream, and, when no observer was given, to standard error (rate-limited).

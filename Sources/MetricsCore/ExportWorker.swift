@@ -1,5 +1,5 @@
 import Foundation
-import Locking
+import CWMLocking
 
 /// The worker between the manager and one sink: a bounded queue of
 /// snapshots and one task that hands them to the sink in batches, retries

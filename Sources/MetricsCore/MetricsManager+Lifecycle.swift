@@ -1,5 +1,5 @@
 import Foundation
-import Locking
+import CWMLocking
 
 /// Errors of the manager's lifecycle.
 public enum MetricsManagerError: Error, Equatable, CustomStringConvertible {

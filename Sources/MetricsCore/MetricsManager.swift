@@ -1,5 +1,5 @@
 import Foundation
-import Locking
+import CWMLocking
 
 /// Owns a program's series, cuts them into delta windows every
 /// `uploadInterval`, and exports each window to its sinks.

@@ -1,4 +1,4 @@
-import Locking
+import CWMLocking
 import Synchronization
 
 /// A reader-writer lock for data that is read on hot paths by many threads

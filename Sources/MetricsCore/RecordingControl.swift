@@ -1,5 +1,5 @@
 import Foundation
-import Locking
+import CWMLocking
 import Synchronization
 
 /// State every instrument of one manager shares: whether recording is on,

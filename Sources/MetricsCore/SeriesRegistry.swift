@@ -1,5 +1,5 @@
 import Foundation
-import Locking
+import CWMLocking
 
 /// A window's wall-clock bounds, as the registry hands them to each series.
 struct CollectionWindow: Sendable {

@@ -1,4 +1,4 @@
-import CCPU
+import CCWMCPU
 
 /// How a thread waits for a lock held only for a few instructions (a
 /// histogram's statistics, the registry's readers draining before a write):

@@ -1,4 +1,4 @@
-import CCPU
+import CCWMCPU
 import Synchronization
 
 /// An integer sum that costs one relaxed atomic add while one thread at a

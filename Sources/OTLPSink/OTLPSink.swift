@@ -1,6 +1,6 @@
 import AWSCore
 import Foundation
-import Locking
+import CWMLocking
 import MetricsCore
 
 /// Exports snapshots over OTLP/HTTP: to any OpenTelemetry collector, or to

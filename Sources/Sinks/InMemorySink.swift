@@ -1,5 +1,5 @@
 import MetricsCore
-import Locking
+import CWMLocking
 
 /// Keeps every exported batch in memory, in call order: the sink for tests
 /// of code that records metrics, and for programs that publish metrics some

@@ -3,9 +3,9 @@ import CloudWatchSink
 import ConsoleSink
 import EMFSink
 import Foundation
-import Locking
+import CWMLocking
 import MetricsCore
-import SystemMetrics
+import CWMSystemMetrics
 
 /// Reports the time of the latest sample, so that each period's window (and
 /// so each datum's timestamp) ends at its last sample, as in the original.

@@ -1,5 +1,5 @@
 import Foundation
-import SystemMetrics
+import CWMSystemMetrics
 
 /// Collects one period's samples and reduces them to what is published.
 struct PeriodAggregator {

@@ -1,5 +1,5 @@
 import AWSCore
-import CBenchSupport
+import CCWMBenchSupport
 import Foundation
 
 enum AWSBenchmarks {

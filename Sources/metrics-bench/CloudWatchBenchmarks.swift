@@ -1,8 +1,8 @@
 import AWSCore
-import CBenchSupport
+import CCWMBenchSupport
 import CloudWatchSink
 import Foundation
-import Locking
+import CWMLocking
 import MetricsCore
 
 /// A client that does what the AWS client does before the network: sign

@@ -1,4 +1,4 @@
-import CBenchSupport
+import CCWMBenchSupport
 import Foundation
 import MetricsCore
 import Sinks

@@ -1,7 +1,7 @@
 import CloudWatchSink
 import EMFSink
 import Foundation
-import Locking
+import CWMLocking
 import MetricsCore
 
 /// Counts the bytes of the PutMetricData bodies the sink encodes; sends nothing.

@@ -1,8 +1,8 @@
 import AWSCore
-import CBenchSupport
+import CCWMBenchSupport
 import CloudWatchSink
 import Foundation
-import Locking
+import CWMLocking
 import MetricsCore
 import Sinks
 

@@ -9,7 +9,7 @@
 @testable import AWSCore
 import Foundation
 @testable import OTLPSink
-@testable import SystemMetrics
+@testable import CWMSystemMetrics
 
 /// One harness: takes any bytes and must never crash.
 struct FuzzTarget: Sendable {

@@ -1,6 +1,6 @@
 @testable import AWSCore
 import Foundation
-import HTTPTestSupport
+import CWMHTTPTestSupport
 import Testing
 
 /// `role_arn` profiles against a fake STS on loopback: which credentials

@@ -1,7 +1,7 @@
 @testable import AWSCore
 import Foundation
-import HTTPTestSupport
-import Locking
+import CWMHTTPTestSupport
+import CWMLocking
 import Testing
 
 private let secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"

@@ -1,6 +1,6 @@
 @testable import AWSCore
 import Foundation
-import Locking
+import CWMLocking
 import Testing
 
 @Suite("AWS errors", .timeLimit(.minutes(3)))

@@ -1,5 +1,5 @@
 import Foundation
-import HTTPTestSupport
+import CWMHTTPTestSupport
 
 /// An EC2 instance metadata server on loopback that hands out a role's
 /// keys, as IMDSv2 does: a token, the role's name, then its credentials.

@@ -1,7 +1,7 @@
 @testable import AWSCore
 import Foundation
-import HTTPTestSupport
-import Locking
+import CWMHTTPTestSupport
+import CWMLocking
 import Testing
 
 /// A transport that answers from a script and records what it was sent.

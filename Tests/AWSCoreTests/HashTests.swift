@@ -1,6 +1,6 @@
 @testable import AWSCore
 import Foundation
-import HTTPTestSupport
+import CWMHTTPTestSupport
 import Testing
 
 @Suite("SHA-256 and HMAC", .timeLimit(.minutes(3)))

@@ -1,6 +1,6 @@
 import AWSCore
 import Foundation
-import HTTPTestSupport
+import CWMHTTPTestSupport
 import Testing
 
 /// A CR or LF in a header value (a session token, an IMDS token, an API

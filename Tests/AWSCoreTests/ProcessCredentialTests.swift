@@ -1,6 +1,6 @@
 @testable import AWSCore
 import Foundation
-import HTTPTestSupport
+import CWMHTTPTestSupport
 import Testing
 
 /// `credential_process`, with a fixture script (Tests/Fixtures/credential_process).

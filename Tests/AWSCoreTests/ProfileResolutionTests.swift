@@ -1,6 +1,6 @@
 @testable import AWSCore
 import Foundation
-import HTTPTestSupport
+import CWMHTTPTestSupport
 import Testing
 
 /// A named profile means that identity or an error: never a silent fall

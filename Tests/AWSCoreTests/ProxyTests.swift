@@ -1,6 +1,6 @@
 @testable import AWSCore
 import Foundation
-import HTTPTestSupport
+import CWMHTTPTestSupport
 import Testing
 
 /// Proxies as botocore reads them; never for instance metadata or the

@@ -1,6 +1,6 @@
 import AWSCore
 import Foundation
-import HTTPTestSupport
+import CWMHTTPTestSupport
 import Testing
 
 @Suite("Redirects are never followed", .timeLimit(.minutes(3)))

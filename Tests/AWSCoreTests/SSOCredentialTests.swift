@@ -1,6 +1,6 @@
 @testable import AWSCore
 import Foundation
-import HTTPTestSupport
+import CWMHTTPTestSupport
 import Testing
 
 /// IAM Identity Center profiles against a fake portal on loopback, with a

@@ -1,6 +1,6 @@
 import AWSCore
 import Foundation
-import HTTPTestSupport
+import CWMHTTPTestSupport
 import Testing
 
 /// The transports of this platform: libcurl everywhere, URLSession on Darwin.

@@ -1,9 +1,9 @@
 import AWSCore
 @testable import CloudWatchSink
 import Foundation
-import Locking
+import CWMLocking
 import MetricsCore
-import MetricsTestSupport
+import CWMTestSupport
 import Sinks
 import Testing
 import CloudWatchMetricsTestKit

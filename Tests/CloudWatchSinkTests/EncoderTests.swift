@@ -1,7 +1,7 @@
 import AWSCore
 @testable import CloudWatchSink
 import Foundation
-import HTTPTestSupport
+import CWMHTTPTestSupport
 import MetricsCore
 import Testing
 

@@ -1,6 +1,6 @@
 import Foundation
 import MetricsCore
-import MetricsTestSupport
+import CWMTestSupport
 import Testing
 @testable import EMFSink
 

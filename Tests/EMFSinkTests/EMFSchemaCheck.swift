@@ -1,5 +1,5 @@
 import Foundation
-import MetricsTestSupport
+import CWMTestSupport
 import Testing
 
 extension EMFSchema {

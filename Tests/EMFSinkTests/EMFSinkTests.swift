@@ -1,11 +1,11 @@
 import AWSCore
 import EMFSink
 import Foundation
-import HTTPTestSupport
-import Locking
+import CWMHTTPTestSupport
+import CWMLocking
 import MetricsCore
 import CloudWatchMetricsTestKit
-import MetricsTestSupport
+import CWMTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc

@@ -1,7 +1,7 @@
 import EMFSink
 import Foundation
 import MetricsCore
-import MetricsTestSupport
+import CWMTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc

@@ -1,8 +1,8 @@
 import AWSCore
 import EMFSink
 import Foundation
-import HTTPTestSupport
-import Locking
+import CWMHTTPTestSupport
+import CWMLocking
 import MetricsCore
 
 let windowEnd = Date(timeIntervalSince1970: 1_795_437_300)

@@ -1,5 +1,5 @@
 import Foundation
-import Locking
+import CWMLocking
 import MetricsCore
 import Testing
 

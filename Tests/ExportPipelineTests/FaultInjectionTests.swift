@@ -1,10 +1,10 @@
 import AWSCore
 import CloudWatchSink
 import Foundation
-import HTTPTestSupport
-import Locking
+import CWMHTTPTestSupport
+import CWMLocking
 import MetricsCore
-import MetricsTestSupport
+import CWMTestSupport
 import Sinks
 import Testing
 import CloudWatchMetricsTestKit

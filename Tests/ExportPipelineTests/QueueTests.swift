@@ -1,7 +1,7 @@
 import Foundation
-import Locking
+import CWMLocking
 @testable import MetricsCore
-import MetricsTestSupport
+import CWMTestSupport
 import Sinks
 import Testing
 import CloudWatchMetricsTestKit

@@ -1,5 +1,5 @@
 import Foundation
-import HTTPTestSupport
+import CWMHTTPTestSupport
 import Testing
 
 /// The built metrics-agent binary, beside the test runner.

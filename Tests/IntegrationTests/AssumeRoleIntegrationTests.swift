@@ -2,7 +2,7 @@ import AWSCore
 import CloudWatchMetricsTestKit
 import CloudWatchSink
 import Foundation
-import HTTPTestSupport
+import CWMHTTPTestSupport
 import MetricsCore
 import Testing
 

@@ -1,9 +1,9 @@
-import HTTPTestSupport
+import CWMHTTPTestSupport
 import AWSCore
 import CloudWatchSink
 import Foundation
 import MetricsCore
-import MetricsTestSupport
+import CWMTestSupport
 import Testing
 import CloudWatchMetricsTestKit
 

@@ -1,10 +1,10 @@
-import HTTPTestSupport
+import CWMHTTPTestSupport
 import AWSCore
 import EMFSink
 import Foundation
 import MetricsCore
 import CloudWatchMetricsTestKit
-import MetricsTestSupport
+import CWMTestSupport
 import Testing
 
 /// EMF end to end: MetricsManager -> EMFSink -> PutLogEvents (SigV4 as

@@ -1,6 +1,6 @@
 import CloudWatchSink
 import Foundation
-import HTTPTestSupport
+import CWMHTTPTestSupport
 import MetricsCore
 
 /// The AWS-compatible server the integration tests talk to:

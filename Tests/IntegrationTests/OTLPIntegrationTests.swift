@@ -1,4 +1,4 @@
-import HTTPTestSupport
+import CWMHTTPTestSupport
 import AWSCore
 import Foundation
 import MetricsCore

@@ -1,9 +1,9 @@
-import HTTPTestSupport
+import CWMHTTPTestSupport
 import CloudWatchSink
 import Foundation
-import Locking
+import CWMLocking
 import MetricsCore
-import MetricsTestSupport
+import CWMTestSupport
 import Testing
 import CloudWatchMetricsTestKit
 

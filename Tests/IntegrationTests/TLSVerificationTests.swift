@@ -3,7 +3,7 @@ import CloudWatchSink
 import DatadogSink
 import EMFSink
 import Foundation
-import HTTPTestSupport
+import CWMHTTPTestSupport
 import MetricsCore
 import OTLPSink
 import Testing

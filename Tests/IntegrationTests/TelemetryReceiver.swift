@@ -2,7 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import HTTPTestSupport
+import CWMHTTPTestSupport
 import MetricsCore
 
 /// The OTLP and Datadog receiver scripts/with-moto.sh starts

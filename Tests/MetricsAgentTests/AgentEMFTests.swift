@@ -1,6 +1,6 @@
 import Foundation
-import HTTPTestSupport
-import MetricsTestSupport
+import CWMHTTPTestSupport
+import CWMTestSupport
 import Testing
 
 @Suite("metrics-agent --emf", .timeLimit(.minutes(3)))

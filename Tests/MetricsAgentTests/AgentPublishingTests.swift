@@ -1,5 +1,5 @@
 import Foundation
-import HTTPTestSupport
+import CWMHTTPTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc

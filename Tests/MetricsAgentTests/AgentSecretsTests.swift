@@ -1,5 +1,5 @@
 import Foundation
-import HTTPTestSupport
+import CWMHTTPTestSupport
 import Testing
 
 @Suite("metrics-agent never prints a secret", .timeLimit(.minutes(3)))

@@ -1,6 +1,6 @@
 import Foundation
 @testable import metrics_agent
-import SystemMetrics
+import CWMSystemMetrics
 import Testing
 
 @Suite("metrics-agent command line", .timeLimit(.minutes(3)))

@@ -1,4 +1,4 @@
-import AllocationCounter
+import CWMAllocationCounter
 import MetricsCore
 import Sinks
 import Testing

@@ -1,6 +1,6 @@
 import Foundation
-import HTTPTestSupport
-import Locking
+import CWMHTTPTestSupport
+import CWMLocking
 import MetricsCore
 import CloudWatchMetricsTestKit
 import Sinks

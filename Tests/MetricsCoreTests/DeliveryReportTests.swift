@@ -1,6 +1,6 @@
 import Foundation
 import MetricsCore
-import MetricsTestSupport
+import CWMTestSupport
 import Sinks
 import Testing
 

@@ -3,7 +3,7 @@ import MetricsCore
 import Sinks
 import Synchronization
 import Testing
-import Locking
+import CWMLocking
 import CloudWatchMetricsTestKit
 
 /// Runs `work` on `count` new threads (not the cooperative pool), so that

@@ -1,8 +1,8 @@
 import CloudWatchMetricsTestKit
 import Foundation
-import HTTPTestSupport
+import CWMHTTPTestSupport
 import MetricsCore
-import MetricsTestSupport
+import CWMTestSupport
 import Sinks
 import Testing
 

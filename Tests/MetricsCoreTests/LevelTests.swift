@@ -1,7 +1,7 @@
-import AllocationCounter
+import CWMAllocationCounter
 import Foundation
 import MetricsCore
-import MetricsTestSupport
+import CWMTestSupport
 import Sinks
 import Testing
 

@@ -1,9 +1,9 @@
 import Foundation
 @testable import MetricsCore
-import MetricsTestSupport
+import CWMTestSupport
 import Sinks
 import Testing
-import Locking
+import CWMLocking
 import CloudWatchMetricsTestKit
 
 /// An eventful sink that keeps every event it is handed.

@@ -1,4 +1,4 @@
-import HTTPTestSupport
+import CWMHTTPTestSupport
 import MetricsCore
 import Sinks
 import Testing

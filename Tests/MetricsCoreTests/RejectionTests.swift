@@ -1,5 +1,5 @@
 import MetricsCore
-import MetricsTestSupport
+import CWMTestSupport
 import Sinks
 import Testing
 import CloudWatchMetricsTestKit

@@ -1,4 +1,4 @@
-import AllocationCounter
+import CWMAllocationCounter
 import Testing
 @testable import MetricsCore
 

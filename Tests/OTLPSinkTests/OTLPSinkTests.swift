@@ -1,6 +1,6 @@
 import AWSCore
 import Foundation
-import HTTPTestSupport
+import CWMHTTPTestSupport
 import MetricsCore
 import OTLPSink
 import Testing

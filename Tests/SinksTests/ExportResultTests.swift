@@ -1,8 +1,8 @@
 import Foundation
-import Locking
+import CWMLocking
 import MetricsCore
 import CloudWatchMetricsTestKit
-import MetricsTestSupport
+import CWMTestSupport
 import Sinks
 import Testing
 

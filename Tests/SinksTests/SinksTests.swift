@@ -1,9 +1,9 @@
 import Foundation
 import MetricsCore
-import MetricsTestSupport
+import CWMTestSupport
 import Sinks
 import Testing
-import Locking
+import CWMLocking
 import CloudWatchMetricsTestKit
 
 private func snapshot(_ name: String, count: Int = 1) -> MetricSnapshot {

@@ -74,13 +74,12 @@ enum APIExamples {
         }
     }
 
-    /// AWSCore for one's own requests: credentials, signing, hashing.
+    /// AWSCore for one's own requests: credentials, signing, HMAC.
     static func signing() async throws -> [(String, String)] {
         let credentials = try await DefaultCredentialProvider().credentials()
         let signer = SigV4Signer(credentials: credentials, region: "us-east-1", service: "monitoring")
         let url = try AWSEndpoint.resolve(service: .cloudWatch, region: "us-east-1").url
         let body = Array("Action=ListMetrics&Version=2010-08-01".utf8)
-        _ = SHA256.hash(body)
         _ = HMACSHA256.authenticationCode(for: body, key: Array("key".utf8))
         return signer.signedHeaders(method: "POST", url: url, headers: [("Content-Type", "application/x-www-form-urlencoded")],
                                     body: Data(body), date: Date())
