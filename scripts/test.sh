@@ -13,7 +13,9 @@
 #                 started on 127.0.0.1 with signature checks, stopped after)
 #                 and the OTLP/Datadog receiver (scripts/with-moto.sh)
 #   surface       the manifest against every target's imports, module names
-#                 that no common package uses, the public API
+#                 that no common package uses, the public API (and its DocC
+#                 archives: every public symbol documented, docc warnings
+#                 as errors)
 #                 against api/, every documented example present in Examples/,
 #                 one version in CHANGELOG.md, the agent and the install lines,
 #                 every benchmark figure in the docs one of Docs/performance.md
@@ -87,6 +89,7 @@ step_surface() {
     python3 scripts/check-imports.py
     python3 scripts/check-module-names.py
     python3 scripts/public-api.py --check
+    python3 scripts/build-docs.py
     python3 scripts/check-doc-examples.py
     python3 scripts/check-version.py >/dev/null
     python3 scripts/check-figures.py
@@ -123,6 +126,7 @@ step_integrations() {
     swift build --package-path Examples/Ecosystem --build-tests
     swift test --package-path Examples/Ecosystem --skip-build
     python3 scripts/public-api.py --traits --check
+    python3 scripts/build-docs.py --traits
 }
 
 step_localstack() {

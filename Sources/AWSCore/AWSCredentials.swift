@@ -12,12 +12,16 @@ import Foundation
 /// print(credentials)   // AWSCredentials(accessKeyId: ****AKID, secretAccessKey: <redacted>, ...)
 /// ```
 public struct AWSCredentials: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// The access key id (`AKIA...` or `ASIA...`); shown redacted in descriptions.
     public let accessKeyId: String
+    /// The secret access key; never in a description, log or error.
     public let secretAccessKey: String
+    /// The session token of temporary credentials; never in a description, log or error.
     public let sessionToken: String?
     /// When temporary credentials stop working; `nil` for long-term keys.
     public let expiration: Date?
 
+    /// Credentials from their parts; `expiration` is when temporary credentials stop working.
     public init(accessKeyId: String, secretAccessKey: String, sessionToken: String? = nil, expiration: Date? = nil) {
         self.accessKeyId = accessKeyId
         self.secretAccessKey = secretAccessKey

@@ -11,14 +11,18 @@ public struct AWSService: Sendable, Equatable {
     /// the signing name for most services.
     public let endpointPrefix: String
 
+    /// A service by its signing name (`monitoring`), the name in its endpoint environment variable (`AWS_ENDPOINT_URL_<NAME>`), and its endpoint prefix when that differs from the signing name.
     public init(signingName: String, environmentName: String, endpointPrefix: String? = nil) {
         self.signingName = signingName
         self.environmentName = environmentName
         self.endpointPrefix = endpointPrefix ?? signingName
     }
 
+    /// CloudWatch (`monitoring`), for PutMetricData.
     public static let cloudWatch = AWSService(signingName: "monitoring", environmentName: "CLOUDWATCH")
+    /// CloudWatch Logs (`logs`), for PutLogEvents.
     public static let cloudWatchLogs = AWSService(signingName: "logs", environmentName: "CLOUDWATCH_LOGS")
+    /// The Security Token Service (`sts`), for assume-role and web identity.
     public static let sts = AWSService(signingName: "sts", environmentName: "STS")
     /// The IAM Identity Center (SSO) portal: `GetRoleCredentials`, unsigned.
     public static let sso = AWSService(signingName: "awsssoportal", environmentName: "SSO", endpointPrefix: "portal.sso")
@@ -27,8 +31,11 @@ public struct AWSService: Sendable, Equatable {
 /// Why an endpoint could not be used. Thrown when the endpoint is resolved,
 /// so a typo fails at start-up instead of hanging a request later.
 public enum EndpointError: Error, Equatable, CustomStringConvertible {
+    /// The endpoint is not a URL with a scheme and a host.
     case malformed(String)
+    /// The endpoint's scheme is neither `http` nor `https`.
     case unsupportedScheme(String)
+    /// No region was given or found (environment, profile) for `service`.
     case missingRegion(service: String)
     /// The region is not a DNS label (see ``AWSRegion/isValid(_:)``).
     case invalidRegion(String)
@@ -48,6 +55,7 @@ public enum EndpointError: Error, Equatable, CustomStringConvertible {
 
 /// The base URL requests to a service go to.
 public struct AWSEndpoint: Sendable, Equatable, CustomStringConvertible, CustomReflectable {
+    /// The base URL, without query or fragment.
     public let url: URL
 
     /// An explicit endpoint (LocalStack, moto, a VPC endpoint). Must be

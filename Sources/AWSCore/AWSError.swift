@@ -29,6 +29,7 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The server's `x-amz-retry-after` hint.
     public let retryAfter: Duration?
 
+    /// An error as a service returned it: its code, message and HTTP status, the request id, the fault type (`Sender` or `Receiver`) and any `Retry-After`.
     public init(code: String, message: String, statusCode: Int, requestId: String? = nil,
                 faultType: String? = nil, retryAfter: Duration? = nil) {
         self.code = code

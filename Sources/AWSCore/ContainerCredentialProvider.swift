@@ -22,8 +22,12 @@ public struct ContainerCredentialProvider: CredentialProvider, CustomStringConve
     private let relativeBase: URL
     private let timeout: Duration
 
-    /// - parameter relativeBase: where relative URIs point (the ECS agent's
-    ///   address; configurable for tests).
+    /// Credentials from the container's credential endpoint: ECS
+    /// (`AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`, against the ECS agent's
+    /// address) or EKS Pod Identity and others
+    /// (`AWS_CONTAINER_CREDENTIALS_FULL_URI`, with the token of
+    /// `AWS_CONTAINER_AUTHORIZATION_TOKEN[_FILE]`).
+    ///
     /// - parameter environment: where `AWS_CONTAINER_*` settings are read.
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.init(environment: environment, transport: nil)

@@ -53,7 +53,9 @@ public enum CredentialsError: Error, Equatable, CustomStringConvertible {
 
 /// Credentials given in code.
 public struct StaticCredentialProvider: CredentialProvider {
+    /// The credentials it returns.
     public let credentials: AWSCredentials
+    /// A provider of fixed credentials.
     public init(_ credentials: AWSCredentials) { self.credentials = credentials }
     public var name: String { "explicit credentials" }
     public func credentials() async throws -> AWSCredentials { credentials }
@@ -66,6 +68,7 @@ public struct EnvironmentCredentialProvider: CredentialProvider, CustomStringCon
     CustomReflectable {
     private let environment: [String: String]
 
+    /// Credentials from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN` in `environment`.
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.environment = environment.only([
             "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
@@ -103,6 +106,7 @@ public struct ProfileCredentialProvider: CredentialProvider, CustomStringConvert
     CustomReflectable {
     private let files: SharedConfigFiles
 
+    /// Credentials from the static keys of the profile `files` name.
     public init(files: SharedConfigFiles = SharedConfigFiles()) {
         self.files = files
     }
@@ -134,8 +138,10 @@ public struct ProfileCredentialProvider: CredentialProvider, CustomStringConvert
 /// fails stops the search (falling through to another identity silently
 /// would be worse than failing).
 public struct CredentialProviderChain: CredentialProvider {
+    /// The providers, asked in this order.
     public let providers: [any CredentialProvider]
 
+    /// A chain that asks `providers` in order and uses the first that has credentials.
     public init(_ providers: [any CredentialProvider]) {
         self.providers = providers
     }

@@ -35,8 +35,11 @@ public struct RetryPolicy: Sendable {
         case throttling, transient, timeout
     }
 
+    /// Attempts in all, the first included (3 by default).
     public var maxAttempts: Int
+    /// How the delay between attempts grows.
     public var backoff: Backoff
+    /// The longest delay between two attempts (20 seconds by default).
     public var maxDelay: Duration
     /// The shared token bucket, or `nil` for none.
     public let quota: RetryQuota?
@@ -145,8 +148,10 @@ public struct RetryPolicy: Sendable {
 /// the clients of a process, as the SDKs do per client.
 public final class RetryQuota: Sendable {
     private let tokens: Locked<Int>
+    /// The quota's tokens when full (500 by default, as the AWS SDKs).
     public let capacity: Int
 
+    /// A full quota of `capacity` tokens.
     public init(capacity: Int = 500) {
         self.capacity = capacity
         tokens = Locked(capacity)

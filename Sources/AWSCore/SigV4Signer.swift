@@ -15,7 +15,7 @@ import Foundation
 /// `Authorization`. Send exactly those headers and exactly that body.
 ///
 /// The intermediate values (canonical request, string to sign, signature)
-/// are available from ``sign(method:url:headers:payloadHash:date:)`` for
+/// are available from `sign(method:url:headers:payloadHash:date:)` for
 /// tests and debugging.
 public struct SigV4Signer: Sendable {
     /// How the path enters the canonical request.

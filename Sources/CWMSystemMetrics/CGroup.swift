@@ -42,7 +42,10 @@ package struct FileReader: Sendable {
 
 /// The control group hierarchy a limit comes from.
 public enum CGroupVersion: String, Sendable {
-    case v1, v2
+    /// cgroup v1: one hierarchy per controller (`/sys/fs/cgroup/cpu`, `/sys/fs/cgroup/memory`).
+    case v1
+    /// cgroup v2: the unified hierarchy (`cpu.max`, `memory.max`).
+    case v2
 }
 
 /// The cgroup the process runs in, and the limits it sets.

@@ -25,6 +25,7 @@ public struct HostSample: Equatable, Sendable {
     /// Used share of the memory limit, 0...100.
     public let memoryUtilization: Double
 
+    /// A sample taken at `time`; `cpuUtilization` is `nil` for the first sample, which has no interval yet.
     public init(time: Date, cpuUtilization: Double?, memoryUtilization: Double) {
         self.time = time
         self.cpuUtilization = cpuUtilization
@@ -47,7 +48,9 @@ public struct HostSample: Equatable, Sendable {
 /// cgroup was moved or unmounted), the reading falls back to the host,
 /// and ``onFallback`` is told once per resource.
 public final class HostSampler {
+    /// What the CPU utilisation is relative to: the host, or a cgroup's CPU limit.
     public private(set) var cpuBasis: UtilizationBasis
+    /// What the memory utilisation is relative to: the host, or a cgroup's memory limit.
     public private(set) var memoryBasis: UtilizationBasis
     /// Told once, in words, when a reading falls back from the cgroup to the host.
     public var onFallback: ((String) -> Void)?

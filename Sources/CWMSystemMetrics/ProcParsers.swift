@@ -7,8 +7,11 @@ import Foundation
 
 /// Why a file could not be used.
 public struct SystemMetricsError: Error, Equatable, CustomStringConvertible {
+    /// The file that could not be read or parsed.
     public let path: String
+    /// What was wrong with it.
     public let reason: String
+    /// An error about the file at `path`.
     public init(_ path: String, _ reason: String) {
         self.path = path
         self.reason = reason

@@ -15,7 +15,9 @@ import MetricsCore
 public final class ManualClock: Clock, Sendable {
     /// An instant of a ``ManualClock``: the time advanced since its creation.
     public struct Instant: InstantProtocol, Hashable, Sendable {
+        /// The time since the clock's start.
         public let offset: Duration
+        /// The instant `offset` after the clock's start.
         public init(offset: Duration) { self.offset = offset }
         public func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
         public func duration(to other: Instant) -> Duration { other.offset - offset }
@@ -51,7 +53,7 @@ public final class ManualClock: Clock, Sendable {
         start.addingTimeInterval(Double(now.offset.components.seconds) + Double(now.offset.components.attoseconds) / 1e18)
     }
 
-    /// This clock as a ``WallClock``: `start` plus the time advanced so far.
+    /// This clock as a `WallClock`: `start` plus the time advanced so far.
     public var wallClock: some WallClock { ManualWallClock(clock: self) }
 
     /// The number of tasks currently sleeping on this clock.

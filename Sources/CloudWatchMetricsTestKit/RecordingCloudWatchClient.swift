@@ -3,7 +3,7 @@ import CloudWatchSink
 import CWMLocking
 import MetricsCore
 
-/// A ``CloudWatchClient`` for tests: records every `PutMetricData` call
+/// A `CloudWatchClient` for tests: records every `PutMetricData` call
 /// and can be told to fail, throttle or hang on any call.
 ///
 /// ```swift
@@ -57,6 +57,7 @@ public final class RecordingCloudWatchClient: CloudWatchClient, Sendable {
 
     private let state = Locked(State())
 
+    /// A client that records every request and answers each with success.
     public init() {}
 
     /// Every datum accepted so far, in order.

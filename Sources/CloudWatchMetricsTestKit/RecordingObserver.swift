@@ -13,6 +13,7 @@ import MetricsCore
 public final class RecordingObserver: MetricsObserver {
     private let events = Locked<[MetricsEvent]>([])
 
+    /// An observer with nothing recorded yet.
     public init() {}
 
     /// Keeps `event`.

@@ -38,9 +38,11 @@ extension CloudWatchClient {
 
 /// One chunk of a `PutMetricData` call: the datums and their encoded body.
 public struct PutMetricDataRequest: Sendable {
+    /// The namespace of every datum in the request.
     public let namespace: String
     /// The encoded request body in `protocol`.
     public let body: [UInt8]
+    /// The wire protocol the request is encoded in.
     public let `protocol`: CloudWatchProtocol
     /// The number of datums.
     public let datumCount: Int

@@ -20,14 +20,14 @@ import MetricsCore
 /// ```
 ///
 /// Each export validates every snapshot (skipping and reporting invalid
-/// ones, see ``MetricDatumValidationError``), turns the rest into datums
+/// ones, see `MetricDatumValidationError`), turns the rest into datums
 /// (``MetricDatum``), packs them into requests of at most 1000 datums and
 /// 1 MB (measured), and sends them. A request refused for good (a 400 such
 /// as `InvalidParameterValue`) drops only its own snapshots, reported with
 /// the error, and the other requests still go out. If a request fails with
 /// a retryable error, the result leaves only the undelivered snapshots
 /// unsent, so the retry never sends a datum twice. Retries follow the AWS
-/// SDK standard mode (``AWSCore/RetryPolicy``). Settings beyond these
+/// SDK standard mode (`RetryPolicy`). Settings beyond these
 /// parameters are in ``Options``.
 ///
 /// Printing, dumping or mirroring the sink shows its name, namespace,
@@ -40,6 +40,7 @@ public final class CloudWatchSink: Sink, CustomStringConvertible, CustomDebugStr
     /// The namespace every datum is put in.
     public let namespace: String
     public let name: String
+    /// The wire protocol of its requests: JSON 1.0 (the default) or Query.
     public let wireProtocol: CloudWatchProtocol
     private let region: String?
     private let endpoint: URL?
@@ -65,9 +66,11 @@ public final class CloudWatchSink: Sink, CustomStringConvertible, CustomDebugStr
     ///   - endpoint: an explicit endpoint (LocalStack, moto); `nil` for AWS
     ///     (or `AWS_ENDPOINT_URL_CLOUDWATCH` / `AWS_ENDPOINT_URL`).
     ///   - verifySSL: `false` accepts any certificate, for this sink only.
-    ///   - accessKeyId / secretAccessKey / sessionToken: explicit credentials;
-    ///     `nil` uses the default chain (environment, profile, web identity,
-    ///     container, IMDS).
+    ///   - accessKeyId: explicit credentials, with `secretAccessKey` (and
+    ///     `sessionToken` for temporary ones); `nil` uses the default chain
+    ///     (environment, profile, web identity, container, IMDS).
+    ///   - secretAccessKey: the secret of `accessKeyId`.
+    ///   - sessionToken: the session token of temporary credentials.
     ///   - clientFactory: builds the ``CloudWatchClient`` (tests inject a fake).
     ///   - options: everything else (``Options``): protocol, resolution,
     ///     dimension names, compression, retries, limits, name.
@@ -128,7 +131,7 @@ public final class CloudWatchSink: Sink, CustomStringConvertible, CustomDebugStr
         _ = try await resolvedClient()
     }
 
-    /// Exports outside a manager: throws ``PartialExportError`` with the
+    /// Exports outside a manager: throws `PartialExportError` with the
     /// snapshots left unsent, or the first refused request's error. Invalid
     /// snapshots are skipped; ``export(_:attempt:)`` lists them.
     public func export(_ snapshots: [MetricSnapshot]) async throws {

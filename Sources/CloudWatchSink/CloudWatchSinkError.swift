@@ -6,6 +6,7 @@ public enum CloudWatchSinkError: Error, Equatable, Sendable, CustomStringConvert
     /// Empty, longer than 255, non-ASCII or control characters, starting
     /// with `:` or with the reserved `AWS/`.
     case invalidNamespace(String, reason: String)
+    /// A storage resolution other than 1 or 60 seconds.
     case invalidStorageResolution(Int)
     /// Only one of the access key id and the secret was given.
     case incompleteCredentials

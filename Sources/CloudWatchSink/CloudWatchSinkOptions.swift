@@ -42,6 +42,7 @@ extension CloudWatchSink {
         /// printing the options shows their names alone).
         public var environment: [String: String]
 
+        /// Options with every setting at its default unless given (each property says its default).
         public init(
             wireProtocol: CloudWatchProtocol = .json,
             storageResolution: Int = 60,

@@ -19,8 +19,11 @@ import Foundation
 public struct MetricDatum: Sendable, Equatable, Hashable {
     /// A name/value pair.
     public struct Dimension: Sendable, Equatable, Hashable {
+        /// The dimension's name.
         public var name: String
+        /// The dimension's value.
         public var value: String
+        /// A dimension.
         public init(name: String, value: String) {
             self.name = name
             self.value = value
@@ -29,10 +32,15 @@ public struct MetricDatum: Sendable, Equatable, Hashable {
 
     /// `{SampleCount, Sum, Minimum, Maximum}`; CloudWatch requires all four.
     public struct StatisticSet: Sendable, Equatable, Hashable {
+        /// How many values the set summarises.
         public var sampleCount: Double
+        /// Their sum.
         public var sum: Double
+        /// The smallest value.
         public var minimum: Double
+        /// The largest value.
         public var maximum: Double
+        /// A statistic set.
         public init(sampleCount: Double, sum: Double, minimum: Double, maximum: Double) {
             self.sampleCount = sampleCount
             self.sum = sum
@@ -41,21 +49,26 @@ public struct MetricDatum: Sendable, Equatable, Hashable {
         }
     }
 
+    /// The metric's name.
     public var metricName: String
     /// In order; at most 30.
     public var dimensions: [Dimension]
     /// A single value (not used by this sink, accepted for completeness).
     public var value: Double?
+    /// The window's count, sum, minimum and maximum, for a summarised datum.
     public var statisticValues: StatisticSet?
     /// Distinct values (at most 150) and how often each occurred.
     public var values: [Double]
+    /// How many times each of ``values`` occurred (same length; empty for one each).
     public var counts: [Double]
     /// A CloudWatch `StandardUnit` name, or `nil` for none.
     public var unit: String?
+    /// When the values were observed; CloudWatch uses the time of receipt when `nil`.
     public var timestamp: Date?
     /// 1 (high resolution) or 60.
     public var storageResolution: Int?
 
+    /// A datum as PutMetricData sends it: one of `value`, `statisticValues` or `values` (with `counts`) carries the observations.
     public init(
         metricName: String,
         dimensions: [Dimension] = [],

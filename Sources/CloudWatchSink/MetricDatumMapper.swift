@@ -23,7 +23,7 @@ public enum HistogramEncoding: String, Sendable {
 ///   `None`, as the original sent none), `StorageResolution`, and
 ///   histograms as `Values`/`Counts`.
 ///
-/// Every snapshot is validated first; see ``MetricDatumValidationError``.
+/// Every snapshot is validated first; see `MetricDatumValidationError`.
 final class MetricDatumMapper: Sendable {
     static let maximumValuesPerDatum = 150
 

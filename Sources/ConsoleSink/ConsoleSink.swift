@@ -38,7 +38,7 @@ public struct ConsoleSink: Sink {
     ///   - output: where to write (default standard output).
     ///   - costPrices: the table ends each window with what its series would
     ///     cost through PutMetricData at these prices (default: us-east-1
-    ///     list prices, see ``CostEstimate``); `nil` leaves the line out.
+    ///     list prices, see `CostEstimate`); `nil` leaves the line out.
     ///   - writeTimeout: how long one window's write may wait for a reader
     ///     that stopped draining (default 10 s).
     public init(format: Format = .table, output: FileHandle = .standardOutput,

@@ -1,7 +1,7 @@
 import AWSCore
 
 /// What can go wrong sending to Datadog, beyond the transport's own errors
-/// (``HTTPTransportError``). No case ever carries the API or application key.
+/// (`HTTPTransportError`). No case ever carries the API or application key.
 public enum DatadogSinkError: Error, Sendable, Equatable, CustomStringConvertible {
     /// No API key: none was passed and `DD_API_KEY` is not set.
     case missingAPIKey

@@ -33,6 +33,7 @@ extension DatadogSink {
         /// `HOME` and proxy keys, and printing the options shows their names alone).
         public var environment: [String: String]
 
+        /// Options with every setting at its default unless given (each property says its default).
         public init(metricPrefix: String = "aiokpl.", host: String? = nil, tags: [String] = [],
                     maxValuesPerDistribution: Int = 10_000, maxRequestBytes: Int = 3_000_000, gzip: Bool = false,
                     retryPolicy: RetryPolicy = RetryPolicy(), requestTimeout: Duration = .seconds(10),

@@ -8,6 +8,7 @@ public struct LogEvent: Sendable, Equatable {
     /// The message: here, one EMF document.
     public let message: [UInt8]
 
+    /// An event: `timestamp` in milliseconds since 1970, `message` in UTF-8.
     public init(timestamp: Int64, message: [UInt8]) {
         self.timestamp = timestamp
         self.message = message
@@ -24,6 +25,7 @@ public struct RejectedLogEvents: Sendable, Equatable {
     /// Events before this index were past the group's retention.
     public var expiredEndIndex: Int?
 
+    /// The indexes CloudWatch Logs returns for the events it refused, as in PutLogEvents' `rejectedLogEventsInfo`.
     public init(tooNewStartIndex: Int? = nil, tooOldEndIndex: Int? = nil, expiredEndIndex: Int? = nil) {
         self.tooNewStartIndex = tooNewStartIndex
         self.tooOldEndIndex = tooOldEndIndex
@@ -48,7 +50,9 @@ public protocol CloudWatchLogsClient: Sendable {
     /// Puts `events` (chronological, within the batch limits); returns the
     /// events refused individually, if any.
     func putLogEvents(group: String, stream: String, events: [LogEvent]) async throws -> RejectedLogEvents?
+    /// Creates the log group `group` (an existing group is an `AWSError` with code `ResourceAlreadyExistsException`).
     func createLogGroup(_ group: String) async throws
+    /// Creates the log stream `stream` in `group` (an existing stream is an `AWSError` with code `ResourceAlreadyExistsException`).
     func createLogStream(group: String, stream: String) async throws
 }
 

@@ -19,7 +19,7 @@ import MetricsCore
 /// ```
 ///
 /// Each export validates every snapshot with the same rules and errors as
-/// `CloudWatchSink` (``MetricDatumValidationError``), groups the valid ones
+/// `CloudWatchSink` (`MetricDatumValidationError`), groups the valid ones
 /// into documents (see Docs/emf.md for exactly what reaches CloudWatch), and
 /// writes them: one line per document to standard output or a file handle,
 /// or PutLogEvents calls (creating the log group and stream when missing).

@@ -4,6 +4,7 @@
 public enum EMFSinkError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The namespace CloudWatch would refuse (same rules as PutMetricData).
     case invalidNamespace(String, reason: String)
+    /// A storage resolution other than 1 or 60 seconds.
     case invalidStorageResolution(Int)
     /// A default dimension set with more than 30 keys, an empty key, or `_aws`.
     case invalidDimensionSet([String], reason: String)

@@ -51,6 +51,7 @@ extension EMFSink {
         /// printing the options shows their names alone).
         public var environment: [String: String]
 
+        /// Options with every setting at its default unless given (each property says its default).
         public init(
             properties: [String: String] = [:],
             storageResolution: Int = 60,

@@ -34,6 +34,7 @@ public struct CardinalityLimits: Sendable, Equatable {
     /// past ``total``.
     public var overflowMetricName: String
 
+    /// Limits with the given bounds; each parameter is the property of the same name.
     public init(perMetric: Int = 10_000, total: Int = 100_000, overflowValue: String = "Other",
                 overflowMetricName: String = "OtherMetrics") {
         self.perMetric = Swift.max(1, perMetric)

@@ -18,6 +18,7 @@ public protocol WallClock: Sendable {
 
 /// The system's wall clock (`Date()`).
 public struct SystemWallClock: WallClock {
+    /// The system's wall clock.
     public init() {}
     public func now() -> Date { Date() }
 }

@@ -11,9 +11,12 @@ public struct CloudWatchPrices: Sendable, Equatable {
     /// One tier of the custom-metric price: `metrics` more metrics (`nil`:
     /// all the rest) at `perMetricMonth` each.
     public struct Tier: Sendable, Equatable {
+        /// The metrics this tier covers, or `nil` for all the rest.
         public var metrics: Int?
+        /// The price of one metric for a month in this tier, in US dollars.
         public var perMetricMonth: Double
 
+        /// A tier of `metrics` metrics (`nil`: the rest) at `perMetricMonth` dollars each.
         public init(metrics: Int?, perMetricMonth: Double) {
             self.metrics = metrics
             self.perMetricMonth = perMetricMonth
@@ -27,6 +30,7 @@ public struct CloudWatchPrices: Sendable, Equatable {
     /// Log ingestion (EMF through CloudWatch Logs), per GB (2^30 bytes).
     public var perGigabyteIngested: Double
 
+    /// Prices of a region: metric tiers in order, API requests per thousand, and log data ingested (EMF) per gigabyte, in US dollars.
     public init(metricTiers: [Tier], perThousandRequests: Double, perGigabyteIngested: Double) {
         self.metricTiers = metricTiers
         self.perThousandRequests = perThousandRequests
@@ -78,6 +82,7 @@ public enum SinkBilling: Sendable {
 /// figures are a floor) in requests of up to 1,000 datums; EMF bytes are
 /// measured by encoding one window of the live series. A month is 730 hours.
 public struct CostEstimate: Sendable, Equatable, CustomStringConvertible {
+    /// The minutes in a month as AWS prices them (730 hours).
     public static let minutesPerMonth = 730.0 * 60
 
     /// Live series (each a CloudWatch custom metric).

@@ -14,6 +14,7 @@ public struct ExportAttempt: Sendable {
     /// The first attempt at a batch.
     public static let first = ExportAttempt(number: 1, previousError: nil)
 
+    /// Attempt `number` (1 for the first), after `previousError`, of a manager exporting every `uploadInterval`.
     public init(number: Int, previousError: (any Error)?, uploadInterval: Duration? = nil) {
         self.number = Swift.max(1, number)
         self.previousError = previousError

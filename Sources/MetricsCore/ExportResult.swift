@@ -31,6 +31,7 @@ public struct ExportResult: Sendable {
         /// Why it is invalid.
         public let error: any Error
 
+        /// The snapshot of `metric`, rejected for `error`.
         public init(metric: String, error: any Error) {
             self.metric = metric
             self.error = error
@@ -45,6 +46,7 @@ public struct ExportResult: Sendable {
         /// The backend's answer.
         public let error: any Error
 
+        /// `count` snapshots the backend refused with `error`.
         public init(count: Int, error: any Error) {
             self.count = count
             self.error = error
@@ -62,6 +64,7 @@ public struct ExportResult: Sendable {
     /// Why `unsent` were not delivered (`nil` when nothing is unsent).
     public var error: (any Error)?
 
+    /// An export's outcome: what was delivered, rejected one by one, refused by the backend, and left unsent with the `error` that stopped it.
     public init(delivered: Int = 0, rejected: [Rejection] = [], refused: [Refusal] = [],
                 unsent: [MetricSnapshot] = [], error: (any Error)? = nil) {
         self.delivered = delivered

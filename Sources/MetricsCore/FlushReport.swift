@@ -28,6 +28,7 @@ public struct FlushReport: Sendable, Equatable, CustomStringConvertible {
         /// as ``SinkEvent/exportFailed(error:)``), credentials redacted.
         public let lastError: String?
 
+        /// One sink's outcome; each parameter is the property of the same name.
         public init(name: String, delivered: Int = 0, dropped: [DropReason: Int] = [:], unknownOutcome: Int = 0,
                     pending: Int = 0, lastError: String? = nil) {
             self.name = name

@@ -6,25 +6,37 @@
 /// Texts name metrics and dimension keys, never dimension values, which
 /// may carry user data.
 public enum MetricDatumValidationError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The metric's name is empty.
     case emptyMetricName
+    /// The metric's name is longer than 255 characters.
     case metricNameTooLong(length: Int)
     /// NaN or ±infinity in `field` (`Sum`, `Minimum`, `Maximum`, `Values`).
     case nonFiniteValue(field: String)
     /// Magnitude beyond CloudWatch's range (about 1.17e108).
     case valueOutOfRange(field: String, value: Double)
+    /// The snapshot holds no observation to send.
     case noObservations
+    /// More than 30 dimensions.
     case tooManyDimensions(count: Int)
+    /// A dimension's name is empty.
     case emptyDimensionName
+    /// The value of `dimension` is empty.
     case emptyDimensionValue(dimension: String)
+    /// A dimension's name is longer than 255 characters.
     case dimensionNameTooLong(dimension: String, length: Int)
+    /// The value of `dimension` is longer than 1,024 characters.
     case dimensionValueTooLong(dimension: String, length: Int)
     /// CloudWatch accepts only ASCII in dimension names and values.
     case nonASCIIDimension(dimension: String)
+    /// A control character in the name or value of `dimension`.
     case controlCharacterInDimension(dimension: String)
     /// A name or value made of whitespace only.
     case blankDimension(dimension: String)
+    /// A dimension's name starts with a colon, which CloudWatch reserves.
     case dimensionNameStartsWithColon(dimension: String)
+    /// Two dimensions share the name `dimension`.
     case duplicateDimension(dimension: String)
+    /// A unit that is not one of CloudWatch's (``MetricUnit/standardUnits``).
     case unsupportedUnit(String)
     /// EMF only: the metric's name is also the name of one of its
     /// dimensions, of a property, or `_aws`: one JSON member cannot be both.

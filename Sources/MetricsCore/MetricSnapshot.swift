@@ -37,6 +37,7 @@ public struct MetricSnapshot: Sendable, Equatable, CustomStringConvertible {
         /// The number of observations in the bucket.
         public var count: Int
 
+        /// `count` observations of `value`.
         public init(value: Double, count: Int) {
             self.value = value
             self.count = count

@@ -95,5 +95,6 @@ public enum MetricsEvent: Sendable {
 /// }
 /// ```
 public protocol MetricsObserver: Sendable {
+    /// Receives one event. Called on the task that caused it: return quickly, and never block.
     func observe(_ event: MetricsEvent)
 }

@@ -218,9 +218,13 @@ public final class MetricsManager: Sendable {
 
     /// The gauge for `name` and `dimensions`, created on first use.
     ///
-    /// - parameter statistics: keep count, sum, min and max of the values set
-    ///   in each window besides the last (default), or only the last value,
-    ///   for the cheapest `set` (one plain store).
+    /// - parameters:
+    ///   - name: the metric's name.
+    ///   - dimensions: the series' dimensions, in order.
+    ///   - unit: the unit of its values (default none).
+    ///   - statistics: keep count, sum, min and max of the values set in
+    ///     each window besides the last (default), or only the last value,
+    ///     for the cheapest `set` (one plain store).
     ///
     /// ```swift
     /// manager.gauge("UserRecordsPending").set(42)
@@ -234,8 +238,12 @@ public final class MetricsManager: Sendable {
 
     /// The histogram for `name` and `dimensions`, created on first use.
     ///
-    /// - parameter distribution: keep a bucketed distribution (default) for
-    ///   percentiles, or only count, sum, min and max.
+    /// - parameters:
+    ///   - name: the metric's name.
+    ///   - dimensions: the series' dimensions, in order.
+    ///   - unit: the unit of its values (default none).
+    ///   - distribution: keep a bucketed distribution (default) for
+    ///     percentiles, or only count, sum, min and max.
     ///
     /// ```swift
     /// let latency = manager.histogram("RequestTime", unit: .milliseconds)

@@ -28,10 +28,11 @@ extension MetricsManager {
         /// registry and no longer exported; a handle still held keeps
         /// working. Default 5; `nil` keeps every series for ever.
         public var seriesExpiry: Int?
-        /// Bounds on live series (default ``CardinalityLimits/init(perMetric:total:overflowValue:)``:
+        /// Bounds on live series (default ``CardinalityLimits/init(perMetric:total:overflowValue:overflowMetricName:)``:
         /// 10,000 per metric name, 100,000 in all); `nil` for none.
         public var cardinalityLimits: CardinalityLimits?
 
+        /// A configuration with every setting at its default unless given (each property says its default).
         public init(
             summaryDimensions: Set<String> = [KPLDimension.stream],
             batching: BatchingConfig = BatchingConfig(),

@@ -7,6 +7,7 @@ public struct PartialExportError: Error, CustomStringConvertible {
     /// Why delivery stopped.
     public let underlying: any Error
 
+    /// An export that sent part of its batch: `remaining` were not sent, because of `underlying`.
     public init(remaining: [MetricSnapshot], underlying: any Error) {
         self.remaining = remaining
         self.underlying = underlying
@@ -19,6 +20,7 @@ public struct PartialExportError: Error, CustomStringConvertible {
 
 /// Stands in when a sink left snapshots unsent without saying why.
 public struct ExportIncompleteError: Error, CustomStringConvertible {
+    /// The error, for a sink that reports snapshots unsent without an error of its own.
     public init() {}
     public var description: String { "the sink left snapshots undelivered without an error" }
 }

@@ -78,6 +78,7 @@ public struct MetricEvent: Sendable, CustomStringConvertible {
     /// The series' dimensions after level filtering.
     public let dimensions: [(String, String)]
 
+    /// An event of `name` with `value`, observed at `timestamp`, with `dimensions` in order.
     public init(name: String, value: Double, timestamp: Date, dimensions: [(String, String)] = []) {
         self.name = name
         self.value = value

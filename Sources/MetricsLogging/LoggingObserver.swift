@@ -20,10 +20,12 @@ import MetricsCore
 /// by their `description`, which for every error of the SDK leaves out
 /// credentials and keys.
 public struct LoggingObserver: MetricsObserver {
+    /// The logger every event goes to.
     public let logger: Logger
     /// The level of routine events: a batch exported, series expired (default `.debug`).
     public let routineLevel: Logger.Level
 
+    /// An observer logging to `logger`, routine events at `routineLevel`.
     public init(logger: Logger, routineLevel: Logger.Level = .debug) {
         self.logger = logger
         self.routineLevel = routineLevel

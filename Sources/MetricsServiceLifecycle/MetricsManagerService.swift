@@ -5,7 +5,7 @@
 import MetricsCore
 import ServiceLifecycle
 
-/// A ``MetricsManager`` as a swift-service-lifecycle `Service`: `run()`
+/// A `MetricsManager` as a swift-service-lifecycle `Service`: `run()`
 /// starts the manager and returns once it has shut down gracefully (final
 /// window exported, queues drained, sinks stopped), which it does when the
 /// group shuts down gracefully (SIGTERM, or another service ending) or when
@@ -21,8 +21,10 @@ import ServiceLifecycle
 /// order, so the manager stops last and exports what the others recorded
 /// while they stopped.
 public struct MetricsManagerService: Service, CustomStringConvertible {
+    /// The manager the service runs.
     public let manager: MetricsManager
 
+    /// A service that runs `manager` (the same as `manager.service`).
     public init(_ manager: MetricsManager) {
         self.manager = manager
     }

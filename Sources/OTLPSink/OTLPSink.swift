@@ -67,8 +67,12 @@ public final class OTLPSink: Sink, CustomStringConvertible, CustomDebugStringCon
     ///   - endpoint: the whole URL instead of AWS's (a proxy, a local stand-in);
     ///     `AWS_ENDPOINT_URL_CLOUDWATCH` and `AWS_ENDPOINT_URL` are honoured too.
     ///   - verifySSL: verify the server's certificate (default true).
-    ///   - accessKeyId, secretAccessKey, sessionToken: static credentials;
-    ///     none: ``Options/credentialProvider`` or the default chain.
+    ///   - accessKeyId: static credentials, with `secretAccessKey` (and
+    ///     `sessionToken` for temporary ones); none: ``Options/credentialProvider``
+    ///     or the default chain.
+    ///   - secretAccessKey: the secret of `accessKeyId`.
+    ///   - sessionToken: the session token of temporary credentials.
+    ///   - options: everything else (``Options``).
     public static func cloudWatch(region: String? = nil, endpoint: URL? = nil, verifySSL: Bool = true,
                                   accessKeyId: String? = nil, secretAccessKey: String? = nil,
                                   sessionToken: String? = nil, options: Options = Options()) -> OTLPSink {
@@ -191,7 +195,7 @@ private enum Backend: Sendable {
     case aws(AWSServiceClient, headers: [(String, String)], gzip: Bool)
 
     /// Posts `body`; returns the 2xx response, throws ``OTLPSinkError/httpStatus(code:message:retryAfter:)``
-    /// (or the ``AWSError``) for any other.
+    /// (or the `AWSError`) for any other.
     func post(_ body: [UInt8]) async throws -> HTTPResponse {
         switch self {
         case .collector(let transport, let url, let headers, let gzip, let timeout):

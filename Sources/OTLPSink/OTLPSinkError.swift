@@ -1,7 +1,7 @@
 import AWSCore
 
 /// What can go wrong sending OTLP, beyond the transport's and AWS's own
-/// errors (``HTTPTransportError``, ``AWSError`` for the CloudWatch endpoint).
+/// errors (`HTTPTransportError`, `AWSError` for the CloudWatch endpoint).
 public enum OTLPSinkError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The collector answered with an error status. 429, 502, 503 and 504
     /// are retried (after `retryAfter` when the server said), as the OTLP

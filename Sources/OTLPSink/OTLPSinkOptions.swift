@@ -27,6 +27,7 @@ extension OTLPSink {
         /// The instrumentation scope's name (default `"aiokpl"`, the meter the
         /// Python original created) and version.
         public var scopeName: String
+        /// The instrumentation scope's version (default empty, as the original's meter had none).
         public var scopeVersion: String
         /// Put before every metric name (default `"aiokpl."`, the original's
         /// `instrument_prefix`, so its dashboards keep working).
@@ -62,6 +63,7 @@ extension OTLPSink {
         /// and printing the options shows their names alone).
         public var environment: [String: String]
 
+        /// Options with every setting at its default unless given (each property says its default).
         public init(encoding: Encoding = .protobuf, gzip: Bool = true, headers: [String: String] = [:],
                     resourceAttributes: [String: String]? = nil, scopeName: String = "aiokpl",
                     scopeVersion: String = "", metricPrefix: String = "aiokpl.", lowercaseMetricNames: Bool = true,

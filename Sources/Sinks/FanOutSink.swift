@@ -8,12 +8,12 @@ import MetricsCore
 /// let manager = MetricsManager(level: .detailed, sink: both)
 /// ```
 ///
-/// Each inner sink is retried on its own, per its own ``Sink/retryPolicy``,
+/// Each inner sink is retried on its own, per its own `retryPolicy`,
 /// by the same retry loop the export worker runs, so a retry never sends a
 /// batch twice to a sink that already has it. The fan-out itself is not
 /// retried by the export worker.
 ///
-/// The fan-out's ``ExportResult`` counts a snapshot as delivered when every
+/// The fan-out's `ExportResult` counts a snapshot as delivered when every
 /// inner sink took it. When some inner sinks lost snapshots (rejected them,
 /// had them refused, or gave up retrying), the largest such loss is
 /// reported as one refusal whose error, ``FanOutError``, names each of those
@@ -121,6 +121,7 @@ public struct FanOutError: Error, CustomStringConvertible {
         /// How many snapshots of the batch it did not deliver.
         public let lost: Int
 
+        /// The failure of the sink named `sink`, which lost `lost` snapshots.
         public init(sink: String, error: any Error, lost: Int = 0) {
             self.sink = sink
             self.error = error
@@ -128,6 +129,7 @@ public struct FanOutError: Error, CustomStringConvertible {
         }
     }
 
+    /// Each failed sink's failure, in the order of the fan-out's sinks.
     public let failures: [Failure]
 
     public var description: String {

@@ -10,6 +10,7 @@ import MetricsCore
 /// let manager = MetricsManager(level: .detailed, sink: NullSink())
 /// ```
 public struct NullSink: Sink {
+    /// A sink that drops everything.
     public init() {}
     public var name: String { "null" }
     public func export(_ snapshots: [MetricSnapshot]) async throws {}

@@ -6,7 +6,7 @@ import CoreMetrics
 import MetricsCore
 import Synchronization
 
-/// A swift-metrics backend that records into a ``MetricsManager``, so that
+/// A swift-metrics backend that records into a `MetricsManager`, so that
 /// everything emitting through swift-metrics (Hummingbird, Vapor,
 /// AsyncHTTPClient, gRPC, your own `Counter(label:)`s) reaches the SDK's
 /// sinks: CloudWatch, EMF, OTLP, Datadog, the console.
@@ -28,10 +28,10 @@ import Synchronization
 /// Series are named exactly by the label, with the dimensions as given.
 /// Handles are shared: equal (label, dimensions) give the same handler.
 /// The factory's cache of handlers is bounded like the manager's series:
-/// it keeps at most the manager's ``CardinalityLimits/total`` handlers
+/// it keeps at most the manager's `CardinalityLimits.total` handlers
 /// (past it, a handler is made for each call and not kept: the manager
 /// folds such series anyway), and lets go of the handlers of series the
-/// manager expired (``MetricsManager/Configuration/seriesExpiry``), at a
+/// manager expired (`MetricsManager.Configuration.seriesExpiry`), at a
 /// sweep that runs after as many new handlers as it holds. `destroy…`
 /// releases the factory's reference at once: the series expires once
 /// idle, after exporting everything recorded into it. `reset()` does
@@ -43,6 +43,7 @@ public struct MetricsManagerFactory: MetricsFactory {
     public let timerUnit: MetricUnit
     let handlers: HandlerCache
 
+    /// A factory recording into `manager`; timers without a preferred display unit record in `timerUnit`.
     public init(manager: MetricsManager, timerUnit: MetricUnit = .milliseconds) {
         self.init(manager: manager, timerUnit: timerUnit, sweepInterval: 1024)
     }

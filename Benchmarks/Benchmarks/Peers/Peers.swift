@@ -396,9 +396,14 @@ let benchmarks: @Sendable () -> Void = {
 
     // MARK: SHA-256 (compare.sh puts `openssl speed` beside it)
 
+    // Through the public HMAC: the SHA-256 type itself is `package` (its name
+    // would be ambiguous beside swift-crypto's). An HMAC of 1 MiB is one
+    // SHA-256 pass over the MiB and one 64-byte block, plus three blocks of
+    // the outer hash: about 0.1 µs more than the hash alone, against 0.8 ms.
     let mebibyte = [UInt8](repeating: 0x61, count: 1 << 20)
+    let key = [UInt8](repeating: 0x6b, count: 32)
     Benchmark("sha256, 1 MiB | ours", configuration: whole) { _ in
-        blackHole(SHA256.hash(mebibyte))
+        blackHole(HMACSHA256.authenticationCode(for: mebibyte, key: key))
     }
 
     // MARK: one request
