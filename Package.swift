@@ -29,9 +29,12 @@ let package = Package(
         .library(name: "EMFSink", targets: ["EMFSink"]),
         .library(name: "OTLPSink", targets: ["OTLPSink"]),
         .library(name: "DatadogSink", targets: ["DatadogSink"]),
-        // What a user's tests import: a recording CloudWatch client, a manual
-        // clock, a recording observer, timed waits on an InMemorySink.
+        // What a user's tests import: a recording CloudWatch client, and
+        // everything of MetricsCoreTestKit (re-exported).
         .library(name: "CloudWatchMetricsTestKit", targets: ["CloudWatchMetricsTestKit"]),
+        // The same without the AWS stack: the manual clock, the recording
+        // observer, bounded waits, and sinks that fail, block or count.
+        .library(name: "MetricsCoreTestKit", targets: ["MetricsCoreTestKit"]),
         // The integrations: each is empty unless its trait is enabled.
         .library(name: "SwiftMetricsBackend", targets: ["SwiftMetricsBackend"]),
         .library(name: "MetricsLogging", targets: ["MetricsLogging"]),
@@ -80,7 +83,8 @@ let package = Package(
         .target(name: "OTLPSink", dependencies: ["MetricsCore", "AWSCore", "CWMLocking"]),
         .target(name: "DatadogSink", dependencies: ["MetricsCore", "AWSCore", "CWMLocking"]),
         .target(name: "CWMSystemMetrics"),
-        .target(name: "CloudWatchMetricsTestKit", dependencies: ["MetricsCore", "Sinks", "CloudWatchSink", "AWSCore", "CWMLocking"]),
+        .target(name: "MetricsCoreTestKit", dependencies: ["MetricsCore", "Sinks", "CWMLocking"]),
+        .target(name: "CloudWatchMetricsTestKit", dependencies: ["MetricsCoreTestKit", "MetricsCore", "CloudWatchSink", "AWSCore", "CWMLocking"]),
 
         // The integrations, behind their traits.
         .target(
@@ -121,14 +125,14 @@ let package = Package(
 
         // Test-only helpers: fake sinks and observers, and a thread-local
         // allocation counter (interposes malloc in the test binary on Linux).
-        .target(name: "CWMTestSupport", dependencies: ["MetricsCore", "CWMLocking"], path: "Tests/CWMTestSupport"),
+        .target(name: "CWMTestSupport", dependencies: ["MetricsCore"], path: "Tests/CWMTestSupport"),
         .target(name: "CWMAllocationCounter", path: "Tests/CWMAllocationCounter"),
         .target(name: "CWMHTTPTestSupport", dependencies: ["CWMLocking"], path: "Tests/CWMHTTPTestSupport"),
 
         .testTarget(
             name: "MetricsCoreTests",
-            dependencies: ["MetricsCore", "Sinks", "CloudWatchMetricsTestKit", "CWMTestSupport", "CWMAllocationCounter", "CWMLocking", "CWMHTTPTestSupport"]),
-        .testTarget(name: "SinksTests", dependencies: ["Sinks", "MetricsCore", "CloudWatchMetricsTestKit", "CWMTestSupport", "CWMLocking"]),
+            dependencies: ["MetricsCore", "Sinks", "CloudWatchMetricsTestKit", "CWMAllocationCounter", "CWMLocking", "CWMHTTPTestSupport", "MetricsCoreTestKit"]),
+        .testTarget(name: "SinksTests", dependencies: ["Sinks", "MetricsCore", "CloudWatchMetricsTestKit", "CWMLocking", "MetricsCoreTestKit"]),
         .testTarget(name: "ConsoleSinkTests", dependencies: ["ConsoleSink", "MetricsCore"]),
         .testTarget(
             name: "AWSCoreTests",
@@ -136,18 +140,18 @@ let package = Package(
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "CloudWatchSinkTests",
-            dependencies: ["CloudWatchSink", "MetricsCore", "Sinks", "AWSCore", "CWMLocking", "CloudWatchMetricsTestKit", "CWMTestSupport",
+            dependencies: ["CloudWatchSink", "MetricsCore", "Sinks", "AWSCore", "CWMLocking", "CloudWatchMetricsTestKit",
                            "CWMHTTPTestSupport"]),
         // The export pipeline under faults: a failing HTTP backend, stuck sinks,
         // memory bounds, signals. Also run under ThreadSanitizer in scripts/test.sh.
         .testTarget(
             name: "ExportPipelineTests",
-            dependencies: ["CloudWatchSink", "MetricsCore", "Sinks", "AWSCore", "CWMLocking", "CloudWatchMetricsTestKit", "CWMTestSupport",
-                           "CWMHTTPTestSupport"]),
+            dependencies: ["CloudWatchSink", "MetricsCore", "Sinks", "AWSCore", "CWMLocking", "CloudWatchMetricsTestKit",
+                           "CWMHTTPTestSupport", "MetricsCoreTestKit"]),
         .testTarget(
             name: "EMFSinkTests",
             dependencies: ["EMFSink", "MetricsCore", "AWSCore", "CWMLocking", "CloudWatchMetricsTestKit", "CWMTestSupport",
-                           "CWMHTTPTestSupport"]),
+                           "CWMHTTPTestSupport", "MetricsCoreTestKit"]),
         .testTarget(name: "OTLPSinkTests", dependencies: ["OTLPSink", "MetricsCore", "AWSCore", "CWMHTTPTestSupport"]),
         .testTarget(name: "DatadogSinkTests", dependencies: ["DatadogSink", "MetricsCore", "AWSCore", "CloudWatchMetricsTestKit", "CWMHTTPTestSupport"]),
         .testTarget(name: "CWMSystemMetricsTests", dependencies: ["CWMSystemMetrics", "metrics-fuzz"]),

@@ -40,5 +40,13 @@ let package = Package(
                 .product(name: "CloudWatchSink", package: sdk),
                 .product(name: "CloudWatchMetricsTestKit", package: sdk),
             ]),
+        // A test target that links no AWS module: the generic test kit alone.
+        .testTarget(
+            name: "CoreOnlyUserTests",
+            dependencies: [
+                .product(name: "MetricsCore", package: sdk),
+                .product(name: "Sinks", package: sdk),
+                .product(name: "MetricsCoreTestKit", package: sdk),
+            ]),
     ]
 )

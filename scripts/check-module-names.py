@@ -28,7 +28,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # The user-facing modules: their names stay (README.md, Modules).
 KEPT = {
     "MetricsCore", "Sinks", "ConsoleSink", "CloudWatchSink", "EMFSink", "OTLPSink", "DatadogSink", "AWSCore",
-    "CloudWatchMetricsTestKit", "SwiftMetricsBackend", "MetricsLogging", "MetricsServiceLifecycle",
+    "CloudWatchMetricsTestKit", "MetricsCoreTestKit", "SwiftMetricsBackend", "MetricsLogging", "MetricsServiceLifecycle",
 }
 PREFIXES = ("CWM", "CCWM")
 # Modules of common packages that this machine has no copy of.

@@ -93,6 +93,7 @@ let package = Package(
                 .product(name: "DatadogSink", package: sdk),
                 .product(name: "CWMSystemMetrics", package: sdk),
                 .product(name: "CloudWatchMetricsTestKit", package: sdk),
+                .product(name: "MetricsCoreTestKit", package: sdk),
                 .product(name: "SwiftMetricsBackend", package: sdk),
                 .product(name: "MetricsLogging", package: sdk),
                 .product(name: "MetricsServiceLifecycle", package: sdk),

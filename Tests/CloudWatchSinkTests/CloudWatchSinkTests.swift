@@ -3,7 +3,6 @@ import AWSCore
 import Foundation
 import CWMLocking
 import MetricsCore
-import CWMTestSupport
 import Sinks
 import Testing
 import CloudWatchMetricsTestKit

@@ -6,6 +6,7 @@ import CWMLocking
 import MetricsCore
 import CloudWatchMetricsTestKit
 import CWMTestSupport
+import MetricsCoreTestKit
 import Testing
 #if canImport(Glibc)
 import Glibc

@@ -4,7 +4,6 @@ import Foundation
 import CWMHTTPTestSupport
 import CWMLocking
 import MetricsCore
-import CWMTestSupport
 import Sinks
 import Testing
 import CloudWatchMetricsTestKit

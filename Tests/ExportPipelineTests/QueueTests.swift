@@ -1,7 +1,7 @@
 import Foundation
 import CWMLocking
 @testable import MetricsCore
-import CWMTestSupport
+import MetricsCoreTestKit
 import Sinks
 import Testing
 import CloudWatchMetricsTestKit

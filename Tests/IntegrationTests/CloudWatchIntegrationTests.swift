@@ -3,7 +3,6 @@ import AWSCore
 import CloudWatchSink
 import Foundation
 import MetricsCore
-import CWMTestSupport
 import Testing
 import CloudWatchMetricsTestKit
 

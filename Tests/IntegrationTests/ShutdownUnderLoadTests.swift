@@ -3,7 +3,6 @@ import CloudWatchSink
 import Foundation
 import CWMLocking
 import MetricsCore
-import CWMTestSupport
 import Testing
 import CloudWatchMetricsTestKit
 

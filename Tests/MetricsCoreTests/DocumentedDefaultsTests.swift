@@ -2,7 +2,7 @@ import CloudWatchMetricsTestKit
 import Foundation
 import CWMHTTPTestSupport
 import MetricsCore
-import CWMTestSupport
+import MetricsCoreTestKit
 import Sinks
 import Testing
 

@@ -1,7 +1,7 @@
 import CWMAllocationCounter
 import Foundation
 import MetricsCore
-import CWMTestSupport
+import MetricsCoreTestKit
 import Sinks
 import Testing
 

@@ -1,6 +1,6 @@
 import Foundation
 @testable import MetricsCore
-import CWMTestSupport
+import MetricsCoreTestKit
 import Sinks
 import Testing
 import CWMLocking

@@ -1,5 +1,4 @@
 import MetricsCore
-import CWMTestSupport
 import Sinks
 import Testing
 import CloudWatchMetricsTestKit

@@ -2,7 +2,7 @@ import Foundation
 import CWMLocking
 import MetricsCore
 import CloudWatchMetricsTestKit
-import CWMTestSupport
+import MetricsCoreTestKit
 import Sinks
 import Testing
 

@@ -16,6 +16,7 @@ import EMFSink
 import Logging
 import Metrics
 import MetricsCore
+import MetricsCoreTestKit
 import MetricsLogging
 import MetricsServiceLifecycle
 import OTLPSink

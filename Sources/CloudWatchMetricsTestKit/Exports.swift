@@ -1,0 +1,4 @@
+// The generic test kit comes with this one: `import CloudWatchMetricsTestKit`
+// gives the manual clock, the recording observer, the bounded waits and the
+// test sinks too, as it did before they moved to MetricsCoreTestKit.
+@_exported import MetricsCoreTestKit
