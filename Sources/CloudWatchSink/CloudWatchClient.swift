@@ -40,12 +40,13 @@ extension CloudWatchClient {
 public struct PutMetricDataRequest: Sendable {
     /// The namespace of every datum in the request.
     public let namespace: String
-    /// The encoded request body in `protocol`.
-    public let body: [UInt8]
+    /// The encoded request body in `protocol` (the AWS client's; a client of
+    /// your own reads ``metricData``).
+    package let body: [UInt8]
     /// The wire protocol the request is encoded in.
-    public let `protocol`: CloudWatchProtocol
+    package let `protocol`: CloudWatchProtocol
     /// The number of datums.
-    public let datumCount: Int
+    package let datumCount: Int
     // The datums are built from the snapshots only when asked for: the AWS
     // client sends `body` and never needs them.
     private let snapshots: [MetricSnapshot]

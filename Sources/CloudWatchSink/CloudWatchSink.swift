@@ -175,9 +175,9 @@ public final class CloudWatchSink: Sink, CustomStringConvertible, CustomDebugStr
         return result
     }
 
-    /// The datums a batch of snapshots becomes (validation errors thrown),
-    /// for inspection and tests.
-    public func datums(for snapshot: MetricSnapshot) throws -> [MetricDatum] {
+    /// The datums a snapshot becomes (validation errors thrown), for the
+    /// package's tests; users see them in `CloudWatchClient.putMetricData`.
+    package func datums(for snapshot: MetricSnapshot) throws -> [MetricDatum] {
         try mapper.datums(for: snapshot)
     }
 

@@ -26,7 +26,7 @@ import MetricsCore
 public final class OTLPSink: Sink, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     public let name: String
     /// Where requests go: the URL as given, or the CloudWatch endpoint's.
-    public var endpointDescription: String {
+    package var endpointDescription: String {
         switch destination {
         case .collector(let url, _): return redactedURL(url)
         case .cloudWatch(let region, let endpoint, _, _, _, _):
