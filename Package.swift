@@ -23,6 +23,9 @@ let package = Package(
         .library(name: "MetricsCore", targets: ["MetricsCore"]),
         .library(name: "Sinks", targets: ["Sinks"]),
         .library(name: "ConsoleSink", targets: ["ConsoleSink"]),
+        // CloudWatch's rules and prices and the cost estimate (re-exported by
+        // CloudWatchSink, EMFSink and ConsoleSink).
+        .library(name: "CloudWatchCommon", targets: ["CloudWatchCommon"]),
         .library(name: "AWSCore", targets: ["AWSCore"]),
         .library(name: "CloudWatchSink", targets: ["CloudWatchSink"]),
         .library(name: "CWMSystemMetrics", targets: ["CWMSystemMetrics"]),
@@ -62,7 +65,10 @@ let package = Package(
         // A per-thread index (thread-local storage) for striping.
         .target(name: "CCWMCPU"),
         .target(name: "Sinks", dependencies: ["MetricsCore", "CWMLocking"]),
-        .target(name: "ConsoleSink", dependencies: ["MetricsCore", "CWMUTCTime"]),
+        // What the CloudWatch sinks and the console share, and the core knows
+        // nothing of: CloudWatch's name rules, its prices, the cost estimate.
+        .target(name: "CloudWatchCommon", dependencies: ["MetricsCore"]),
+        .target(name: "ConsoleSink", dependencies: ["MetricsCore", "CloudWatchCommon", "CWMUTCTime"]),
         // UTC dates as text without Foundation's formatters (which load ICU).
         .target(name: "CWMUTCTime"),
 
@@ -73,10 +79,10 @@ let package = Package(
         .target(name: "CCWMCurlShim", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         .systemLibrary(name: "CCWMZlib", path: "Sources/CCWMZlib"),
         .target(name: "AWSCore", dependencies: ["CCWMSHA256", "CCWMCurlShim", "CCWMZlib", "CWMLocking", "CWMUTCTime", "MetricsCore"]),
-        .target(name: "CloudWatchSink", dependencies: ["MetricsCore", "AWSCore", "CWMLocking"]),
+        .target(name: "CloudWatchSink", dependencies: ["MetricsCore", "CloudWatchCommon", "AWSCore", "CWMLocking"]),
         // Embedded Metric Format: documents to standard output, a file, or
         // CloudWatch Logs PutLogEvents (through AWSCore, as CloudWatchSink).
-        .target(name: "EMFSink", dependencies: ["MetricsCore", "AWSCore", "CWMLocking"]),
+        .target(name: "EMFSink", dependencies: ["MetricsCore", "CloudWatchCommon", "AWSCore", "CWMLocking"]),
         // The original's other sinks, over the same HTTP transports: OTLP/HTTP
         // (our own protobuf writer; CloudWatch's OTLP endpoint signed by
         // AWSCore) and Datadog's v1 series and distribution APIs.
@@ -109,7 +115,7 @@ let package = Package(
         // The host agent: samples CPU and memory, exports median and max per period.
         .executableTarget(
             name: "metrics-agent",
-            dependencies: ["MetricsCore", "ConsoleSink", "CloudWatchSink", "EMFSink", "AWSCore", "CWMSystemMetrics", "CWMLocking"]),
+            dependencies: ["MetricsCore", "CloudWatchCommon", "ConsoleSink", "CloudWatchSink", "EMFSink", "AWSCore", "CWMSystemMetrics", "CWMLocking"]),
 
         // Fuzz harnesses for the parsers of outside input (scripts/fuzz.sh);
         // built normally, it replays saved inputs.
@@ -131,7 +137,8 @@ let package = Package(
 
         .testTarget(
             name: "MetricsCoreTests",
-            dependencies: ["MetricsCore", "Sinks", "CloudWatchMetricsTestKit", "CWMAllocationCounter", "CWMLocking", "CWMHTTPTestSupport", "MetricsCoreTestKit"]),
+            dependencies: ["MetricsCore", "Sinks", "CloudWatchCommon", "CloudWatchMetricsTestKit", "CWMAllocationCounter", "CWMLocking", "CWMHTTPTestSupport",
+                           "MetricsCoreTestKit"]),
         .testTarget(name: "SinksTests", dependencies: ["Sinks", "MetricsCore", "CloudWatchMetricsTestKit", "CWMLocking", "MetricsCoreTestKit"]),
         .testTarget(name: "ConsoleSinkTests", dependencies: ["ConsoleSink", "MetricsCore"]),
         .testTarget(

@@ -24,6 +24,7 @@ let package = Package(
                 .product(name: "MetricsCore", package: sdk),
                 .product(name: "Sinks", package: sdk),
                 .product(name: "ConsoleSink", package: sdk),
+                .product(name: "CloudWatchCommon", package: sdk),
                 .product(name: "AWSCore", package: sdk),
                 .product(name: "CloudWatchSink", package: sdk),
                 .product(name: "EMFSink", package: sdk),

@@ -27,7 +27,7 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # The user-facing modules: their names stay (README.md, Modules).
 KEPT = {
-    "MetricsCore", "Sinks", "ConsoleSink", "CloudWatchSink", "EMFSink", "OTLPSink", "DatadogSink", "AWSCore",
+    "MetricsCore", "Sinks", "ConsoleSink", "CloudWatchCommon", "CloudWatchSink", "EMFSink", "OTLPSink", "DatadogSink", "AWSCore",
     "CloudWatchMetricsTestKit", "MetricsCoreTestKit", "SwiftMetricsBackend", "MetricsLogging", "MetricsServiceLifecycle",
 }
 PREFIXES = ("CWM", "CCWM")

@@ -40,11 +40,11 @@ extension CloudWatchClient {
 public struct PutMetricDataRequest: Sendable {
     /// The namespace of every datum in the request.
     public let namespace: String
-    /// The encoded request body in `protocol` (the AWS client's; a client of
-    /// your own reads ``metricData``).
-    package let body: [UInt8]
-    /// The wire protocol the request is encoded in.
-    package let `protocol`: CloudWatchProtocol
+    /// The encoded request body in `protocol`: what a client of your own
+    /// signs (`SigV4Signer`) and sends; a fake reads ``metricData`` instead.
+    public let body: [UInt8]
+    /// The wire protocol the request is encoded in (its content type).
+    public let `protocol`: CloudWatchProtocol
     /// The number of datums.
     package let datumCount: Int
     // The datums are built from the snapshots only when asked for: the AWS

@@ -1,4 +1,5 @@
 import AWSCore
+import CloudWatchCommon
 import Foundation
 import CWMLocking
 import MetricsCore
@@ -32,7 +33,7 @@ import MetricsCore
 ///
 /// Printing, dumping or mirroring the sink shows its name, namespace,
 /// region and endpoint, never the credentials it was given.
-public final class CloudWatchSink: Sink, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+public final class CloudWatchSink: CloudWatchBilledSink, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// The original's dimension names: `stream` → `StreamName`,
     /// `shard` → `ShardId`, `error_code` → `ErrorCode`.
     public static let defaultDimensionNames: [String: String] = KPLDimension.cloudWatchNames

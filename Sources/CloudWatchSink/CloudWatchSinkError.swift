@@ -1,3 +1,4 @@
+import CloudWatchCommon
 import MetricsCore
 
 /// Errors of the sink's configuration, thrown by `start()` and `export`

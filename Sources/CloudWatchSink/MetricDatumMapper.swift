@@ -1,3 +1,4 @@
+import CloudWatchCommon
 import Foundation
 import MetricsCore
 

@@ -1,6 +1,7 @@
 // ConsoleSink: prints snapshots for people (an aligned table) or for tools
 // (JSON lines), to standard output or any FileHandle. The dry-run sink.
 
+import CloudWatchCommon
 import Foundation
 import MetricsCore
 

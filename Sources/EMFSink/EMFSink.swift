@@ -1,4 +1,5 @@
 import AWSCore
+import CloudWatchCommon
 import Foundation
 import CWMLocking
 import MetricsCore
@@ -25,7 +26,7 @@ import MetricsCore
 /// or PutLogEvents calls (creating the log group and stream when missing).
 /// A call refused for good drops only its own snapshots; after a retryable
 /// failure only the snapshots not yet sent are retried.
-public final class EMFSink: Sink, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+public final class EMFSink: CloudWatchBilledSink, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// The namespace every metric is put in.
     public let namespace: String
     public let name: String

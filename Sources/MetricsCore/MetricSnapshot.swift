@@ -105,7 +105,7 @@ public struct MetricSnapshot: Sendable, Equatable, CustomStringConvertible {
     /// Why the snapshot cannot be sent as a data point (no name, no
     /// observations, a non-finite statistic), or `nil`. The sinks that do not
     /// apply CloudWatch's own rules check this much.
-    package var dataPointProblem: MetricDatumValidationError? {
+    package var dataPointProblem: DataPointError? {
         if name.isEmpty { return .emptyMetricName }
         if count <= 0 { return .noObservations }
         for (field, value) in [("sum", sum), ("min", min), ("max", max), ("last", last ?? 0)] where !value.isFinite {

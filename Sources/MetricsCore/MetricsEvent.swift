@@ -50,8 +50,9 @@ public enum SinkEvent: Sendable {
     /// An export failed for good; a `batchDropped` event with the count follows.
     case exportFailed(error: any Error)
     /// The sink rejected one snapshot of metric `metric` before sending it,
-    /// with a typed error of the sink's own (for CloudWatch a
-    /// `MetricDatumValidationError`); counted in `batchDropped(_, .invalidDatum)`.
+    /// with a typed error of the sink's own (``DataPointError`` for OTLP and
+    /// Datadog, `MetricDatumValidationError` for CloudWatch); counted in
+    /// `batchDropped(_, .invalidDatum)`.
     case datumRejected(metric: String, error: any Error)
 }
 

@@ -294,28 +294,24 @@ public final class MetricsManager: Sendable {
         return registry.all().compactMap { $0.peek(bounds) }
     }
 
-    /// What the live series would cost in CloudWatch at the current upload
-    /// interval, through this manager's sinks (see ``CostEstimate``).
-    ///
-    /// ```swift
-    /// print(manager.costEstimate())   // 1200 series, 1200 datums and 2 PutMetricData requests a minute: ...
-    /// ```
-    public func costEstimate(prices: CloudWatchPrices = .usEast1) -> CostEstimate {
-        let billing = workers.map(\.sink.billing)
-        let series = registry.all()
-        var sample: [MetricSnapshot] = []
-        if billing.contains(where: { if case .logIngestion = $0 { true } else { false } }) {
-            let end = wallClock.now()
-            let start = end.addingTimeInterval(-Double(uploadInterval.components.seconds))
-            sample = series.map { entry in
-                let descriptor = entry.descriptor
-                return MetricSnapshot(name: descriptor.name, kind: descriptor.kind, unit: descriptor.unit,
-                                      dimensions: descriptor.dimensions, windowStart: start, windowEnd: end,
-                                      count: 1, sum: 1, min: 1, max: 1)
-            }
+    /// The sinks this manager exports to, in order (for the cost estimate,
+    /// which lives with CloudWatch's prices).
+    package var exportSinks: [any Sink] { workers.map(\.sink) }
+
+    /// The number of live series.
+    package var liveSeriesCount: Int { registry.all().count }
+
+    /// One snapshot per live series, of one observation of 1, over the last
+    /// `uploadInterval`: the shape of a window, for an encoder to measure.
+    package func liveSeriesSample() -> [MetricSnapshot] {
+        let end = wallClock.now()
+        let start = end.addingTimeInterval(-Double(uploadInterval.components.seconds))
+        return registry.all().map { entry in
+            let descriptor = entry.descriptor
+            return MetricSnapshot(name: descriptor.name, kind: descriptor.kind, unit: descriptor.unit,
+                                  dimensions: descriptor.dimensions, windowStart: start, windowEnd: end,
+                                  count: 1, sum: 1, min: 1, max: 1)
         }
-        return CostEstimate(series: series.count, uploadInterval: uploadInterval, billing: billing, sample: sample,
-                            prices: prices)
     }
 
     /// Counters of every export worker and of rejected observations.

@@ -40,9 +40,6 @@ public protocol Sink: Sendable {
     func export(_ snapshots: [MetricSnapshot], attempt: ExportAttempt) async -> ExportResult
     /// Releases the sink's resources after the last export. Default: nothing.
     func shutdown() async throws
-    /// How CloudWatch bills what this sink sends, for cost estimates.
-    /// Default: ``SinkBilling/none``.
-    var billing: SinkBilling { get }
 }
 
 extension Sink {
@@ -50,7 +47,6 @@ extension Sink {
     public var retryPolicy: any ExportRetryPolicy { ExponentialBackoffRetryPolicy() }
     public func start() async throws {}
     public func shutdown() async throws {}
-    public var billing: SinkBilling { .none }
     public func export(_ snapshots: [MetricSnapshot], attempt: ExportAttempt) async -> ExportResult {
         await ExportResult.of(snapshots) { try await export(snapshots) }
     }

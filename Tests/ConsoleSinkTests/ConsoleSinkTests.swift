@@ -113,7 +113,7 @@ struct ConsoleSinkTests {
     }
 
     /// A sink billed as CloudWatchSink is, standing in for it (no AWS here).
-    private struct BilledSink: Sink {
+    private struct BilledSink: CloudWatchBilledSink {
         var billing: SinkBilling { .putMetricData(datumsPerRequest: 1000) }
         func export(_ snapshots: [MetricSnapshot]) async throws {}
     }

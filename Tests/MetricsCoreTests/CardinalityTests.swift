@@ -1,3 +1,4 @@
+import CloudWatchCommon
 import Foundation
 import CWMHTTPTestSupport
 import CWMLocking
@@ -7,7 +8,7 @@ import Sinks
 import Testing
 
 /// A sink billed like PutMetricData or EMF, for the estimate through a manager.
-private struct BilledSink: Sink {
+private struct BilledSink: CloudWatchBilledSink {
     let name: String
     let billing: SinkBilling
     func export(_ snapshots: [MetricSnapshot]) async throws {}

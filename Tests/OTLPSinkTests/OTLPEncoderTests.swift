@@ -107,7 +107,7 @@ struct OTLPEncoderTests {
         let (requests, rejected) = Self.encoder().requests(snapshots, maxPoints: 1000, maxBytes: 1_000_000)
         #expect(requests.flatMap(\.snapshots) == [2])
         #expect(rejected.map(\.0) == [0, 1])
-        #expect(rejected.first?.1 as? MetricDatumValidationError == .noObservations)
+        #expect(rejected.first?.1 as? DataPointError == .noObservations)
     }
 
     @Test("names are prefixed and lowercased as the original's SDK did, or kept when asked")

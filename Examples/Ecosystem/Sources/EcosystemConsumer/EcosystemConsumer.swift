@@ -5,6 +5,7 @@
 // compares the names with those of the common packages that are not here.
 
 import AWSCore
+import CloudWatchCommon
 import CloudWatchMetricsTestKit
 import CloudWatchSink
 import ConsoleSink

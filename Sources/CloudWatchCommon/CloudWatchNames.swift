@@ -1,4 +1,5 @@
 import Foundation
+import MetricsCore
 
 /// CloudWatch's rules for metric names, dimensions and values, and the
 /// original's dimension renaming (`stream` → `StreamName`, ...): what both

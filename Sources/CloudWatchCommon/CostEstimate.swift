@@ -1,4 +1,5 @@
 import Foundation
+import MetricsCore
 
 /// CloudWatch list prices (US dollars) for ``CostEstimate``.
 ///
@@ -74,7 +75,7 @@ public enum SinkBilling: Sendable {
 }
 
 /// What the live series cost in CloudWatch at the current rate: from
-/// ``MetricsManager/costEstimate(prices:)``, and a line of `ConsoleSink`'s
+/// `MetricsManager.costEstimate(prices:)`, and a line of `ConsoleSink`'s
 /// table.
 ///
 /// Every live series is one custom metric; each window sends one datum per

@@ -1,3 +1,5 @@
+import MetricsCore
+
 /// Why a snapshot cannot become a valid CloudWatch datum (through
 /// PutMetricData or EMF: both sinks check the same rules). The snapshot is
 /// skipped and reported (`SinkEvent.datumRejected` with this error, counted
@@ -36,7 +38,7 @@ public enum MetricDatumValidationError: Error, Equatable, Sendable, CustomString
     case dimensionNameStartsWithColon(dimension: String)
     /// Two dimensions share the name `dimension`.
     case duplicateDimension(dimension: String)
-    /// A unit that is not one of CloudWatch's (``MetricUnit/standardUnits``).
+    /// A unit that is not one of CloudWatch's (`MetricUnit.standardUnits`).
     case unsupportedUnit(String)
     /// EMF only: the metric's name is also the name of one of its
     /// dimensions, of a property, or `_aws`: one JSON member cannot be both.
