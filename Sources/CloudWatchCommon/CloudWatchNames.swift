@@ -151,3 +151,12 @@ package struct CloudWatchNames: Sendable {
             ?? Array(text.utf8).withUnsafeBytes(scan)
     }
 }
+
+extension KPLDimension {
+    /// Their names in CloudWatch, as the original sent them: `stream` →
+    /// `StreamName`, `shard` → `ShardId`, `error_code` → `ErrorCode`. Both
+    /// CloudWatch sinks (PutMetricData and EMF) rename with it by default.
+    public static let cloudWatchNames: [String: String] = [
+        stream: "StreamName", shard: "ShardId", errorCode: "ErrorCode",
+    ]
+}

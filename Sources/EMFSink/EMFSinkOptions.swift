@@ -1,4 +1,5 @@
 import AWSCore
+import CloudWatchCommon
 import Foundation
 import MetricsCore
 

@@ -57,7 +57,8 @@ public enum KPLMetricName {
 }
 
 /// The dimension keys `MetricsManager.put` uses, as in the Python original.
-/// Sinks map them to wire names (CloudWatch: `StreamName`, `ShardId`, `ErrorCode`).
+/// Sinks map them to wire names (CloudWatch's: `KPLDimension.cloudWatchNames`,
+/// in CloudWatchCommon).
 public enum KPLDimension {
     /// The stream's name (`stream`; CloudWatch `StreamName`).
     public static let stream = "stream"
@@ -65,11 +66,4 @@ public enum KPLDimension {
     public static let shard = "shard"
     /// The error's code (`error_code`; CloudWatch `ErrorCode`).
     public static let errorCode = "error_code"
-
-    /// Their names in CloudWatch, as the original sent them: `stream` →
-    /// `StreamName`, `shard` → `ShardId`, `error_code` → `ErrorCode`. Both
-    /// CloudWatch sinks (PutMetricData and EMF) rename with it by default.
-    public static let cloudWatchNames: [String: String] = [
-        stream: "StreamName", shard: "ShardId", errorCode: "ErrorCode",
-    ]
 }
