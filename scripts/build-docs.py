@@ -6,8 +6,8 @@ fails on anything undocumented.
     scripts/build-docs.py            # the modules of this package's own build
     scripts/build-docs.py --traits   # the modules behind traits, from Examples/Ecosystem
 
-It reads the symbol graphs that scripts/public-api.py dumped (run it
-first, as the surface and integrations steps do) and each module's catalog,
+It reads the symbol graphs that scripts/public-api.py extracted into
+`.build/public-api` (run it first, as the surface and integrations steps do) and each module's catalog,
 `Sources/<Module>/<Module>.docc`, and writes `.build/docs/<Module>.doccarchive`.
 It fails when
 
@@ -21,6 +21,7 @@ Open an archive with `docc preview Sources/<Module>/<Module>.docc
 --additional-symbol-graph-dir <the module's graphs>`, or serve it statically
 (`docc process-archive transform-for-static-hosting`).
 """
+import concurrent.futures
 import glob
 import importlib.util
 import json
@@ -60,42 +61,45 @@ def undocumented(paths):
     return missing
 
 
+def document(module, folder, output):
+    """Builds one module's archive; returns its failures."""
+    paths = graphs_of(folder, module)
+    failures = [f"{module}: undocumented: {item}" for item in undocumented(paths)]
+    catalog = os.path.join(ROOT, "Sources", module, f"{module}.docc")
+    if not os.path.isdir(catalog):
+        return failures + [f"{module}: no catalog at Sources/{module}/{module}.docc"]
+    with tempfile.TemporaryDirectory() as graphs:
+        for path in paths:
+            shutil.copy(path, graphs)
+        archive = os.path.join(output, f"{module}.doccarchive")
+        result = subprocess.run(
+            ["docc", "convert", catalog, "--additional-symbol-graph-dir", graphs,
+             "--fallback-display-name", module,
+             "--fallback-bundle-identifier", f"swift-cloudwatch-metrics.{module}",
+             "--output-path", archive, "--warnings-as-errors"],
+            capture_output=True, text=True)
+    if result.returncode != 0:
+        diagnostics = [line for line in (result.stderr + result.stdout).splitlines()
+                       if "warning:" in line or "error:" in line]
+        failures += [f"{module}: docc: {line.strip()}" for line in diagnostics] or [f"{module}: docc failed"]
+    return failures
+
+
 def main():
     traits = "--traits" in sys.argv[1:]
     modules, gated = public_api.library_modules()
     modules = sorted(gated) if traits else [module for module in modules if module not in gated]
-    if traits:
-        folder = os.path.join(ROOT, "Examples", "Ecosystem", ".build", "public-api")
-    else:
-        found = glob.glob(os.path.join(ROOT, ".build", "*", "symbolgraph"))
-        folder = found[0] if found else ""
+    base = os.path.join(ROOT, "Examples", "Ecosystem") if traits else ROOT
+    folder = os.path.join(base, ".build", "public-api")
     if not os.path.isdir(folder):
         sys.exit("build-docs: no symbol graphs: run scripts/public-api.py"
                  + (" --traits" if traits else "") + " first")
     output = os.path.join(ROOT, ".build", "docs")
     os.makedirs(output, exist_ok=True)
-    failures = []
-    for module in modules:
-        paths = graphs_of(folder, module)
-        failures += [f"{module}: undocumented: {item}" for item in undocumented(paths)]
-        catalog = os.path.join(ROOT, "Sources", module, f"{module}.docc")
-        if not os.path.isdir(catalog):
-            failures.append(f"{module}: no catalog at Sources/{module}/{module}.docc")
-            continue
-        with tempfile.TemporaryDirectory() as graphs:
-            for path in paths:
-                shutil.copy(path, graphs)
-            archive = os.path.join(output, f"{module}.doccarchive")
-            result = subprocess.run(
-                ["docc", "convert", catalog, "--additional-symbol-graph-dir", graphs,
-                 "--fallback-display-name", module,
-                 "--fallback-bundle-identifier", f"swift-cloudwatch-metrics.{module}",
-                 "--output-path", archive, "--warnings-as-errors"],
-                capture_output=True, text=True)
-            if result.returncode != 0:
-                diagnostics = [line for line in (result.stderr + result.stdout).splitlines()
-                               if "warning:" in line or "error:" in line]
-                failures += [f"{module}: docc: {line.strip()}" for line in diagnostics] or [f"{module}: docc failed"]
+    # One docc per core: each module's archive is independent of the others.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        results = list(pool.map(lambda module: document(module, folder, output), modules))
+    failures = [failure for result in results for failure in result]
     for failure in failures:
         print(f"build-docs: {failure}", file=sys.stderr)
     if failures:

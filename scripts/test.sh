@@ -13,10 +13,9 @@
 #                 started on 127.0.0.1 with signature checks, stopped after)
 #                 and the OTLP/Datadog receiver (scripts/with-moto.sh)
 #   surface       the manifest against every target's imports, module names
-#                 that no common package uses, the public API (and its DocC
-#                 archives: every public symbol documented, docc warnings
-#                 as errors)
-#                 against api/, every documented example present in Examples/,
+#                 that no common package uses, the public API against api/
+#                 and its DocC archives (every public symbol documented,
+#                 docc warnings as errors), every documented example present in Examples/,
 #                 one version in CHANGELOG.md, the agent and the install lines,
 #                 every benchmark figure in the docs one of Docs/performance.md
 #   examples      the Examples/ package built, tested and run from outside
