@@ -66,24 +66,34 @@ trap 'rm -rf "$work"' EXIT
 git clone -q "$root" "$work/swift-cloudwatch-metrics"
 git -C "$work/swift-cloudwatch-metrics" -c user.name=check -c user.email=check@localhost tag "$version"
 
+# A consumer package in folder $1 whose manifest is the install block $2,
+# word for word but for the URL, which points at the tagged clone.
+make_consumer() {
+    mkdir -p "$1/Sources/MyService"
+    {
+        echo '// swift-tools-version:6.1'
+        echo 'import PackageDescription'
+        echo 'let package = Package('
+        echo "    name: \"$(basename "$1")\","
+        echo '    platforms: [.macOS(.v15)],'
+        sed "s#$url#file://$work/swift-cloudwatch-metrics#" <<<"$2" | sed 's/^\]$/],/'
+        echo ')'
+    } >"$1/Package.swift"
+}
+# What the consumer in folder $1 resolved: identity@version, in its Package.resolved's order.
+pins() {
+    python3 -c 'import json,sys; pins=json.load(open(sys.argv[1]))["pins"]; print(" ".join(p["identity"]+"@"+p["state"].get("version","?") for p in pins))' "$1/Package.resolved"
+}
+
 consumer="$work/consumer"
-mkdir -p "$consumer/Sources/MyService"
-{
-    echo '// swift-tools-version:6.1'
-    echo 'import PackageDescription'
-    echo 'let package = Package('
-    echo '    name: "consumer",'
-    echo '    platforms: [.macOS(.v15)],'
-    sed "s#$url#file://$work/swift-cloudwatch-metrics#" <<<"$block" | sed 's/^\]$/],/'
-    echo ')'
-} >"$consumer/Package.swift"
+make_consumer "$consumer" "$block"
 {
     for product in $products; do echo "import $product"; done
     echo 'print("the install lines resolve and build")'
 } >"$consumer/Sources/MyService/main.swift"
 
 swift package --package-path "$consumer" resolve
-resolved=$(python3 -c 'import json,sys; pins=json.load(open(sys.argv[1]))["pins"]; print(" ".join(p["identity"]+"@"+p["state"].get("version","?") for p in pins))' "$consumer/Package.resolved")
+resolved=$(pins "$consumer")
 if [ "$resolved" != "swift-cloudwatch-metrics@$version" ]; then
     echo "check-install: the consumer resolved '$resolved', not swift-cloudwatch-metrics@$version alone" >&2
     exit 1
@@ -91,19 +101,10 @@ fi
 # The traits consumer: resolved by URL, never built here (Examples/Ecosystem
 # builds the same lines by path).
 traits_consumer="$work/traits-consumer"
-mkdir -p "$traits_consumer/Sources/MyService"
-{
-    echo '// swift-tools-version:6.1'
-    echo 'import PackageDescription'
-    echo 'let package = Package('
-    echo '    name: "traits-consumer",'
-    echo '    platforms: [.macOS(.v15)],'
-    sed "s#$url#file://$work/swift-cloudwatch-metrics#" <<<"$traits_block" | sed 's/^\]$/],/'
-    echo ')'
-} >"$traits_consumer/Package.swift"
+make_consumer "$traits_consumer" "$traits_block"
 echo 'print("unused")' >"$traits_consumer/Sources/MyService/main.swift"
 swift package --package-path "$traits_consumer" resolve
-traits_resolved=$(python3 -c 'import json,sys; pins=json.load(open(sys.argv[1]))["pins"]; print(" ".join(sorted(p["identity"] for p in pins)))' "$traits_consumer/Package.resolved")
+traits_resolved=$(pins "$traits_consumer" | tr ' ' '\n' | sed 's/@.*//' | sort | paste -sd ' ')
 for identity in swift-cloudwatch-metrics swift-metrics swift-log swift-service-lifecycle; do
     if [[ " $traits_resolved " != *" $identity "* ]]; then
         echo "check-install: the install lines with traits resolved '$traits_resolved', without $identity" >&2
