@@ -299,7 +299,7 @@ public final class MetricsManager: Sendable {
     package var exportSinks: [any Sink] { workers.map(\.sink) }
 
     /// The number of live series.
-    package var liveSeriesCount: Int { registry.all().count }
+    package var liveSeriesCount: Int { registry.count }
 
     /// One snapshot per live series, of one observation of 1, over the last
     /// `uploadInterval`: the shape of a window, for an encoder to measure.
