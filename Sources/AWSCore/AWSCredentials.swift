@@ -11,7 +11,7 @@ import Foundation
 /// let credentials = AWSCredentials(accessKeyId: "AKID", secretAccessKey: "SECRET", sessionToken: nil)
 /// print(credentials)   // AWSCredentials(accessKeyId: ****AKID, secretAccessKey: <redacted>, ...)
 /// ```
-public struct AWSCredentials: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+public struct AWSCredentials: Sendable, Equatable, CustomStringConvertible, CustomReflectable {
     /// The access key id (`AKIA...` or `ASIA...`); shown redacted in descriptions.
     public let accessKeyId: String
     /// The secret access key; never in a description, log or error.
@@ -42,7 +42,6 @@ public struct AWSCredentials: Sendable, Equatable, CustomStringConvertible, Cust
         return text + ")"
     }
 
-    public var debugDescription: String { description }
 
     public var customMirror: Mirror {
         Mirror(self, children: [

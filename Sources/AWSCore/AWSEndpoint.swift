@@ -23,9 +23,9 @@ public struct AWSService: Sendable, Equatable {
     /// CloudWatch Logs (`logs`), for PutLogEvents.
     public static let cloudWatchLogs = AWSService(signingName: "logs", environmentName: "CLOUDWATCH_LOGS")
     /// The Security Token Service (`sts`), for assume-role and web identity.
-    public static let sts = AWSService(signingName: "sts", environmentName: "STS")
+    package static let sts = AWSService(signingName: "sts", environmentName: "STS")
     /// The IAM Identity Center (SSO) portal: `GetRoleCredentials`, unsigned.
-    public static let sso = AWSService(signingName: "awsssoportal", environmentName: "SSO", endpointPrefix: "portal.sso")
+    package static let sso = AWSService(signingName: "awsssoportal", environmentName: "SSO", endpointPrefix: "portal.sso")
 }
 
 /// Why an endpoint could not be used. Thrown when the endpoint is resolved,
@@ -37,7 +37,7 @@ public enum EndpointError: Error, Equatable, CustomStringConvertible {
     case unsupportedScheme(String)
     /// No region was given or found (environment, profile) for `service`.
     case missingRegion(service: String)
-    /// The region is not a DNS label (see ``AWSRegion/isValid(_:)``).
+    /// The region is not a DNS label (letters, digits and hyphens).
     case invalidRegion(String)
 
     public var description: String {

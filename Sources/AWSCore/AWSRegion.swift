@@ -22,7 +22,7 @@ public enum AWSRegion {
     /// `validate_region_name` rule). A region becomes part of a host name
     /// that receives signed requests, so anything else (`x@evil.example/`)
     /// is refused before a request is made.
-    public static func isValid(_ region: String) -> Bool {
+    package static func isValid(_ region: String) -> Bool {
         let bytes = Array(region.utf8)
         guard (1...63).contains(bytes.count) else { return false }
         func isAlphanumeric(_ byte: UInt8) -> Bool {
@@ -33,7 +33,7 @@ public enum AWSRegion {
     }
 
     /// Throws ``EndpointError/invalidRegion(_:)`` unless ``isValid(_:)``.
-    public static func validate(_ region: String) throws(EndpointError) {
+    package static func validate(_ region: String) throws(EndpointError) {
         guard isValid(region) else { throw EndpointError.invalidRegion(region) }
     }
 

@@ -18,7 +18,7 @@ import Foundation
 ///
 /// The default chain caches the role's credentials and assumes it again
 /// before they expire. Descriptions show the role and profile, never keys.
-public struct AssumeRoleCredentialProvider: CredentialProvider, CustomStringConvertible, CustomDebugStringConvertible,
+public struct AssumeRoleCredentialProvider: CredentialProvider, CustomStringConvertible,
     CustomReflectable {
     private let files: SharedConfigFiles
     private let environment: [String: String]
@@ -49,7 +49,6 @@ public struct AssumeRoleCredentialProvider: CredentialProvider, CustomStringConv
     public var description: String {
         "AssumeRoleCredentialProvider(profile: \(files.profileName), role: \(files.settings["role_arn"] ?? "none"))"
     }
-    public var debugDescription: String { description }
     public var customMirror: Mirror {
         Mirror(self, children: ["profile": files.profileName, "role": files.settings["role_arn"] as Any],
                displayStyle: .struct)

@@ -11,7 +11,7 @@ import Foundation
 /// token never go anywhere else. The `Authorization` header is the content
 /// of `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE` (re-read on every call, at
 /// most 64 KiB) or `AWS_CONTAINER_AUTHORIZATION_TOKEN`.
-public struct ContainerCredentialProvider: CredentialProvider, CustomStringConvertible, CustomDebugStringConvertible,
+public struct ContainerCredentialProvider: CredentialProvider, CustomStringConvertible,
     CustomReflectable {
     static let environmentKeys = [
         "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
@@ -50,7 +50,6 @@ public struct ContainerCredentialProvider: CredentialProvider, CustomStringConve
     public var name: String { "container credentials" }
 
     public var description: String { "ContainerCredentialProvider()" }
-    public var debugDescription: String { description }
     public var customMirror: Mirror { Mirror(self, children: [:]) }
 
     public func credentials() async throws -> AWSCredentials {

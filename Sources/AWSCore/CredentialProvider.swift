@@ -64,7 +64,7 @@ public struct StaticCredentialProvider: CredentialProvider {
 /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and optional
 /// `AWS_SESSION_TOKEN` (or the legacy `AWS_SECURITY_TOKEN`), with
 /// `AWS_CREDENTIAL_EXPIRATION` when set.
-public struct EnvironmentCredentialProvider: CredentialProvider, CustomStringConvertible, CustomDebugStringConvertible,
+public struct EnvironmentCredentialProvider: CredentialProvider, CustomStringConvertible,
     CustomReflectable {
     private let environment: [String: String]
 
@@ -79,7 +79,6 @@ public struct EnvironmentCredentialProvider: CredentialProvider, CustomStringCon
     public var name: String { "environment" }
 
     public var description: String { "EnvironmentCredentialProvider()" }
-    public var debugDescription: String { description }
     public var customMirror: Mirror { Mirror(self, children: [:]) }
 
     public func credentials() async throws -> AWSCredentials {
@@ -102,7 +101,7 @@ public struct EnvironmentCredentialProvider: CredentialProvider, CustomStringCon
 
 /// Static keys of a profile of the shared files (`aws_access_key_id`,
 /// `aws_secret_access_key`, `aws_session_token`).
-public struct ProfileCredentialProvider: CredentialProvider, CustomStringConvertible, CustomDebugStringConvertible,
+public struct ProfileCredentialProvider: CredentialProvider, CustomStringConvertible,
     CustomReflectable {
     private let files: SharedConfigFiles
 
@@ -114,7 +113,6 @@ public struct ProfileCredentialProvider: CredentialProvider, CustomStringConvert
     public var name: String { "profile \(files.profileName)" }
 
     public var description: String { "ProfileCredentialProvider(\(files))" }
-    public var debugDescription: String { description }
     public var customMirror: Mirror { Mirror(self, children: ["files": files]) }
 
     public func credentials() async throws -> AWSCredentials {
@@ -139,7 +137,7 @@ public struct ProfileCredentialProvider: CredentialProvider, CustomStringConvert
 /// would be worse than failing).
 public struct CredentialProviderChain: CredentialProvider {
     /// The providers, asked in this order.
-    public let providers: [any CredentialProvider]
+    package let providers: [any CredentialProvider]
 
     /// A chain that asks `providers` in order and uses the first that has credentials.
     public init(_ providers: [any CredentialProvider]) {

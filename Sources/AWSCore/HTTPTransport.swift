@@ -6,7 +6,7 @@ import Foundation
 /// Its `description` and mirror show the method, the URL, the header names
 /// (the values of `Authorization` and token headers redacted) and the body's
 /// length, never the body: it can carry a token.
-package struct HTTPRequest: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+package struct HTTPRequest: Sendable, CustomStringConvertible, CustomReflectable {
     package var method: String
     package var url: URL
     package var headers: [(String, String)]
@@ -32,7 +32,6 @@ package struct HTTPRequest: Sendable, CustomStringConvertible, CustomDebugString
         "HTTPRequest(\(method) \(redactedURL(url)), headers: \(redactedHeaders(headers)), body: \(body.count) bytes)"
     }
 
-    package var debugDescription: String { description }
 
     package var customMirror: Mirror {
         Mirror(self, children: ["method": method, "url": redactedURL(url), "headers": redactedHeaders(headers),
@@ -44,7 +43,7 @@ package struct HTTPRequest: Sendable, CustomStringConvertible, CustomDebugString
 ///
 /// Its `description` and mirror show the status, the headers and the body's
 /// length, never the body: a credentials endpoint answers with secrets.
-package struct HTTPResponse: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+package struct HTTPResponse: Sendable, CustomStringConvertible, CustomReflectable {
     package var status: Int
     package var headers: [(String, String)]
     package var body: Data
@@ -71,7 +70,6 @@ package struct HTTPResponse: Sendable, CustomStringConvertible, CustomDebugStrin
         "HTTPResponse(status: \(status), headers: \(redactedHeaders(headers)), body: \(body.count) bytes)"
     }
 
-    package var debugDescription: String { description }
 
     package var customMirror: Mirror {
         Mirror(self, children: ["status": status, "headers": redactedHeaders(headers), "body": "\(body.count) bytes"],

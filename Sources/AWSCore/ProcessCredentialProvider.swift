@@ -13,8 +13,8 @@ import Foundation
 /// - The command is split into words as a POSIX shell would split it
 ///   (quotes and backslashes), and run directly: no shell, so no
 ///   expansion, pipes or redirections.
-/// - It must print, within ``timeout`` and ``maxOutputBytes``, a JSON
-///   object with `"Version": 1`, `AccessKeyId`, `SecretAccessKey`, and
+/// - It must print, within `timeout` and `maxOutputBytes` (the
+///   initialiser's), a JSON object with `"Version": 1`, `AccessKeyId`, `SecretAccessKey`, and
 ///   optionally `SessionToken` and `Expiration` (ISO 8601); credentials
 ///   are fetched again before `Expiration` (the default chain caches them).
 /// - Its standard input is `/dev/null`; its standard error is discarded
@@ -24,15 +24,15 @@ import Foundation
 ///   profile.
 ///
 /// The process's signal dispositions and standard streams are left alone.
-public struct ProcessCredentialProvider: CredentialProvider, CustomStringConvertible, CustomDebugStringConvertible,
+public struct ProcessCredentialProvider: CredentialProvider, CustomStringConvertible,
     CustomReflectable {
     /// The profile the command comes from (for messages).
-    public let profile: String
+    package let profile: String
     private let command: String?
     /// How long the command may run (default 60 s).
-    public let timeout: Duration
+    package let timeout: Duration
     /// The most it may print (default 64 KiB).
-    public let maxOutputBytes: Int
+    package let maxOutputBytes: Int
 
     /// The selected profile's `credential_process`, if it has one.
     public init(files: SharedConfigFiles = SharedConfigFiles(), timeout: Duration = .seconds(60),
@@ -52,7 +52,6 @@ public struct ProcessCredentialProvider: CredentialProvider, CustomStringConvert
     public var name: String { "credential_process of profile \(profile)" }
     // The command line can carry a secret (a token as an argument): never shown.
     public var description: String { "ProcessCredentialProvider(profile: \(profile))" }
-    public var debugDescription: String { description }
     public var customMirror: Mirror { Mirror(self, children: ["profile": profile], displayStyle: .struct) }
 
     public func credentials() async throws -> AWSCredentials {

@@ -2,9 +2,10 @@ import Foundation
 
 // What keeps secrets out of text: the credentials' own `description`, and
 // for every type that carries a secret somewhere inside (a provider's
-// environment, a request's headers or body), a `description`,
-// `debugDescription` and `customMirror` of its own, so that `print`,
-// `dump`, `String(reflecting:)` and `Mirror` never reach the secret.
+// environment, a request's headers or body), a `description` and a
+// `customMirror` of its own, so that `print`, `dump` and `Mirror` never
+// reach the secret. `debugPrint` and `String(reflecting:)` use the
+// `description` of a type that has no `debugDescription`.
 
 extension Dictionary where Key == String, Value == String {
     /// The entries of `keys` only: a type keeps the environment variables

@@ -42,7 +42,7 @@ public struct RetryPolicy: Sendable {
     /// The longest delay between two attempts (20 seconds by default).
     public var maxDelay: Duration
     /// The shared token bucket, or `nil` for none.
-    public let quota: RetryQuota?
+    package let quota: RetryQuota?
     private let random: @Sendable () -> Double
     private let sleeper: @Sendable (Duration) async throws -> Void
 
@@ -149,7 +149,7 @@ public struct RetryPolicy: Sendable {
 public final class RetryQuota: Sendable {
     private let tokens: Locked<Int>
     /// The quota's tokens when full (500 by default, as the AWS SDKs).
-    public let capacity: Int
+    package let capacity: Int
 
     /// A full quota of `capacity` tokens.
     public init(capacity: Int = 500) {

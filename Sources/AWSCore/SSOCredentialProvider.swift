@@ -19,7 +19,7 @@ import Foundation
 ///
 /// The role's credentials expire; the default chain caches them and asks
 /// the portal again before they do.
-public struct SSOCredentialProvider: CredentialProvider, CustomStringConvertible, CustomDebugStringConvertible,
+public struct SSOCredentialProvider: CredentialProvider, CustomStringConvertible,
     CustomReflectable {
     private let files: SharedConfigFiles
     private let environment: [String: String]
@@ -43,7 +43,6 @@ public struct SSOCredentialProvider: CredentialProvider, CustomStringConvertible
 
     public var name: String { "SSO of profile \(files.profileName)" }
     public var description: String { "SSOCredentialProvider(profile: \(files.profileName))" }
-    public var debugDescription: String { description }
     public var customMirror: Mirror { Mirror(self, children: ["profile": files.profileName], displayStyle: .struct) }
 
     /// What the profile says, once both forms are resolved.

@@ -12,14 +12,14 @@ import Foundation
 ///
 /// Printing, dumping or mirroring a value shows the profile name, the files
 /// and the setting names, never their values (they hold secret keys).
-public struct SharedConfigFiles: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+public struct SharedConfigFiles: Sendable, CustomStringConvertible, CustomReflectable {
     /// The selected profile's name.
-    public let profileName: String
+    package let profileName: String
     /// Whether the profile was named (`profile:`, `AWS_PROFILE` or
     /// `AWS_DEFAULT_PROFILE`) rather than `default` by default: a named
     /// profile that does not exist, or gives no credentials, is an error,
     /// never a fall-through to another identity.
-    public let isProfileNamed: Bool
+    package let isProfileNamed: Bool
     /// The selected profile's settings, both files merged.
     package let settings: [String: String]
     /// The files that were read (existing ones only).
@@ -67,7 +67,7 @@ public struct SharedConfigFiles: Sendable, CustomStringConvertible, CustomDebugS
     }
 
     /// Whether the selected profile has a section in either file.
-    public var profileExists: Bool { profiles[profileName] != nil }
+    package var profileExists: Bool { profiles[profileName] != nil }
 
     private static func nonEmpty(_ text: String?) -> String? {
         guard let text, !text.isEmpty else { return nil }
@@ -78,7 +78,6 @@ public struct SharedConfigFiles: Sendable, CustomStringConvertible, CustomDebugS
         "SharedConfigFiles(profile: \(profileName), sources: \(sources), settings: \(settings.keys.sorted()))"
     }
 
-    public var debugDescription: String { description }
 
     public var customMirror: Mirror {
         Mirror(self, children: ["profileName": profileName, "sources": sources, "settingNames": settings.keys.sorted()],

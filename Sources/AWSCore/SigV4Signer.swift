@@ -33,7 +33,7 @@ public struct SigV4Signer: Sendable {
 
     /// The parts of one signature. Its `description` and mirror leave out
     /// the session token (a header the signature adds).
-    package struct Signature: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    package struct Signature: Sendable, CustomStringConvertible, CustomReflectable {
         package let canonicalRequest: String
         package let stringToSign: String
         package let signature: String
@@ -46,7 +46,6 @@ public struct SigV4Signer: Sendable {
             "Signature(signedHeaders: \(signedHeaderNames), signature: \(signature), headers: \(redactedHeaders(headers)))"
         }
 
-        package var debugDescription: String { description }
 
         package var customMirror: Mirror {
             let canonical = canonicalRequest.split(separator: "\n", omittingEmptySubsequences: false)

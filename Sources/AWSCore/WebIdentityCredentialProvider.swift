@@ -8,7 +8,7 @@ import Foundation
 /// `role_arn` and `role_session_name`. The token file is read again on every
 /// call, since it is rotated. The STS endpoint is regional (`AWS_REGION` or
 /// the profile's region), overridable with `AWS_ENDPOINT_URL_STS`.
-public struct WebIdentityCredentialProvider: CredentialProvider, CustomStringConvertible, CustomDebugStringConvertible,
+public struct WebIdentityCredentialProvider: CredentialProvider, CustomStringConvertible,
     CustomReflectable {
     private let tokenFile: String?
     private let roleArn: String?
@@ -46,7 +46,6 @@ public struct WebIdentityCredentialProvider: CredentialProvider, CustomStringCon
     public var name: String { "web identity" }
 
     public var description: String { "WebIdentityCredentialProvider(role: \(roleArn ?? "none"))" }
-    public var debugDescription: String { description }
     public var customMirror: Mirror {
         Mirror(self, children: ["roleArn": roleArn as Any, "tokenFile": tokenFile as Any], displayStyle: .struct)
     }

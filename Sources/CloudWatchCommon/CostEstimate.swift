@@ -49,7 +49,7 @@ public struct CloudWatchPrices: Sendable, Equatable {
         perThousandRequests: 0.01, perGigabyteIngested: 0.50)
 
     /// The monthly price of `metrics` custom metrics, tier by tier.
-    public func metricsPerMonth(_ metrics: Int) -> Double {
+    package func metricsPerMonth(_ metrics: Int) -> Double {
         var left = metrics
         var total = 0.0
         for tier in metricTiers where left > 0 {
@@ -84,7 +84,7 @@ public enum SinkBilling: Sendable {
 /// measured by encoding one window of the live series. A month is 730 hours.
 public struct CostEstimate: Sendable, Equatable, CustomStringConvertible {
     /// The minutes in a month as AWS prices them (730 hours).
-    public static let minutesPerMonth = 730.0 * 60
+    package static let minutesPerMonth = 730.0 * 60
 
     /// Live series (each a CloudWatch custom metric).
     public let series: Int

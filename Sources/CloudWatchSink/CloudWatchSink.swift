@@ -33,7 +33,7 @@ import MetricsCore
 ///
 /// Printing, dumping or mirroring the sink shows its name, namespace,
 /// region and endpoint, never the credentials it was given.
-public final class CloudWatchSink: CloudWatchBilledSink, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+public final class CloudWatchSink: CloudWatchBilledSink, CustomStringConvertible, CustomReflectable {
     /// The original's dimension names: `stream` → `StreamName`,
     /// `shard` → `ShardId`, `error_code` → `ErrorCode`.
     public static let defaultDimensionNames: [String: String] = KPLDimension.cloudWatchNames
@@ -114,7 +114,6 @@ public final class CloudWatchSink: CloudWatchBilledSink, CustomStringConvertible
         return text + ", credentials: \(explicitCredentials.keyId == nil ? "default chain" : "explicit, <redacted>"))"
     }
 
-    public var debugDescription: String { description }
 
     public var customMirror: Mirror {
         Mirror(self, children: ["name": name, "namespace": namespace, "region": region as Any,

@@ -78,7 +78,7 @@ extension CloudWatchSink {
 
 /// Printing, dumping or mirroring options shows every setting, but the
 /// environment and headers by their names alone: they hold keys and tokens.
-extension CloudWatchSink.Options: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+extension CloudWatchSink.Options: CustomStringConvertible, CustomReflectable {
     private var fields: KeyValuePairs<String, Any> {
         [
             "wireProtocol": wireProtocol as Any,
@@ -98,6 +98,5 @@ extension CloudWatchSink.Options: CustomStringConvertible, CustomDebugStringConv
     }
 
     public var description: String { OptionsRendering.description("CloudWatchSink.Options", fields) }
-    public var debugDescription: String { description }
     public var customMirror: Mirror { OptionsRendering.mirror(self, fields) }
 }

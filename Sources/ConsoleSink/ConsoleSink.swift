@@ -28,7 +28,7 @@ public struct ConsoleSink: Sink {
     }
 
     /// The output format.
-    public let format: Format
+    package let format: Format
     private let output: FileHandle
     /// Prices for the cost line of the table, `nil` for none.
     private let prices: CloudWatchPrices?

@@ -34,22 +34,28 @@ package struct DatadogEncoder: Sendable {
     let host: String?
     let tags: [String]
     let maxValuesPerDistribution: Int
+    let kinesisProducerTypes: Bool
 
-    package init(prefix: String, host: String?, tags: [String], maxValuesPerDistribution: Int) {
+    package init(prefix: String, host: String?, tags: [String], maxValuesPerDistribution: Int,
+                 kinesisProducerTypes: Bool = false) {
         self.prefix = prefix
         self.host = host
         self.tags = tags
         self.maxValuesPerDistribution = max(1, maxValuesPerDistribution)
+        self.kinesisProducerTypes = kinesisProducerTypes
     }
 
-    /// The original's twelve names keep the type it gave them; other
-    /// metrics go by the instrument that recorded them.
-    static func kind(of snapshot: MetricSnapshot) -> Kind {
-        switch KPLMetricName.measure(of: snapshot.name) {
-        case .count: return .count
-        case .distribution: return .distribution
-        case .gauge: return .gauge
-        case nil: break
+    /// The instrument that recorded the snapshot decides; with
+    /// `kinesisProducerTypes`, the original's twelve names first keep the
+    /// type its DatadogSink gave them.
+    func kind(of snapshot: MetricSnapshot) -> Kind {
+        if kinesisProducerTypes {
+            switch KPLMetricName.measure(of: snapshot.name) {
+            case .count: return .count
+            case .distribution: return .distribution
+            case .gauge: return .gauge
+            case nil: break
+            }
         }
         switch snapshot.kind {
         case .counter: return .count
@@ -85,7 +91,7 @@ package struct DatadogEncoder: Sendable {
                 rejected.append((index, problem))
                 continue
             }
-            let kind = Self.kind(of: snapshot)
+            let kind = kind(of: snapshot)
             let entry = self.entry(snapshot, kind)
             // The wrapper `{"series":[` + `]}` costs 13 bytes.
             if entry.count + 13 > maxBytes {

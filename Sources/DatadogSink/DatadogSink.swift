@@ -21,12 +21,12 @@ import MetricsCore
 ///
 /// The API key travels only in the `DD-API-KEY` header: never in a URL, and
 /// never in the sink's description, reflection, errors or logs.
-public final class DatadogSink: Sink, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+public final class DatadogSink: Sink, CustomStringConvertible, CustomReflectable {
     public let name: String
     /// The Datadog site (`datadoghq.com`, `datadoghq.eu`, `us5.datadoghq.com`, ...).
-    public let site: String
+    package let site: String
     /// The base URL the API paths are appended to.
-    public let baseURL: URL
+    package let baseURL: URL
     private let apiKey: String?
     private let appKey: String?
     private let verifySSL: Bool
@@ -52,7 +52,8 @@ public final class DatadogSink: Sink, CustomStringConvertible, CustomDebugString
         name = options.name
         baseURL = endpoint ?? URL(string: "https://api.\(site)") ?? URL(fileURLWithPath: "/")
         encoder = DatadogEncoder(prefix: options.metricPrefix, host: options.host, tags: options.tags,
-                                 maxValuesPerDistribution: options.maxValuesPerDistribution)
+                                 maxValuesPerDistribution: options.maxValuesPerDistribution,
+                                 kinesisProducerTypes: options.kinesisProducerTypes)
     }
 
     private static func nonEmpty(_ text: String?) -> String? {
@@ -64,7 +65,6 @@ public final class DatadogSink: Sink, CustomStringConvertible, CustomDebugString
         "DatadogSink(name: \(name), url: \(redactedURL(baseURL)), apiKey: \(apiKey == nil ? "none" : "<redacted>"))"
     }
 
-    public var debugDescription: String { description }
 
     public var customMirror: Mirror {
         Mirror(self, children: ["name": name, "site": site, "url": redactedURL(baseURL)], displayStyle: .class)

@@ -19,6 +19,14 @@ extension DatadogSink {
         public var maxRequestBytes: Int
         /// Gzip request bodies (default false).
         public var gzip: Bool
+        /// Send the Python original's twelve Kinesis-producer names
+        /// (`KPLMetricName`) as the types its `DatadogSink` gave
+        /// them, whatever recorded them: counts (`UserRecordsPut`, …) as
+        /// `count`, `UserRecordsPending` as a `gauge`, the times as
+        /// distributions. Default false: every metric goes by the instrument
+        /// that recorded it. Turn it on when monitors built on the original's
+        /// output read these names.
+        public var kinesisProducerTypes: Bool
         /// Retries: the standard mode's backoff and quota, for 408, 429, 5xx
         /// and connection failures, waiting at least a `Retry-After`.
         public var retryPolicy: RetryPolicy
@@ -36,6 +44,7 @@ extension DatadogSink {
         /// Options with every setting at its default unless given (each property says its default).
         public init(metricPrefix: String = "aiokpl.", host: String? = nil, tags: [String] = [],
                     maxValuesPerDistribution: Int = 10_000, maxRequestBytes: Int = 3_000_000, gzip: Bool = false,
+                    kinesisProducerTypes: Bool = false,
                     retryPolicy: RetryPolicy = RetryPolicy(), requestTimeout: Duration = .seconds(10),
                     caBundlePath: String? = nil, name: String = "datadog",
                     environment: [String: String] = ProcessInfo.processInfo.environment) {
@@ -45,6 +54,7 @@ extension DatadogSink {
             self.maxValuesPerDistribution = maxValuesPerDistribution
             self.maxRequestBytes = maxRequestBytes
             self.gzip = gzip
+            self.kinesisProducerTypes = kinesisProducerTypes
             self.retryPolicy = retryPolicy
             self.requestTimeout = requestTimeout
             self.caBundlePath = caBundlePath
@@ -57,7 +67,7 @@ extension DatadogSink {
 
 /// Printing, dumping or mirroring options shows every setting, but the
 /// environment and headers by their names alone: they hold keys and tokens.
-extension DatadogSink.Options: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+extension DatadogSink.Options: CustomStringConvertible, CustomReflectable {
     private var fields: KeyValuePairs<String, Any> {
         [
             "metricPrefix": metricPrefix as Any,
@@ -66,6 +76,7 @@ extension DatadogSink.Options: CustomStringConvertible, CustomDebugStringConvert
             "maxValuesPerDistribution": maxValuesPerDistribution as Any,
             "maxRequestBytes": maxRequestBytes as Any,
             "gzip": gzip as Any,
+            "kinesisProducerTypes": kinesisProducerTypes as Any,
             "retryPolicy": retryPolicy as Any,
             "requestTimeout": requestTimeout as Any,
             "caBundlePath": caBundlePath as Any,
@@ -75,6 +86,5 @@ extension DatadogSink.Options: CustomStringConvertible, CustomDebugStringConvert
     }
 
     public var description: String { OptionsRendering.description("DatadogSink.Options", fields) }
-    public var debugDescription: String { description }
     public var customMirror: Mirror { OptionsRendering.mirror(self, fields) }
 }

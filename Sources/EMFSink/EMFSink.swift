@@ -26,14 +26,14 @@ import MetricsCore
 /// or PutLogEvents calls (creating the log group and stream when missing).
 /// A call refused for good drops only its own snapshots; after a retryable
 /// failure only the snapshots not yet sent are retried.
-public final class EMFSink: CloudWatchBilledSink, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+public final class EMFSink: CloudWatchBilledSink, CustomStringConvertible, CustomReflectable {
     /// The namespace every metric is put in.
     public let namespace: String
     public let name: String
     /// Where the documents go.
-    public let destination: EMFDestination
+    package let destination: EMFDestination
     /// Dimension sets added to every document that has their keys.
-    public let defaultDimensions: [[String]]
+    package let defaultDimensions: [[String]]
     private let encoder: EMFDocumentEncoder
     private let options: Options
     private let client = Locked<(any CloudWatchLogsClient)?>(nil)
@@ -62,7 +62,6 @@ public final class EMFSink: CloudWatchBilledSink, CustomStringConvertible, Custo
         "EMFSink(name: \(name), namespace: \(namespace), destination: \(destination))"
     }
 
-    public var debugDescription: String { description }
 
     public var customMirror: Mirror {
         Mirror(self, children: ["name": name, "namespace": namespace, "destination": destination.description],

@@ -88,7 +88,7 @@ extension EMFSink {
 
 /// Printing, dumping or mirroring options shows every setting, but the
 /// environment and headers by their names alone: they hold keys and tokens.
-extension EMFSink.Options: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+extension EMFSink.Options: CustomStringConvertible, CustomReflectable {
     private var fields: KeyValuePairs<String, Any> {
         [
             "properties": properties as Any,
@@ -108,6 +108,5 @@ extension EMFSink.Options: CustomStringConvertible, CustomDebugStringConvertible
     }
 
     public var description: String { OptionsRendering.description("EMFSink.Options", fields) }
-    public var debugDescription: String { description }
     public var customMirror: Mirror { OptionsRendering.mirror(self, fields) }
 }

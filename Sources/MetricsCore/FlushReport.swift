@@ -29,7 +29,7 @@ public struct FlushReport: Sendable, Equatable, CustomStringConvertible {
         public let lastError: String?
 
         /// One sink's outcome; each parameter is the property of the same name.
-        public init(name: String, delivered: Int = 0, dropped: [DropReason: Int] = [:], unknownOutcome: Int = 0,
+        package init(name: String, delivered: Int = 0, dropped: [DropReason: Int] = [:], unknownOutcome: Int = 0,
                     pending: Int = 0, lastError: String? = nil) {
             self.name = name
             self.delivered = delivered
@@ -49,14 +49,8 @@ public struct FlushReport: Sendable, Equatable, CustomStringConvertible {
     /// One entry per sink, in the order the sinks were given.
     public let sinks: [SinkOutcome]
 
-    /// A report of pending counts only.
-    public init(pending: [String: Int]) {
-        self.pending = pending
-        self.sinks = []
-    }
-
     /// A report of `sinks`; ``pending`` is made from theirs.
-    public init(sinks: [SinkOutcome]) {
+    package init(sinks: [SinkOutcome]) {
         self.sinks = sinks
         var pending: [String: Int] = [:]
         for sink in sinks where sink.pending > 0 { pending[sink.name] = sink.pending }

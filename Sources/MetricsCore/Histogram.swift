@@ -43,7 +43,7 @@ public final class Histogram: RegisteredSeries {
     public var unit: MetricUnit { descriptor.unit }
     /// Whether the histogram keeps a distribution (histograms that `put`
     /// creates keep only count, sum, min and max, as the original did).
-    public var hasDistribution: Bool { stats.buckets != nil }
+    package var hasDistribution: Bool { stats.buckets != nil }
 
     /// Records one observation. NaN and ±infinity are rejected and counted
     /// as ``RejectionReason/nonFiniteValue``.

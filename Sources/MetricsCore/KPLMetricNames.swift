@@ -32,7 +32,7 @@ public enum KPLMetricName {
     public static let expiredRecords = "ExpiredRecords"
 
     /// All twelve names, in the original's order.
-    public static let all: [String] = [
+    package static let all: [String] = [
         userRecordsReceived, userRecordsPut, userRecordsDataPut, userRecordsPending,
         kinesisRecordsPut, kinesisRecordsDataPut, allErrors, errorsByCode,
         retriesPerRecord, bufferedTime, requestTime, expiredRecords,

@@ -72,7 +72,7 @@ public struct MetricUnit: RawRepresentable, Hashable, Sendable, CustomStringConv
     public static let countPerSecond = MetricUnit(rawValue: "Count/Second")
 
     /// The 27 units CloudWatch's `StandardUnit` accepts.
-    public static let standardUnits: Set<MetricUnit> = [
+    package static let standardUnits: Set<MetricUnit> = [
         .seconds, .microseconds, .milliseconds, .bytes, .kilobytes, .megabytes,
         .gigabytes, .terabytes, .bits, .kilobits, .megabits, .gigabits, .terabits,
         .percent, .count, .bytesPerSecond, .kilobytesPerSecond, .megabytesPerSecond,

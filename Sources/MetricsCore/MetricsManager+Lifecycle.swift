@@ -216,7 +216,7 @@ extension MetricsManager {
     }
 
     /// Stops the export loop, exports the final window, drains every sink's
-    /// queue until it is empty or ``shutdownTimeout`` has passed, and shuts
+    /// queue until it is empty or the `shutdownTimeout` given at creation has passed, and shuts
     /// the sinks down. Whatever was still queued at the deadline is reported
     /// as `batchDropped(count:reason: .shutdownDeadline)`, what was in flight
     /// (the backend may have it) as ``SinkEvent/outcomeUnknown(count:)``.

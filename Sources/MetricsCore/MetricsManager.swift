@@ -26,18 +26,18 @@ import CWMLocking
 /// window as ``MetricsEvent/observationsRejected(count:reason:)``.
 public final class MetricsManager: Sendable {
     /// How much is recorded.
-    public let level: MetricsLevel
+    package let level: MetricsLevel
     /// The length of each export window.
-    public let uploadInterval: Duration
+    package let uploadInterval: Duration
     /// The bounds on live series (``Configuration/cardinalityLimits``);
     /// `nil` for none.
-    public let cardinalityLimits: CardinalityLimits?
+    package let cardinalityLimits: CardinalityLimits?
     /// The dimension keys kept at level `.summary`.
-    public let summaryDimensions: Set<String>
+    package let summaryDimensions: Set<String>
     /// How long `shutdown()` may take, final export and drain included.
-    public let shutdownTimeout: Duration
+    package let shutdownTimeout: Duration
     /// How each sink's export worker batches and bounds its queue.
-    public let batching: BatchingConfig
+    package let batching: BatchingConfig
 
     let registry: SeriesRegistry
     /// Windows without an observation before a series is removed (`nil`: never).

@@ -21,6 +21,6 @@ public struct PartialExportError: Error, CustomStringConvertible {
 /// Stands in when a sink left snapshots unsent without saying why.
 public struct ExportIncompleteError: Error, CustomStringConvertible {
     /// The error, for a sink that reports snapshots unsent without an error of its own.
-    public init() {}
+    package init() {}
     public var description: String { "the sink left snapshots undelivered without an error" }
 }

@@ -50,7 +50,7 @@ public struct MetricsStats: Sendable, Equatable {
     public let expiredSeries: Int
 
     /// Statistics; each parameter is the property of the same name.
-    public init(sinks: [SinkStats], rejected: [RejectionReason: Int], seriesCount: Int, foldedSeries: Int = 0,
+    package init(sinks: [SinkStats], rejected: [RejectionReason: Int], seriesCount: Int, foldedSeries: Int = 0,
                 expiredSeries: Int = 0) {
         self.sinks = sinks
         self.rejected = rejected

@@ -19,9 +19,11 @@ package struct OTLPEncoder: Sendable {
     let prefix: String
     let lowercaseNames: Bool
     let maxHistogramBuckets: Int
+    let kinesisProducerTypes: Bool
 
     package init(encoding: Encoding, resource: [(key: String, value: String)], scopeName: String,
-                 scopeVersion: String, prefix: String, lowercaseNames: Bool, maxHistogramBuckets: Int) {
+                 scopeVersion: String, prefix: String, lowercaseNames: Bool, maxHistogramBuckets: Int,
+                 kinesisProducerTypes: Bool = false) {
         self.encoding = encoding
         self.resource = resource
         self.scopeName = scopeName
@@ -29,6 +31,7 @@ package struct OTLPEncoder: Sendable {
         self.prefix = prefix
         self.lowercaseNames = lowercaseNames
         self.maxHistogramBuckets = maxHistogramBuckets
+        self.kinesisProducerTypes = kinesisProducerTypes
     }
 
     /// One request body, and the snapshots (indices into the batch) it carries.
@@ -101,7 +104,7 @@ package struct OTLPEncoder: Sendable {
         for snapshot in snapshots {
             let name = prefix + snapshot.name
             let key = MetricKey(name: lowercaseNames ? name.lowercased() : name, unit: OTLPMapping.ucum(snapshot.unit),
-                                instrument: OTLPMapping.instrument(for: snapshot))
+                                instrument: OTLPMapping.instrument(for: snapshot, kinesisProducerTypes: kinesisProducerTypes))
             if let position = positions[key] {
                 metrics[position].points.append(snapshot)
             } else {

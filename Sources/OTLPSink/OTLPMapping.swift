@@ -17,14 +17,17 @@ enum OTLPMapping {
         case histogram
     }
 
-    /// The original's twelve names keep the instrument its OpenTelemetrySink
-    /// gave them (counts a monotonic sum, `UserRecordsPending` a gauge);
-    /// other metrics go by the instrument that recorded them.
-    static func instrument(for snapshot: MetricSnapshot) -> Instrument {
-        switch KPLMetricName.measure(of: snapshot.name) {
-        case .count: return .sum
-        case .gauge: return .gauge
-        case .distribution, nil: break
+    /// The instrument that recorded the snapshot decides; with
+    /// `kinesisProducerTypes`, the original's twelve names first keep the
+    /// instrument its OpenTelemetrySink gave them (counts a monotonic sum,
+    /// `UserRecordsPending` a gauge).
+    static func instrument(for snapshot: MetricSnapshot, kinesisProducerTypes: Bool) -> Instrument {
+        if kinesisProducerTypes {
+            switch KPLMetricName.measure(of: snapshot.name) {
+            case .count: return .sum
+            case .gauge: return .gauge
+            case .distribution, nil: break
+            }
         }
         switch snapshot.kind {
         case .counter: return .sum

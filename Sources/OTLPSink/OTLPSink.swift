@@ -23,7 +23,7 @@ import MetricsCore
 /// after a retryable failure (429, 502, 503, 504, no answer) only the points
 /// not yet delivered are retried. Points the collector rejects in a partial
 /// success are dropped and reported as ``OTLPSinkError/partialSuccess(rejectedDataPoints:message:)``.
-public final class OTLPSink: Sink, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+public final class OTLPSink: Sink, CustomStringConvertible, CustomReflectable {
     public let name: String
     /// Where requests go: the URL as given, or the CloudWatch endpoint's.
     package var endpointDescription: String {
@@ -91,7 +91,8 @@ public final class OTLPSink: Sink, CustomStringConvertible, CustomDebugStringCon
             encoding: options.encoding == .json ? .json : .protobuf,
             resource: options.resourceAttributes.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) },
             scopeName: options.scopeName, scopeVersion: options.scopeVersion, prefix: options.metricPrefix,
-            lowercaseNames: options.lowercaseMetricNames, maxHistogramBuckets: options.maxHistogramBuckets)
+            lowercaseNames: options.lowercaseMetricNames, maxHistogramBuckets: options.maxHistogramBuckets,
+            kinesisProducerTypes: options.kinesisProducerTypes)
     }
 
     public var description: String {
@@ -100,7 +101,6 @@ public final class OTLPSink: Sink, CustomStringConvertible, CustomDebugStringCon
             + (headers.isEmpty ? "" : ", headers: [\(headers)]") + ")"
     }
 
-    public var debugDescription: String { description }
 
     public var customMirror: Mirror {
         Mirror(self, children: ["name": name, "endpoint": endpointDescription], displayStyle: .class)

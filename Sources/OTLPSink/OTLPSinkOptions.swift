@@ -37,6 +37,14 @@ extension OTLPSink {
         /// names (`aiokpl.userrecordsput`), so that is what its dashboards
         /// query. False sends names as recorded.
         public var lowercaseMetricNames: Bool
+        /// Send the Python original's twelve Kinesis-producer names
+        /// (`KPLMetricName`) as the instruments its
+        /// `OpenTelemetrySink` made them, whatever recorded them: counts
+        /// (`UserRecordsPut`, …) as monotonic sums, `UserRecordsPending` as a
+        /// gauge, the times as histograms. Default false: every metric goes by
+        /// the instrument that recorded it. Turn it on when dashboards built
+        /// on the original's output read these names.
+        public var kinesisProducerTypes: Bool
         /// At most this many data points per request (default 1000).
         public var maxDataPointsPerRequest: Int
         /// At most this many bytes per request before compression (default
@@ -67,7 +75,7 @@ extension OTLPSink {
         public init(encoding: Encoding = .protobuf, gzip: Bool = true, headers: [String: String] = [:],
                     resourceAttributes: [String: String]? = nil, scopeName: String = "aiokpl",
                     scopeVersion: String = "", metricPrefix: String = "aiokpl.", lowercaseMetricNames: Bool = true,
-                    maxDataPointsPerRequest: Int = 1000, maxRequestBytes: Int = 4_000_000,
+                    kinesisProducerTypes: Bool = false, maxDataPointsPerRequest: Int = 1000, maxRequestBytes: Int = 4_000_000,
                     maxHistogramBuckets: Int = 160, retryPolicy: RetryPolicy = RetryPolicy(),
                     requestTimeout: Duration = .seconds(10), caBundlePath: String? = nil,
                     credentialProvider: (any CredentialProvider)? = nil, name: String = "otlp",
@@ -80,6 +88,7 @@ extension OTLPSink {
             self.scopeVersion = scopeVersion
             self.metricPrefix = metricPrefix
             self.lowercaseMetricNames = lowercaseMetricNames
+            self.kinesisProducerTypes = kinesisProducerTypes
             self.maxDataPointsPerRequest = maxDataPointsPerRequest
             self.maxRequestBytes = maxRequestBytes
             self.maxHistogramBuckets = maxHistogramBuckets
@@ -115,7 +124,7 @@ extension OTLPSink {
 
 /// Printing, dumping or mirroring options shows every setting, but the
 /// environment and headers by their names alone: they hold keys and tokens.
-extension OTLPSink.Options: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+extension OTLPSink.Options: CustomStringConvertible, CustomReflectable {
     private var fields: KeyValuePairs<String, Any> {
         [
             "encoding": encoding as Any,
@@ -126,6 +135,7 @@ extension OTLPSink.Options: CustomStringConvertible, CustomDebugStringConvertibl
             "scopeVersion": scopeVersion as Any,
             "metricPrefix": metricPrefix as Any,
             "lowercaseMetricNames": lowercaseMetricNames as Any,
+            "kinesisProducerTypes": kinesisProducerTypes as Any,
             "maxDataPointsPerRequest": maxDataPointsPerRequest as Any,
             "maxRequestBytes": maxRequestBytes as Any,
             "maxHistogramBuckets": maxHistogramBuckets as Any,
@@ -139,6 +149,5 @@ extension OTLPSink.Options: CustomStringConvertible, CustomDebugStringConvertibl
     }
 
     public var description: String { OptionsRendering.description("OTLPSink.Options", fields) }
-    public var debugDescription: String { description }
     public var customMirror: Mirror { OptionsRendering.mirror(self, fields) }
 }

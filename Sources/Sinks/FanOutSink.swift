@@ -25,7 +25,7 @@ import MetricsCore
 /// better: each then gets its own queue, stats and drop accounting.
 public struct FanOutSink: Sink {
     /// The inner sinks.
-    public let sinks: [any Sink]
+    package let sinks: [any Sink]
     private let clock: any Clock<Duration>
 
     /// - parameters:

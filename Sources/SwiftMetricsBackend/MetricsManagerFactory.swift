@@ -23,7 +23,7 @@ import Synchronization
 /// | `Meter` | a gauge of the last value (increment and decrement move it) |
 /// | `Recorder` (aggregating) | a histogram with a distribution |
 /// | `Recorder(aggregate: false)`, `Gauge` | a gauge of the last value, as Prometheus keeps (`statistics: false`) |
-/// | `Timer` | a histogram in milliseconds (``timerUnit``), or in the preferred display unit when one is set before the first value |
+/// | `Timer` | a histogram in milliseconds (the `timerUnit` given at creation), or in the preferred display unit when one is set before the first value |
 ///
 /// Series are named exactly by the label, with the dimensions as given.
 /// Handles are shared: equal (label, dimensions) give the same handler.
@@ -40,7 +40,7 @@ public struct MetricsManagerFactory: MetricsFactory {
     /// The manager the metrics are recorded into.
     public let manager: MetricsManager
     /// The unit of timers without a preferred display unit (default milliseconds).
-    public let timerUnit: MetricUnit
+    package let timerUnit: MetricUnit
     let handlers: HandlerCache
 
     /// A factory recording into `manager`; timers without a preferred display unit record in `timerUnit`.

@@ -41,14 +41,24 @@ struct DatadogSinkTests {
         try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
     }
 
-    @Test("types: the original's names keep its choice, other metrics go by kind")
+    @Test("types: every metric goes by the instrument that recorded it; asked, the original's names keep its choice")
     func kinds() {
-        #expect(DatadogEncoder.kind(of: Self.snapshot("UserRecordsPut")) == .count)
-        #expect(DatadogEncoder.kind(of: Self.snapshot("UserRecordsPending")) == .gauge)
-        #expect(DatadogEncoder.kind(of: Self.snapshot("BufferedTime", .counter)) == .distribution)
-        #expect(DatadogEncoder.kind(of: Self.snapshot("Requests", .counter)) == .count)
-        #expect(DatadogEncoder.kind(of: Self.snapshot("Depth", .gauge)) == .gauge)
-        #expect(DatadogEncoder.kind(of: Self.snapshot("Latency")) == .distribution)
+        let byKind = Self.encoder
+        #expect(byKind.kind(of: Self.snapshot("UserRecordsPut")) == .distribution, "put records a histogram")
+        #expect(byKind.kind(of: Self.snapshot("UserRecordsPending")) == .distribution)
+        #expect(byKind.kind(of: Self.snapshot("BufferedTime", .counter)) == .count)
+        #expect(byKind.kind(of: Self.snapshot("Requests", .counter)) == .count)
+        #expect(byKind.kind(of: Self.snapshot("Depth", .gauge)) == .gauge)
+        #expect(byKind.kind(of: Self.snapshot("Latency")) == .distribution)
+
+        let original = DatadogEncoder(prefix: "aiokpl.", host: nil, tags: [], maxValuesPerDistribution: 10_000,
+                                      kinesisProducerTypes: true)
+        #expect(original.kind(of: Self.snapshot("UserRecordsPut")) == .count)
+        #expect(original.kind(of: Self.snapshot("UserRecordsPending")) == .gauge)
+        #expect(original.kind(of: Self.snapshot("BufferedTime", .counter)) == .distribution)
+        #expect(original.kind(of: Self.snapshot("Requests", .counter)) == .count)
+        #expect(original.kind(of: Self.snapshot("Depth", .gauge)) == .gauge)
+        #expect(original.kind(of: Self.snapshot("Latency")) == .distribution)
     }
 
     @Test("a count is the window's sum with the window as interval; a gauge its last value; tags key:value")
@@ -113,7 +123,7 @@ struct DatadogSinkTests {
         let error = try #require(result.error)
         #expect(!"\(error)".contains(key) && "\(error)".contains("<redacted>"))
         #expect(sink.retryPolicy.decision(afterAttempt: 1, error: error) == .notRetryable)
-        #expect(!sink.description.contains(key) && !sink.debugDescription.contains(key))
+        #expect(!sink.description.contains(key) && !String(reflecting: sink).contains(key))
         #expect(!"\(Mirror(reflecting: sink).children.map(\.value))".contains(key))
     }
 

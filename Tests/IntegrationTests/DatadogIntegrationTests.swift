@@ -14,9 +14,10 @@ import Testing
 struct DatadogIntegrationTests {
     static let key = "integration-api-key-0123456789"
 
-    static func sink(_ receiver: TelemetryReceiver) -> DatadogSink {
+    static func sink(_ receiver: TelemetryReceiver, kinesisProducerTypes: Bool = false) -> DatadogSink {
         DatadogSink(apiKey: key, site: "datadoghq.com", endpoint: receiver.datadogURL,
-                    options: .init(retryPolicy: RetryPolicy(quota: nil, random: { 0 }), environment: [:]))
+                    options: .init(kinesisProducerTypes: kinesisProducerTypes,
+                                   retryPolicy: RetryPolicy(quota: nil, random: { 0 }), environment: [:]))
     }
 
     static func series(_ records: [[String: Any]], _ api: String) -> [[String: Any]] {
@@ -61,7 +62,9 @@ struct DatadogIntegrationTests {
         let ours = try TelemetryReceiver.fresh()
         let original = try TelemetryReceiver.fresh()
         let snapshots = OTLPEncoderSample.kplWindow
-        #expect(await Self.sink(ours).export(snapshots, attempt: .first).delivered == snapshots.count)
+        // The original's types for its names are opt-in.
+        #expect(await Self.sink(ours, kinesisProducerTypes: true).export(snapshots, attempt: .first).delivered
+            == snapshots.count)
         try await original.exportWithOriginal("datadog", snapshots)
         let ourRecords = try await ours.records()
         let theirRecords = try await original.records()

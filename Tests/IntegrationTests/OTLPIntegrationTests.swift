@@ -13,8 +13,9 @@ import Testing
 /// into the same receiver for comparison.
 @Suite("OTLP into a real decoder", .enabled(if: TestEnvironment.runs(TelemetryReceiver.available), "needs the receiver: run scripts/test.sh"), .timeLimit(.minutes(3)))
 struct OTLPIntegrationTests {
-    static func options(_ encoding: OTLPSink.Encoding = .protobuf) -> OTLPSink.Options {
+    static func options(_ encoding: OTLPSink.Encoding = .protobuf, kinesisProducerTypes: Bool = false) -> OTLPSink.Options {
         OTLPSink.Options(encoding: encoding, resourceAttributes: ["service.name": "integration"],
+                         kinesisProducerTypes: kinesisProducerTypes,
                          retryPolicy: RetryPolicy(quota: nil, random: { 0 }), environment: [:])
     }
 
@@ -67,8 +68,11 @@ struct OTLPIntegrationTests {
         let buckets = (distribution["positive"] as? [String: Any])?["bucketCounts"] as? [String] ?? []
         #expect(buckets.compactMap { Int($0) }.reduce(0, +) == 3)
 
+        // `put` records a statistics-only histogram, and by default that is
+        // what is sent (the original's types are opt-in: the parity test below).
         let put = try #require(metrics["aiokpl.userrecordsput"].flatMap(OTLPRecord.points))
-        #expect(put.type == "sum" && put.points.first?["asDouble"] as? Double == 3)
+        #expect(put.type == "histogram", "\(put.type)")
+        #expect(put.points.first?["count"] as? String == "3" && put.points.first?["sum"] as? Double == 3)
         #expect(OTLPRecord.attributes(put.points[0]) == [["stream", "orders"]])
     }
 
@@ -127,7 +131,8 @@ struct OTLPIntegrationTests {
         let ours = try TelemetryReceiver.fresh()
         let original = try TelemetryReceiver.fresh()
         let snapshots = OTLPEncoderSample.kplWindow
-        #expect(await OTLPSink(endpoint: ours.otlpURL, options: Self.options()).export(snapshots, attempt: .first).delivered
+        let options = Self.options(kinesisProducerTypes: true)
+        #expect(await OTLPSink(endpoint: ours.otlpURL, options: options).export(snapshots, attempt: .first).delivered
             == snapshots.count)
         try await original.exportWithOriginal("otlp", snapshots)
         let ourMetrics = OTLPRecord.metrics(try #require(try await ours.records().first))

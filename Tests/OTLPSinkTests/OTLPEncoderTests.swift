@@ -22,15 +22,23 @@ struct OTLPEncoderTests {
                     scopeVersion: "", prefix: "aiokpl.", lowercaseNames: lowercase, maxHistogramBuckets: buckets)
     }
 
-    @Test("instruments: the original's twelve names keep its choice, other metrics go by kind")
+    @Test("instruments: every metric goes by the instrument that recorded it; asked, the original's names keep its choice")
     func instruments() {
-        #expect(OTLPMapping.instrument(for: Self.snapshot("UserRecordsPut")) == .sum)
-        #expect(OTLPMapping.instrument(for: Self.snapshot("UserRecordsPending")) == .gauge)
-        #expect(OTLPMapping.instrument(for: Self.snapshot("BufferedTime")) == .histogram)
-        #expect(OTLPMapping.instrument(for: Self.snapshot("BufferedTime", distribution: [.init(value: 1, count: 1)]))
-            == .exponentialHistogram)
-        #expect(OTLPMapping.instrument(for: Self.snapshot("Requests", .counter)) == .sum)
-        #expect(OTLPMapping.instrument(for: Self.snapshot("Depth", .gauge, last: 3)) == .gauge)
+        func instrument(_ snapshot: MetricSnapshot, original: Bool = false) -> OTLPMapping.Instrument {
+            OTLPMapping.instrument(for: snapshot, kinesisProducerTypes: original)
+        }
+        #expect(instrument(Self.snapshot("UserRecordsPut")) == .histogram, "put records a histogram")
+        #expect(instrument(Self.snapshot("UserRecordsPending")) == .histogram)
+        #expect(instrument(Self.snapshot("UserRecordsPut", .counter)) == .sum)
+        #expect(instrument(Self.snapshot("UserRecordsPut"), original: true) == .sum)
+        #expect(instrument(Self.snapshot("UserRecordsPending"), original: true) == .gauge)
+        for original in [false, true] {
+            #expect(instrument(Self.snapshot("BufferedTime"), original: original) == .histogram)
+            #expect(instrument(Self.snapshot("BufferedTime", distribution: [.init(value: 1, count: 1)]),
+                               original: original) == .exponentialHistogram)
+            #expect(instrument(Self.snapshot("Requests", .counter), original: original) == .sum)
+            #expect(instrument(Self.snapshot("Depth", .gauge, last: 3), original: original) == .gauge)
+        }
         #expect(OTLPMapping.value(of: Self.snapshot("Depth", .gauge, max: 9, last: 3), as: .gauge) == 3)
         #expect(OTLPMapping.value(of: Self.snapshot("UserRecordsPending", max: 9), as: .gauge) == 9)
     }
