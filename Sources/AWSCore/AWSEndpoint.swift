@@ -26,6 +26,13 @@ public struct AWSService: Sendable, Equatable {
     package static let sts = AWSService(signingName: "sts", environmentName: "STS")
     /// The IAM Identity Center (SSO) portal: `GetRoleCredentials`, unsigned.
     package static let sso = AWSService(signingName: "awsssoportal", environmentName: "SSO", endpointPrefix: "portal.sso")
+
+    /// The names of `AWS_ENDPOINT_URL_<NAME>` for this service, in the order
+    /// they are read: botocore's alone, except for CloudWatch Logs, where the
+    /// shorter `AWS_ENDPOINT_URL_LOGS` that other tools set comes first.
+    package var environmentNames: [String] {
+        self == .cloudWatchLogs ? ["LOGS", environmentName] : [environmentName]
+    }
 }
 
 /// Why an endpoint could not be used. Thrown when the endpoint is resolved,
@@ -45,7 +52,7 @@ public enum EndpointError: Error, Equatable, CustomStringConvertible {
         case .malformed(let text): return "malformed endpoint URL '\(text)': expected http(s)://host[:port][/path]"
         case .unsupportedScheme(let text): return "unsupported endpoint scheme in '\(text)': use http or https"
         case .missingRegion(let service):
-            return "no region for \(service): pass one, or set AWS_REGION, or add region to the profile"
+            return "no AWS region for \(service): pass region:, or set AWS_REGION, or add region to the AWS profile"
         case .invalidRegion(let region):
             return "invalid region \(region.debugDescription): a region is letters, digits and hyphens, "
                 + "for example us-east-1"
@@ -102,8 +109,10 @@ public struct AWSEndpoint: Sendable, Equatable, CustomStringConvertible, CustomR
         // Checked even with an explicit endpoint: the region is still signed into every request.
         if let region, !region.isEmpty { try AWSRegion.validate(region) }
         if let explicit { return try AWSEndpoint(url: explicit) }
-        if let specific = environment["AWS_ENDPOINT_URL_\(service.environmentName)"], !specific.isEmpty {
-            return try AWSEndpoint(string: specific)
+        for name in service.environmentNames {
+            if let specific = environment["AWS_ENDPOINT_URL_\(name)"], !specific.isEmpty {
+                return try AWSEndpoint(string: specific)
+            }
         }
         if let general = environment["AWS_ENDPOINT_URL"], !general.isEmpty {
             return try AWSEndpoint(string: general)

@@ -35,6 +35,9 @@ public enum CredentialsError: Error, Equatable, CustomStringConvertible {
     /// The profile named by `AWS_PROFILE`, `AWS_DEFAULT_PROFILE` or in code
     /// is in neither shared file.
     case profileNotFound(String, files: [String])
+    /// Only one of an access key id and a secret access key was given in
+    /// code: both are needed, or neither for the default chain.
+    case incompleteKeys
 
     public var description: String {
         switch self {
@@ -47,6 +50,8 @@ public enum CredentialsError: Error, Equatable, CustomStringConvertible {
             let searched = files.isEmpty ? "no shared config or credentials file exists" : "not in " + files.joined(separator: ", ")
             return "the AWS profile '\(profile)' was not found (\(searched)): check AWS_PROFILE or the profile "
                 + "given in code, or add [profile \(profile)] to the config file"
+        case .incompleteKeys:
+            return "only one of accessKeyId and secretAccessKey was given: pass both, or neither for the default chain"
         }
     }
 }

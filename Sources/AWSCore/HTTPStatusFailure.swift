@@ -1,16 +1,40 @@
 import Foundation
 
-/// An HTTP error answer from a backend that is not AWS (an OTLP collector,
-/// Datadog). ``RetryPolicy`` retries it when it says it is throttling or
-/// transient, and waits at least its `Retry-After`.
-package protocol HTTPStatusFailure: Error {
-    var statusCode: Int { get }
-    /// The server's `Retry-After`, if it sent one.
-    var retryAfter: Duration? { get }
-    /// 429 and the like: back off.
-    var isThrottling: Bool { get }
-    /// A server-side failure worth retrying.
-    var isTransient: Bool { get }
+/// An error status from a backend that is not AWS (an OTLP collector,
+/// Datadog; AWS's own answers are ``AWSError``). ``RetryPolicy`` retries a
+/// 429 and the statuses the backend's protocol calls transient, never sooner
+/// than `retryAfter`.
+public struct HTTPStatusError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Who answered, as the message names it: `the collector`, `Datadog`.
+    public let server: String
+    /// The HTTP status.
+    public let statusCode: Int
+    /// The start of the response body (at most 256 characters, control
+    /// characters replaced), or empty.
+    public let message: String
+    /// The server's `Retry-After` (or Datadog's `X-RateLimit-Reset`), if it sent one.
+    public let retryAfter: Duration?
+    /// A server-side failure the backend's protocol says to retry (OTLP:
+    /// 502, 503, 504; Datadog: 408 and 5xx).
+    package let isTransient: Bool
+
+    package init(server: String, statusCode: Int, message: String, retryAfter: Duration?, isTransient: Bool) {
+        self.server = server
+        self.statusCode = statusCode
+        self.message = message
+        self.retryAfter = retryAfter
+        self.isTransient = isTransient
+    }
+
+    /// 429: back off.
+    package var isThrottling: Bool { statusCode == 429 }
+
+    public var description: String {
+        var text = "\(server) answered HTTP \(statusCode)"
+        if !message.isEmpty { text += ": \(message)" }
+        if let retryAfter { text += " (retry after \(retryAfter))" }
+        return text
+    }
 }
 
 extension HTTPResponse {

@@ -76,7 +76,7 @@ public struct RetryPolicy: Sendable {
             if aws.isTransient { return .transient }
             return nil
         }
-        if let failure = error as? any HTTPStatusFailure {
+        if let failure = error as? HTTPStatusError {
             if failure.isThrottling { return .throttling }
             if failure.isTransient { return .transient }
             return nil
@@ -106,7 +106,7 @@ public struct RetryPolicy: Sendable {
         var delay = cap * random()
         if let hint = (error as? AWSError)?.retryAfter {
             delay = min(max(delay, hint), delay + .seconds(5))
-        } else if let hint = (error as? any HTTPStatusFailure)?.retryAfter {
+        } else if let hint = (error as? HTTPStatusError)?.retryAfter {
             delay = max(delay, min(hint, maxDelay))
         }
         return delay

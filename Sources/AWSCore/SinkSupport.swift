@@ -107,9 +107,6 @@ package enum PartialRefusal {
     case snapshots([Int], error: any Error)
 }
 
-/// Only one of an access key id and a secret was given.
-package struct IncompleteCredentialsError: Error {}
-
 extension RetryPolicy {
     /// Whether `error` concerns one request's content alone (a 4xx such as
     /// `InvalidParameterValue`, an OTLP collector's or Datadog's 400), so the
@@ -122,7 +119,7 @@ extension RetryPolicy {
         let status: Int
         if let aws = error as? AWSError {
             status = aws.statusCode
-        } else if let failure = error as? any HTTPStatusFailure {
+        } else if let failure = error as? HTTPStatusError {
             guard failure.statusCode != 408 else { return false }
             status = failure.statusCode
         } else {
@@ -137,28 +134,5 @@ extension RetryPolicy {
     package func retryDelay(afterAttempt attempt: Int, error: any Error) -> (delay: Duration?, retryable: Bool) {
         if let delay = delay(beforeRetry: attempt, after: error) { return (delay, true) }
         return (nil, isRetryable(error))
-    }
-}
-
-/// The credentials a sink's parameters mean: both keys given, those (with
-/// the session token); neither, `fallback` or the default chain; one of them
-/// only, ``IncompleteCredentialsError``.
-package func sinkCredentials(accessKeyId: String?, secretAccessKey: String?, sessionToken: String?,
-                             fallback: (any CredentialProvider)?,
-                             environment: [String: String]) throws -> any CredentialProvider {
-    switch (accessKeyId, secretAccessKey) {
-    case (let keyId?, let secret?):
-        return StaticCredentialProvider(AWSCredentials(accessKeyId: keyId, secretAccessKey: secret, sessionToken: sessionToken))
-    case (nil, nil):
-        if let fallback {
-            if let problem = (fallback as? DefaultCredentialProvider)?.configurationProblem { throw problem }
-            return fallback
-        }
-        let chain = DefaultCredentialProvider(environment: environment)
-        // A named profile that does not exist fails start(), before any request.
-        if let problem = chain.configurationProblem { throw problem }
-        return chain
-    default:
-        throw IncompleteCredentialsError()
     }
 }

@@ -27,32 +27,27 @@ package struct AWSCloudWatchClient: CloudWatchClient {
     private let client: AWSServiceClient
 
     /// - parameters:
-    ///   - region: the region (endpoint and signature scope).
-    ///   - endpoint: an explicit endpoint (LocalStack, moto); `nil` resolves
-    ///     `AWS_ENDPOINT_URL_CLOUDWATCH`, `AWS_ENDPOINT_URL`, then AWS's host.
-    ///   - credentials: where credentials come from.
-    ///   - tls: certificate verification and an extra CA bundle.
+    ///   - client: signs for `monitoring` and sends (see
+    ///     ``AWSConnection/client(for:transport:path:)``).
     ///   - wireProtocol: `.json` (default) or `.query`.
     ///   - compression: gzip above 10240 bytes by default.
-    ///   - transport: an HTTP transport to use instead of the one `tls` selects.
-    package init(
-        region: String,
-        endpoint: URL? = nil,
-        credentials: any CredentialProvider,
-        tls: TLSOptions = .default,
-        wireProtocol: CloudWatchProtocol = .json,
-        compression: RequestCompression = .gzip(minimumBytes: 10_240),
-        transport: (any HTTPTransport)? = nil,
-        timeout: Duration = .seconds(10),
-        environment: [String: String] = ProcessInfo.processInfo.environment
-    ) throws {
-        let resolved = try AWSEndpoint.resolve(service: .cloudWatch, region: region, explicit: endpoint, environment: environment)
+    package init(client: AWSServiceClient, wireProtocol: CloudWatchProtocol = .json,
+                 compression: RequestCompression = .gzip(minimumBytes: 10_240)) {
+        self.client = client
         self.wireProtocol = wireProtocol
         self.compression = compression
-        client = AWSServiceClient(
-            service: .cloudWatch, region: region, endpoint: resolved, credentials: credentials,
-            transport: try transport ?? makeHTTPTransport(tls: tls, proxies: HTTPProxies(environment: environment)),
-            timeout: timeout)
+    }
+
+    /// A client for `region` and `credentials`, the endpoint resolved as
+    /// the sink resolves it (`endpoint`, else `AWS_ENDPOINT_URL_CLOUDWATCH`,
+    /// `AWS_ENDPOINT_URL`, AWS's host), with full TLS verification.
+    package init(region: String, endpoint: URL? = nil, credentials: any CredentialProvider,
+                 wireProtocol: CloudWatchProtocol = .json, compression: RequestCompression = .gzip(minimumBytes: 10_240),
+                 environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        let connection = AWSConnection(region: region, endpoint: endpoint, verifySSL: true, accessKeyId: nil,
+                                       secretAccessKey: nil, sessionToken: nil, credentialProvider: credentials,
+                                       caBundlePath: nil, timeout: .seconds(10), environment: environment)
+        self.init(client: try connection.client(for: .cloudWatch), wireProtocol: wireProtocol, compression: compression)
     }
 
     /// The endpoint requests go to.

@@ -43,19 +43,13 @@ public final class CloudWatchSink: CloudWatchBilledSink, CustomStringConvertible
     public let name: String
     /// The wire protocol of its requests: JSON 1.0 (the default) or Query.
     public let wireProtocol: CloudWatchProtocol
-    private let region: String?
-    private let endpoint: URL?
-    private let tls: TLSOptions
-    private let explicitCredentials: (keyId: String?, secret: String?, token: String?)
-    private let credentialProvider: (any CredentialProvider)?
+    private let connection: AWSConnection
     private let clientFactory: (@Sendable () async throws -> any CloudWatchClient)?
     private let compression: RequestCompression
     private let mapper: MetricDatumMapper
     private let maxDatumsPerRequest: Int
     private let maxRequestBytes: Int
     private let awsRetryPolicy: RetryPolicy
-    private let requestTimeout: Duration
-    private let environment: [String: String]
     private let client = Locked<(any CloudWatchClient)?>(nil)
     /// An encoding buffer kept between exports (exports of one sink do not
     /// overlap under a manager; one that does gets a buffer of its own).
@@ -86,13 +80,12 @@ public final class CloudWatchSink: CloudWatchBilledSink, CustomStringConvertible
         clientFactory: (@Sendable () async throws -> any CloudWatchClient)? = nil,
         options: Options = Options()
     ) {
-        self.region = region
         self.namespace = namespace
-        self.endpoint = endpoint
-        self.tls = TLSOptions.aws(verifyPeer: verifySSL, caBundlePath: options.caBundlePath,
-                                  environment: options.environment.awsSettings)
-        self.explicitCredentials = (accessKeyId, secretAccessKey, sessionToken)
-        self.credentialProvider = options.credentialProvider
+        self.connection = AWSConnection(region: region, endpoint: endpoint, verifySSL: verifySSL,
+                                        accessKeyId: accessKeyId, secretAccessKey: secretAccessKey,
+                                        sessionToken: sessionToken, credentialProvider: options.credentialProvider,
+                                        caBundlePath: options.caBundlePath, timeout: options.requestTimeout,
+                                        environment: options.environment)
         self.clientFactory = clientFactory
         self.wireProtocol = options.wireProtocol
         self.compression = options.compression
@@ -102,22 +95,17 @@ public final class CloudWatchSink: CloudWatchBilledSink, CustomStringConvertible
         self.maxDatumsPerRequest = max(1, min(options.maxDatumsPerRequest, 1000))
         self.maxRequestBytes = max(4096, options.maxRequestBytes)
         self.awsRetryPolicy = options.retryPolicy
-        self.requestTimeout = options.requestTimeout
         self.name = options.name
-        self.environment = options.environment.awsSettings
     }
 
     public var description: String {
-        var text = "CloudWatchSink(name: \(name), namespace: \(namespace)"
-        if let region { text += ", region: \(region)" }
-        if let endpoint { text += ", endpoint: \(redactedURL(endpoint))" }
-        return text + ", credentials: \(explicitCredentials.keyId == nil ? "default chain" : "explicit, <redacted>"))"
+        "CloudWatchSink(name: \(name), namespace: \(namespace)\(connection.descriptionFields))"
     }
 
 
     public var customMirror: Mirror {
-        Mirror(self, children: ["name": name, "namespace": namespace, "region": region as Any,
-                                "endpoint": endpoint.map(redactedURL) as Any, "wireProtocol": wireProtocol],
+        Mirror(self, children: ["name": name, "namespace": namespace, "region": connection.region as Any,
+                                "endpoint": connection.endpoint.map(redactedURL) as Any, "wireProtocol": wireProtocol],
                displayStyle: .class)
     }
 
@@ -193,19 +181,7 @@ public final class CloudWatchSink: CloudWatchBilledSink, CustomStringConvertible
     }
 
     private func makeAWSClient() throws -> AWSCloudWatchClient {
-        guard let region = AWSRegion.resolve(explicit: region, environment: environment) else {
-            throw CloudWatchSinkError.missingRegion
-        }
-        let provider: any CredentialProvider
-        do {
-            provider = try sinkCredentials(accessKeyId: explicitCredentials.keyId, secretAccessKey: explicitCredentials.secret,
-                                           sessionToken: explicitCredentials.token, fallback: credentialProvider,
-                                           environment: environment)
-        } catch is IncompleteCredentialsError {
-            throw CloudWatchSinkError.incompleteCredentials
-        }
-        return try AWSCloudWatchClient(region: region, endpoint: endpoint, credentials: provider, tls: tls,
-                                       wireProtocol: wireProtocol, compression: compression, timeout: requestTimeout,
-                                       environment: environment)
+        AWSCloudWatchClient(client: try connection.client(for: .cloudWatch), wireProtocol: wireProtocol,
+                            compression: compression)
     }
 }

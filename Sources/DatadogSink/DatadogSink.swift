@@ -108,7 +108,7 @@ public final class DatadogSink: Sink, CustomStringConvertible, CustomReflectable
     /// (each half split again should it be refused too); `nil` otherwise.
     private func halves(of request: DatadogEncoder.Request, after error: any Error,
                         _ snapshots: [MetricSnapshot]) -> [DatadogEncoder.Request]? {
-        guard (error as? DatadogSinkError)?.statusCode == 413, request.snapshots.count > 1 else { return nil }
+        guard (error as? HTTPStatusError)?.statusCode == 413, request.snapshots.count > 1 else { return nil }
         let middle = request.snapshots.count / 2
         return [request.snapshots[..<middle], request.snapshots[middle...]].flatMap { half in
             let indices = Array(half)
@@ -132,8 +132,10 @@ public final class DatadogSink: Sink, CustomStringConvertible, CustomReflectable
         let response = try await transport.send(HTTPRequest(method: "POST", url: url, headers: headers, body: body,
                                                             timeout: options.requestTimeout))
         guard response.isSuccess else {
-            throw DatadogSinkError.httpStatus(code: response.status, message: message(of: response),
-                                              retryAfter: response.retryAfter() ?? rateLimitReset(response))
+            // 408, 429 and 5xx are retried; 400, 403 and 413 are not.
+            throw HTTPStatusError(server: "Datadog", statusCode: response.status, message: message(of: response),
+                                  retryAfter: response.retryAfter() ?? rateLimitReset(response),
+                                  isTransient: response.status == 408 || (500..<600).contains(response.status))
         }
     }
 

@@ -62,16 +62,9 @@ public protocol CloudWatchLogsClient: Sendable {
 struct AWSCloudWatchLogsClient: CloudWatchLogsClient {
     private let client: AWSServiceClient
 
-    init(region: String, endpoint: URL?, credentials: any CredentialProvider, tls: TLSOptions,
-         timeout: Duration, environment: [String: String]) throws {
-        // `AWS_ENDPOINT_URL_LOGS` as well as botocore's `AWS_ENDPOINT_URL_CLOUDWATCH_LOGS`.
-        let explicit = endpoint ?? environment["AWS_ENDPOINT_URL_LOGS"].flatMap(URL.init(string:))
-        let resolved = try AWSEndpoint.resolve(service: .cloudWatchLogs, region: region, explicit: explicit,
-                                               environment: environment)
-        client = AWSServiceClient(service: .cloudWatchLogs, region: region, endpoint: resolved,
-                                  credentials: credentials,
-                                  transport: try makeHTTPTransport(tls: tls, proxies: HTTPProxies(environment: environment)),
-                                  timeout: timeout)
+    /// A client sending through `client`, which signs for `logs`.
+    init(client: AWSServiceClient) {
+        self.client = client
     }
 
     func putLogEvents(group: String, stream: String, events: [LogEvent]) async throws -> RejectedLogEvents? {

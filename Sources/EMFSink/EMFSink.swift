@@ -189,21 +189,12 @@ public final class EMFSink: CloudWatchBilledSink, CustomStringConvertible, Custo
     private func makeAWSClient() throws -> any CloudWatchLogsClient {
         guard case .cloudWatchLogs(_, _, let region, let endpoint, let verifySSL, let keyId, let secret, let token)
             = destination else { preconditionFailure("only CloudWatch Logs has a client") }
-        let environment = options.environment.awsSettings
-        guard let region = AWSRegion.resolve(explicit: region, environment: environment) else {
-            throw EMFSinkError.missingRegion
-        }
-        let provider: any CredentialProvider
-        do {
-            provider = try sinkCredentials(accessKeyId: keyId, secretAccessKey: secret, sessionToken: token,
-                                           fallback: options.credentialProvider, environment: environment)
-        } catch is IncompleteCredentialsError {
-            throw EMFSinkError.incompleteCredentials
-        }
-        return try AWSCloudWatchLogsClient(
-            region: region, endpoint: endpoint, credentials: provider,
-            tls: TLSOptions.aws(verifyPeer: verifySSL, caBundlePath: options.caBundlePath, environment: environment),
-            timeout: options.requestTimeout, environment: environment)
+        let connection = AWSConnection(region: region, endpoint: endpoint, verifySSL: verifySSL, accessKeyId: keyId,
+                                       secretAccessKey: secret, sessionToken: token,
+                                       credentialProvider: options.credentialProvider,
+                                       caBundlePath: options.caBundlePath, timeout: options.requestTimeout,
+                                       environment: options.environment)
+        return AWSCloudWatchLogsClient(client: try connection.client(for: .cloudWatchLogs))
     }
 
     // MARK: Configuration

@@ -1,6 +1,9 @@
 /// Errors of an ``EMFSink``: its configuration (thrown by `start()`, never
 /// retried), a snapshot that cannot fit a document, events CloudWatch Logs
-/// refused, and a destination that cannot be written.
+/// refused, and a destination that cannot be written. For CloudWatch Logs,
+/// a missing region is AWSCore's `EndpointError.missingRegion(service:)`,
+/// one key without the other `CredentialsError.incompleteKeys`, as for
+/// every sink that talks to AWS.
 public enum EMFSinkError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The namespace CloudWatch would refuse (same rules as PutMetricData).
     case invalidNamespace(String, reason: String)
@@ -10,10 +13,6 @@ public enum EMFSinkError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidDimensionSet([String], reason: String)
     /// A log group or stream name CloudWatch Logs would refuse.
     case invalidLogName(String, reason: String)
-    /// Only one of the access key id and the secret was given.
-    case incompleteCredentials
-    /// No region given, in the environment or in the profile.
-    case missingRegion
     /// One snapshot's document alone exceeds the event size limit (its
     /// properties or dimension values are too large).
     case documentTooLarge(metric: String, limit: Int)
@@ -32,8 +31,6 @@ public enum EMFSinkError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidStorageResolution(let value): return "storage resolution \(value): use 1 or 60"
         case .invalidDimensionSet(let set, let reason): return "invalid default dimension set \(set): \(reason)"
         case .invalidLogName(let name, let reason): return "invalid log group or stream name '\(name)': \(reason)"
-        case .incompleteCredentials: return "give both accessKeyId and secretAccessKey, or neither (for the default chain)"
-        case .missingRegion: return "no region: pass region:, or set AWS_REGION, or add region to the AWS profile"
         case .documentTooLarge(let metric, let limit):
             return "the EMF document of metric \(metric) is larger than \(limit) bytes even alone"
         case .logGroupLimitExceeded(let message): return "cannot create the log group: \(message)"

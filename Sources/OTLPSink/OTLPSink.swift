@@ -163,27 +163,13 @@ public final class OTLPSink: Sink, CustomStringConvertible, CustomReflectable {
             return .collector(transport: transport, url: url, headers: headers, gzip: options.gzip,
                               timeout: options.requestTimeout)
         case .cloudWatch(let region, let endpoint, let verifySSL, let keyId, let secret, let token):
-            let environment = options.environment.awsSettings
-            guard let region = AWSRegion.resolve(explicit: region, environment: environment) else {
-                throw OTLPSinkError.missingRegion
-            }
-            let provider: any CredentialProvider
-            do {
-                provider = try sinkCredentials(accessKeyId: keyId, secretAccessKey: secret, sessionToken: token,
-                                               fallback: options.credentialProvider, environment: environment)
-            } catch is IncompleteCredentialsError {
-                throw OTLPSinkError.incompleteCredentials
-            }
-            var resolved = try AWSEndpoint.resolve(service: .cloudWatch, region: region, explicit: endpoint,
-                                                   environment: environment)
-            if endpoint == nil, resolved.url.path.isEmpty || resolved.url.path == "/" {
-                resolved = try AWSEndpoint(url: resolved.url.appendingPathComponent("v1").appendingPathComponent("metrics"))
-            }
-            let transport = try makeHTTPTransport(
-                tls: TLSOptions.aws(verifyPeer: verifySSL, caBundlePath: options.caBundlePath, environment: environment),
-                proxies: HTTPProxies(environment: options.environment))
-            let client = AWSServiceClient(service: .cloudWatch, region: region, endpoint: resolved,
-                                          credentials: provider, transport: transport, timeout: options.requestTimeout)
+            let connection = AWSConnection(region: region, endpoint: endpoint, verifySSL: verifySSL,
+                                           accessKeyId: keyId, secretAccessKey: secret, sessionToken: token,
+                                           credentialProvider: options.credentialProvider,
+                                           caBundlePath: options.caBundlePath, timeout: options.requestTimeout,
+                                           environment: options.environment)
+            // AWS's own host takes OTLP at /v1/metrics; an explicit endpoint is used as given.
+            let client = try connection.client(for: .cloudWatch, path: ["v1", "metrics"])
             return .aws(client, headers: headers, gzip: options.gzip)
         }
     }
@@ -194,7 +180,7 @@ private enum Backend: Sendable {
     case collector(transport: any HTTPTransport, url: URL, headers: [(String, String)], gzip: Bool, timeout: Duration)
     case aws(AWSServiceClient, headers: [(String, String)], gzip: Bool)
 
-    /// Posts `body`; returns the 2xx response, throws ``OTLPSinkError/httpStatus(code:message:retryAfter:)``
+    /// Posts `body`; returns the 2xx response, throws `HTTPStatusError`
     /// (or the `AWSError`) for any other.
     func post(_ body: [UInt8]) async throws -> HTTPResponse {
         switch self {
@@ -213,8 +199,10 @@ private enum Backend: Sendable {
                 for (_, value) in headers where value.count >= 4 {
                     message = message.replacingOccurrences(of: value, with: "<redacted>")
                 }
-                throw OTLPSinkError.httpStatus(code: response.status, message: message,
-                                               retryAfter: response.retryAfter())
+                // 429 and, as the OTLP specification asks, 502, 503 and 504 are retried.
+                throw HTTPStatusError(server: "the collector", statusCode: response.status, message: message,
+                                      retryAfter: response.retryAfter(),
+                                      isTransient: [502, 503, 504].contains(response.status))
             }
             return response
         case .aws(let client, let headers, let gzip):

@@ -7,7 +7,7 @@ import Testing
 /// through to the container's or the instance's role.
 @Suite("Named profiles", .timeLimit(.minutes(1)))
 struct ProfileResolutionTests {
-    @Test("AWS_PROFILE naming a profile in neither file: a typed error naming it, before any request; sinkCredentials throws it too")
+    @Test("AWS_PROFILE naming a profile in neither file: a typed error naming it, before any request; a sink's connection throws it too")
     func missingProfile() async throws {
         let files = try TemporaryFiles(["config": "[profile dev]\nregion = eu-west-1\n"])
         let server = try fakeIMDS(accessKeyId: "ASIAINSTANCE")
@@ -19,9 +19,8 @@ struct ProfileResolutionTests {
             _ = try await chain.credentials()
         }
         #expect(server.requests.isEmpty)
-        #expect(throws: CredentialsError.self) {
-            _ = try sinkCredentials(accessKeyId: nil, secretAccessKey: nil, sessionToken: nil, fallback: nil,
-                                    environment: environment)
+        #expect(throws: CredentialsError.profileNotFound("prdo", files: [files.path("config")])) {
+            _ = try AWSConnection.test(environment: environment).credentials()
         }
         #expect("\(CredentialsError.profileNotFound("prdo", files: []))".contains("'prdo'"))
         let inCode = DefaultCredentialProvider(profile: "nope", environment: ["HOME": "/nonexistent-home"])

@@ -163,10 +163,10 @@ struct CloudWatchSinkTests {
             try await CloudWatchSink(region: "us-east-1", clientFactory: { recordingClient() },
                                      options: .init(storageResolution: 5)).start()
         }
-        await #expect(throws: CloudWatchSinkError.incompleteCredentials) {
+        await #expect(throws: CredentialsError.incompleteKeys) {
             try await CloudWatchSink(region: "us-east-1", accessKeyId: "AKID").start()
         }
-        await #expect(throws: CloudWatchSinkError.missingRegion) {
+        await #expect(throws: EndpointError.missingRegion(service: "monitoring")) {
             try await CloudWatchSink(options: .init(environment: ["HOME": "/nonexistent"])).start()
         }
     }

@@ -160,8 +160,9 @@ struct DatadogSinkTests {
         let sink = DatadogSink(apiKey: "k", site: "datadoghq.com", endpoint: server.url, options: Self.options())
         let result = await sink.export([Self.snapshot("Requests", .counter), Self.snapshot("Latency")], attempt: .first)
         #expect(result.delivered == 1 && result.refusedCount == 1 && result.unsent.isEmpty)
-        #expect(result.refused.first?.error as? DatadogSinkError
-            == .httpStatus(code: 400, message: "Payload is not in the expected format", retryAfter: nil))
+        #expect(result.refused.first?.error as? HTTPStatusError
+            == HTTPStatusError(server: "Datadog", statusCode: 400, message: "Payload is not in the expected format",
+                               retryAfter: nil, isTransient: false))
     }
 
     @Test("401 (a bad key) stops the export without retrying; nothing after it is sent")

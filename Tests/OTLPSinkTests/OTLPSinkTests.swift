@@ -128,7 +128,10 @@ struct OTLPSinkTests {
         let result = await sink.export(Self.counters(5), attempt: .first)
         #expect(server.requests.count == 3)
         #expect(result.refusedCount == 2 && result.delivered == 3 && result.unsent.isEmpty)
-        #expect(result.refused.first?.error as? OTLPSinkError == .httpStatus(code: 400, message: "no good", retryAfter: nil))
+        let refusal = try #require(result.refused.first?.error as? HTTPStatusError)
+        #expect(refusal == HTTPStatusError(server: "the collector", statusCode: 400, message: "no good", retryAfter: nil,
+                                           isTransient: false))
+        #expect("\(refusal)" == "the collector answered HTTP 400: no good")
     }
 
     @Test("a 503 with Retry-After stops the export; the unsent points are retried no sooner than it says",
@@ -140,7 +143,8 @@ struct OTLPSinkTests {
         #expect(server.requests.count == 1)
         #expect(result.unsent.count == 5 && result.delivered == 0)
         let error = try #require(result.error)
-        #expect(error as? OTLPSinkError == .httpStatus(code: status, message: "busy", retryAfter: .seconds(7)))
+        #expect(error as? HTTPStatusError == HTTPStatusError(server: "the collector", statusCode: status, message: "busy",
+                                                             retryAfter: .seconds(7), isTransient: status == 503))
         guard case .retry(let delay) = sink.retryPolicy.decision(afterAttempt: 1, error: error) else {
             Issue.record("not retried")
             return
@@ -210,9 +214,9 @@ struct OTLPSinkTests {
     @Test("the CloudWatch variant without a region fails start() with a typed error; one key alone too")
     func cloudWatchConfiguration() async {
         let noRegion = OTLPSink.cloudWatch(options: Self.options { $0.environment = ["HOME": "/nonexistent"] })
-        await #expect(throws: OTLPSinkError.missingRegion) { try await noRegion.start() }
+        await #expect(throws: EndpointError.missingRegion(service: "monitoring")) { try await noRegion.start() }
         let oneKey = OTLPSink.cloudWatch(region: "us-east-1", accessKeyId: "AKID", options: Self.options())
-        await #expect(throws: OTLPSinkError.incompleteCredentials) { try await oneKey.start() }
+        await #expect(throws: CredentialsError.incompleteKeys) { try await oneKey.start() }
     }
 
     @Test("resource attributes come from OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES")
