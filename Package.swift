@@ -27,11 +27,13 @@ let package = Package(
         // CloudWatchSink, EMFSink and ConsoleSink).
         .library(name: "CloudWatchCommon", targets: ["CloudWatchCommon"]),
         .library(name: "AWSCore", targets: ["AWSCore"]),
-        .library(name: "CloudWatchSink", targets: ["CloudWatchSink"]),
+        // Each HTTP sink's product carries CWMHTTPExport, what the four share
+        // on the way out (the send loop, RetryPolicy as an ExportRetryPolicy).
+        .library(name: "CloudWatchSink", targets: ["CloudWatchSink", "CWMHTTPExport"]),
         .library(name: "CWMSystemMetrics", targets: ["CWMSystemMetrics"]),
-        .library(name: "EMFSink", targets: ["EMFSink"]),
-        .library(name: "OTLPSink", targets: ["OTLPSink"]),
-        .library(name: "DatadogSink", targets: ["DatadogSink"]),
+        .library(name: "EMFSink", targets: ["EMFSink", "CWMHTTPExport"]),
+        .library(name: "OTLPSink", targets: ["OTLPSink", "CWMHTTPExport"]),
+        .library(name: "DatadogSink", targets: ["DatadogSink", "CWMHTTPExport"]),
         // What a user's tests import: a recording CloudWatch client, and
         // everything of MetricsCoreTestKit (re-exported).
         .library(name: "CloudWatchMetricsTestKit", targets: ["CloudWatchMetricsTestKit"]),
@@ -78,16 +80,20 @@ let package = Package(
         .target(name: "CCWMSHA256"),
         .target(name: "CCWMCurlShim", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         .systemLibrary(name: "CCWMZlib", path: "Sources/CCWMZlib"),
-        .target(name: "AWSCore", dependencies: ["CCWMSHA256", "CCWMCurlShim", "CCWMZlib", "CWMLocking", "CWMUTCTime", "MetricsCore"]),
-        .target(name: "CloudWatchSink", dependencies: ["MetricsCore", "CloudWatchCommon", "AWSCore", "CWMLocking"]),
+        .target(name: "AWSCore", dependencies: ["CCWMSHA256", "CCWMCurlShim", "CCWMZlib", "CWMLocking", "CWMUTCTime"]),
+        // What the HTTP sinks share on the way out: the one send loop, and
+        // AWSCore's RetryPolicy as MetricsCore's ExportRetryPolicy (so that
+        // AWSCore imports no metrics module).
+        .target(name: "CWMHTTPExport", dependencies: ["MetricsCore", "AWSCore"]),
+        .target(name: "CloudWatchSink", dependencies: ["MetricsCore", "CloudWatchCommon", "AWSCore", "CWMHTTPExport", "CWMLocking"]),
         // Embedded Metric Format: documents to standard output, a file, or
         // CloudWatch Logs PutLogEvents (through AWSCore, as CloudWatchSink).
-        .target(name: "EMFSink", dependencies: ["MetricsCore", "CloudWatchCommon", "AWSCore", "CWMLocking"]),
+        .target(name: "EMFSink", dependencies: ["MetricsCore", "CloudWatchCommon", "AWSCore", "CWMHTTPExport", "CWMLocking"]),
         // The original's other sinks, over the same HTTP transports: OTLP/HTTP
         // (our own protobuf writer; CloudWatch's OTLP endpoint signed by
         // AWSCore) and Datadog's v1 series and distribution APIs.
-        .target(name: "OTLPSink", dependencies: ["MetricsCore", "AWSCore", "CWMLocking"]),
-        .target(name: "DatadogSink", dependencies: ["MetricsCore", "AWSCore", "CWMLocking"]),
+        .target(name: "OTLPSink", dependencies: ["MetricsCore", "AWSCore", "CWMHTTPExport", "CWMLocking"]),
+        .target(name: "DatadogSink", dependencies: ["MetricsCore", "AWSCore", "CWMHTTPExport", "CWMLocking"]),
         .target(name: "CWMSystemMetrics"),
         .target(name: "MetricsCoreTestKit", dependencies: ["MetricsCore", "Sinks", "CWMLocking"]),
         .target(name: "CloudWatchMetricsTestKit", dependencies: ["MetricsCoreTestKit", "MetricsCore", "CloudWatchSink", "AWSCore", "CWMLocking"]),

@@ -8,6 +8,10 @@ that arrive transitively (a target importing `CWMLocking` through
 `MetricsCore`'s dependency builds fine without declaring it); this script
 compares the `import` lines with `swift package dump-package` directly.
 
+For the root package it also checks README.md's "Layers" list: each
+module of a product (and each module those import) is listed once, with
+exactly the dependencies Package.swift gives it.
+
 Usage: scripts/check-imports.py [package directory]   (exit 1 on a mismatch)
 """
 import json
@@ -58,6 +62,49 @@ def imports_of(path):
     return found
 
 
+LAYER = re.compile(r"^- `([A-Za-z0-9_-]+)`: (.*)$")
+
+
+def readme_layers(root):
+    """README.md's "### Layers" list: module -> the modules it names as imported."""
+    path = os.path.join(root, "README.md")
+    if not os.path.exists(path):
+        return None
+    layers, inside = {}, False
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("#"):
+                inside = line.strip() == "### Layers"
+                continue
+            match = LAYER.match(line.rstrip()) if inside else None
+            if match:
+                named = match.group(2)
+                named = "" if named.startswith("nothing") else named.split(" (")[0]
+                layers[match.group(1)] = set(re.findall(r"`([A-Za-z0-9_-]+)`", named))
+    return layers or None
+
+
+def layer_problems(manifest, layers):
+    """Differences between README's layers and the manifest, for every
+    module a product ships (and what those import)."""
+    targets = {t["name"]: t for t in manifest["targets"]}
+    shipped, pending = set(), [name for p in manifest["products"] for name in p["targets"]]
+    while pending:
+        name = pending.pop()
+        if name in shipped or name not in targets:
+            continue
+        shipped.add(name)
+        pending.extend(dependency_names(targets[name]))
+    problems = [f"README.md Layers: {name} is not listed" for name in sorted(shipped - set(layers))]
+    problems += [f"README.md Layers: {name} is listed but ships in no product" for name in sorted(set(layers) - shipped)]
+    for name in sorted(shipped & set(layers)):
+        declared = dependency_names(targets[name])
+        if declared != layers[name]:
+            problems.append(f"README.md Layers: {name} imports {sorted(declared)} in Package.swift, "
+                            f"{sorted(layers[name])} in README.md")
+    return problems
+
+
 def main():
     root = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".")
     manifest = json.loads(subprocess.run(
@@ -85,12 +132,16 @@ def main():
             # A test may depend on an executable only to have it built and run it.
             if dependency not in modules and dependency not in executables:
                 problems.append(f"{name}: declares {dependency} but no file imports it")
+    layers = readme_layers(root) if os.path.exists(os.path.join(root, "Sources")) else None
+    if layers is not None:
+        problems += layer_problems(manifest, layers)
     for problem in problems:
         print(problem)
     if problems:
         print(f"{len(problems)} manifest mismatch(es): fix Package.swift or the imports")
         return 1
-    print(f"manifest and imports agree ({len(manifest['targets'])} targets)")
+    print(f"manifest and imports agree ({len(manifest['targets'])} targets)"
+          + (f"; README.md's layers match ({len(layers)} modules)" if layers else ""))
     return 0
 
 

@@ -1,6 +1,5 @@
 import Foundation
 import CWMLocking
-import MetricsCore
 
 /// The AWS SDKs' standard retry mode.
 ///
@@ -170,16 +169,5 @@ public final class RetryQuota: Sendable {
 
     func release(_ amount: Int) {
         tokens.withLock { $0 = min(capacity, $0 + amount) }
-    }
-}
-
-/// The AWS SDK standard retry mode is the export worker's policy as it is:
-/// throttling, 5xx and connection failures are retried with backoff; a
-/// rejected request, bad credentials or a bad configuration are not.
-extension RetryPolicy: ExportRetryPolicy {
-    public func decision(afterAttempt attempt: Int, error: any Error) -> RetryDecision {
-        let (delay, retryable) = retryDelay(afterAttempt: attempt, error: error)
-        if let delay { return .retry(after: delay) }
-        return retryable ? .exhausted : .notRetryable
     }
 }

@@ -1,4 +1,5 @@
 import AWSCore
+import CWMHTTPExport
 import Foundation
 import CWMLocking
 import MetricsCore

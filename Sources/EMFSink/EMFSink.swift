@@ -1,4 +1,5 @@
 import AWSCore
+import CWMHTTPExport
 import CloudWatchCommon
 import Foundation
 import CWMLocking

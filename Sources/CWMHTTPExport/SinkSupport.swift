@@ -1,9 +1,10 @@
+import AWSCore
 import MetricsCore
 
 // What the HTTP sinks (PutMetricData, EMF through CloudWatch Logs, OTLP,
-// Datadog) decide alike: which credentials a sink's parameters mean, which
-// refusals spare the other requests of a batch, and how a batch's requests
-// are sent in order.
+// Datadog) decide alike: which refusals spare the other requests of a
+// batch, how a batch's requests are sent in order, and the retry policy as
+// the export worker asks for it.
 
 /// The retry quota's refunds over the requests of one export: the first
 /// request answered after a retried export is the one that failed before,
@@ -134,5 +135,16 @@ extension RetryPolicy {
     package func retryDelay(afterAttempt attempt: Int, error: any Error) -> (delay: Duration?, retryable: Bool) {
         if let delay = delay(beforeRetry: attempt, after: error) { return (delay, true) }
         return (nil, isRetryable(error))
+    }
+}
+
+/// The AWS SDK standard retry mode is the export worker's policy as it is:
+/// throttling, 5xx and connection failures are retried with backoff; a
+/// rejected request, bad credentials or a bad configuration are not.
+extension RetryPolicy: ExportRetryPolicy {
+    public func decision(afterAttempt attempt: Int, error: any Error) -> RetryDecision {
+        let (delay, retryable) = retryDelay(afterAttempt: attempt, error: error)
+        if let delay { return .retry(after: delay) }
+        return retryable ? .exhausted : .notRetryable
     }
 }
