@@ -182,20 +182,24 @@ public final class MetricsManager: Sendable {
         // eventful sinks: their `record` runs inside the registry's read
         // side there, and one that records into this manager could wait on
         // itself.
+        // The identity is hashed once, here, for both lookups.
+        let hash = SeriesDescriptor.hash(name: name, kind: .histogram, dimensions: dimensions)
+        var lookup = PutLookup.busy
         if !control.hasEventSinks {
-            let hash = SeriesDescriptor.hash(name: name, kind: .histogram, dimensions: dimensions)
-            if registry.recordIfPresent(hash: hash, name: name, dimensions: dimensions, value: value) {
-                return
-            }
+            lookup = registry.recordIfPresent(hash: hash, name: name, dimensions: dimensions, value: value)
+            if lookup == .recorded { return }
         }
-        putCreating(name, value, dimensions, unit)
+        putCreating(name, value, dimensions, unit, hash: hash, missing: lookup == .missing)
     }
 
-    /// `put`'s slow path: creates the series (or finds it under the writers' lock).
+    /// `put`'s slow path: creates the series (or finds it under the writers'
+    /// lock); `missing` when the lookup under the read side found none.
     @inline(never)
-    private func putCreating(_ name: String, _ value: Double, _ dimensions: KPLDimensionPairs, _ unit: MetricUnit) {
+    private func putCreating(_ name: String, _ value: Double, _ dimensions: KPLDimensionPairs, _ unit: MetricUnit,
+                             hash: Int, missing: Bool) {
         let control = self.control
-        let series = registry.series(name: name, kind: .histogram, dimensions: dimensions, as: Histogram.self) {
+        let series = registry.series(name: name, kind: .histogram, dimensions: dimensions, hash: hash,
+                                     knownMissing: missing, as: Histogram.self) {
             Histogram(
                 descriptor: SeriesDescriptor(name: $0, kind: .histogram, unit: unit, dimensions: $1),
                 control: control, distribution: false)

@@ -25,37 +25,23 @@ protocol RegisteredSeries: AnyObject, Sendable {
     func retire()
 }
 
-/// Every live series of one manager.
-///
-/// An open-addressing hash table over a creation-ordered array of series.
-/// Each slot packs the top 32 bits of the series' hash with its index, so a
-/// probe compares hashes without touching the series, and only a hash match
-/// asks the series to compare its identity. A lookup hashes the probe once and allocates
-/// nothing (`put` depends on that); a creation is O(1) amortised; a series
-/// costs the table 24 to 48 bytes. Snapshots come out in creation order.
+/// Every live series of one manager, and the policy over them: the
+/// cardinality limits' folding, expiry (retire), revival of a retired series
+/// recorded into, and the salvage of what a freed one held. The storage and
+/// the one probe loop are ``SeriesTable``'s. A lookup allocates nothing
+/// (`put` depends on that), and `put` hashes its identity once for both of
+/// its lookups; a creation is O(1) amortised. Snapshots come out in creation
+/// order.
 ///
 /// Finding an existing series takes no lock that all threads share: the
 /// table is behind a ``ReadMostlyLock``, whose readers (lookups) write only
 /// their own CPU's counter, so `put` from several threads scales with cores.
 /// Creations, expiry and the cut's bookkeeping are its writers.
 final class SeriesRegistry: @unchecked Sendable {
-    /// The table. Writers (under `lock`'s write side) use all of it; the
-    /// read side touches only the raw `slots`, `objects` and `kinds`, which
-    /// are plain pointers: reading them from the registry copies no array
-    /// and retains nothing.
-    private struct Table {
-        var series: ContiguousArray<any RegisteredSeries> = []
-        /// `(hash >> 32) << 32 | index + 1`; 0 is empty. `slotCount` (a power
-        /// of two) entries, owned by the table (freed by the registry).
-        var slots: UnsafeMutablePointer<UInt64> = Table.allocateSlots(64)
-        var slotCount = 64
-        /// `series[i]`, unretained (the array holds it), and its kind, for the
-        /// read side; `objectCapacity` entries.
-        var objects = UnsafeMutablePointer<UnsafeMutableRawPointer>.allocate(capacity: 64)
-        var kinds = UnsafeMutablePointer<UInt8>.allocate(capacity: 64)
-        var objectCapacity = 64
-        /// Live series per metric name, for the cardinality limits.
-        var perName: [String: Int] = [:]
+    /// The table and the policy's bookkeeping, changed together under
+    /// `lock`'s write side.
+    private struct State {
+        var table = SeriesTable()
         /// Lookups folded into an overflow series since the last cut, per name.
         var folds: [String: Int] = [:]
         var totalFolds = 0
@@ -63,125 +49,13 @@ final class SeriesRegistry: @unchecked Sendable {
         /// Retired series, held weakly: put back when a holder records into
         /// them, freed when nobody holds them (see SeriesLife).
         var retired: [WeakSeries] = []
-
-        @inline(__always)
-        static func tag(_ hash: Int) -> UInt64 { UInt64(UInt(bitPattern: hash)) & 0xFFFF_FFFF_0000_0000 }
-
-        static func allocateSlots(_ count: Int) -> UnsafeMutablePointer<UInt64> {
-            let slots = UnsafeMutablePointer<UInt64>.allocate(capacity: count)
-            slots.initialize(repeating: 0, count: count)
-            return slots
-        }
-
-        func deallocate() {
-            slots.deallocate()
-            objects.deallocate()
-            kinds.deallocate()
-        }
-
-        func find(hash: Int, name: String, kind: MetricSnapshot.Kind, dimensions: ProbeDimensions) -> (found: Int?, slot: Int) {
-            let mask = slotCount - 1
-            let tag = Self.tag(hash)
-            var slot = hash & mask
-            while true {
-                let entry = slots[slot]
-                if entry == 0 { return (nil, slot) }
-                if entry & 0xFFFF_FFFF_0000_0000 == tag {
-                    let index = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
-                    if series[index].matches(name: name, kind: kind, dimensions: dimensions) {
-                        return (index, slot)
-                    }
-                }
-                slot = (slot + 1) & mask
-            }
-        }
-
-        /// Appends to `series` and its raw mirror.
-        private mutating func appendSeries(_ entry: any RegisteredSeries) {
-            if series.count == objectCapacity {
-                let capacity = objectCapacity * 2
-                let grownObjects = UnsafeMutablePointer<UnsafeMutableRawPointer>.allocate(capacity: capacity)
-                grownObjects.moveInitialize(from: objects, count: series.count)
-                objects.deallocate()
-                objects = grownObjects
-                let grownKinds = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-                grownKinds.moveInitialize(from: kinds, count: series.count)
-                kinds.deallocate()
-                kinds = grownKinds
-                objectCapacity = capacity
-            }
-            (objects + series.count).initialize(to: Unmanaged.passUnretained(entry as AnyObject).toOpaque())
-            (kinds + series.count).initialize(to: UInt8(entry.descriptor.kind.hashCode))
-            series.append(entry)
-            perName[entry.descriptor.name, default: 0] += 1
-        }
-
-        mutating func insert(_ entry: any RegisteredSeries, hash: Int, at slot: Int) {
-            slots[slot] = Self.tag(hash) | UInt64(series.count + 1)
-            appendSeries(entry)
-            if series.count * 2 > slotCount { grow() }
-        }
-
-        /// Appends a series that shares its identity with a live one (a
-        /// revived handle whose identity was taken meanwhile): collected and
-        /// exported, never found by a lookup.
-        mutating func append(_ entry: any RegisteredSeries) {
-            appendSeries(entry)
-            if series.count * 2 > slotCount { grow() }
-        }
-
-        /// Keeps only `kept`, in order, and rebuilds the slots and counts.
-        mutating func rebuild(keeping kept: ContiguousArray<any RegisteredSeries>) {
-            var capacity = 64
-            while kept.count * 2 > capacity { capacity *= 2 }
-            series = []
-            series.reserveCapacity(kept.count)
-            slots.deallocate()
-            slots = Self.allocateSlots(capacity)
-            slotCount = capacity
-            perName = [:]
-            for entry in kept {
-                let descriptor = entry.descriptor
-                let (found, slot) = find(hash: descriptor.hash, name: descriptor.name, kind: descriptor.kind,
-                                         dimensions: .list(descriptor.dimensions))
-                if found == nil {
-                    slots[slot] = Self.tag(descriptor.hash) | UInt64(series.count + 1)
-                }
-                appendSeries(entry)
-            }
-        }
-
-        private mutating func grow() {
-            let count = slotCount * 2
-            let newSlots = Self.allocateSlots(count)
-            let mask = count - 1
-            for (index, entry) in series.enumerated() {
-                let hash = entry.descriptor.hash
-                var slot = hash & mask
-                var duplicate = false
-                while newSlots[slot] != 0 {
-                    let other = Int(truncatingIfNeeded: newSlots[slot] & 0xFFFF_FFFF) - 1
-                    if newSlots[slot] & 0xFFFF_FFFF_0000_0000 == Self.tag(hash),
-                       series[other].matches(name: entry.descriptor.name, kind: entry.descriptor.kind,
-                                             dimensions: .list(entry.descriptor.dimensions)) {
-                        duplicate = true
-                        break
-                    }
-                    slot = (slot + 1) & mask
-                }
-                if !duplicate { newSlots[slot] = Self.tag(hash) | UInt64(index + 1) }
-            }
-            slots.deallocate()
-            slots = newSlots
-            slotCount = count
-        }
     }
 
     private let lock = ReadMostlyLock()
     /// Read by lookups under `lock`'s read side, changed only under its
     /// write side (`mutate`); the lock, not Swift's dynamic exclusivity
     /// checks, keeps accesses apart.
-    @exclusivity(unchecked) private var state = Table()
+    @exclusivity(unchecked) private var state = State()
     /// What retired series freed with observations in them left behind.
     private let salvaged = Locked<[@Sendable (CollectionWindow) -> MetricSnapshot?]>([])
     /// `nil`: no limits.
@@ -191,45 +65,35 @@ final class SeriesRegistry: @unchecked Sendable {
         self.limits = limits
     }
 
-    deinit { state.deallocate() }
+    deinit { state.table.deallocate() }
 
     /// Records `value` into the existing histogram of this identity, if
     /// there is one and no writer holds the table: `put`'s fast path (only
     /// without eventful sinks: nothing may call back into the registry
     /// under the read side, or a writer would wait for it forever). The
     /// series is used in place, under the read side, so no reference to it
-    /// is taken (expiry, a writer, waits until the record is done). Returns
-    /// whether it recorded; if not, the caller takes
-    /// ``series(name:kind:dimensions:as:make:)``.
+    /// is taken (expiry, a writer, waits until the record is done). Says
+    /// whether it recorded, found no such series, or could not look (a
+    /// writer held the table); unless it recorded, the caller takes
+    /// ``series(name:kind:dimensions:hash:knownMissing:as:make:)``.
     @inline(__always)
-    func recordIfPresent(hash: Int, name: String, dimensions: borrowing KPLDimensionPairs, value: Double) -> Bool {
-        lock.tryRead { () -> Bool in
+    func recordIfPresent(hash: Int, name: String, dimensions: borrowing KPLDimensionPairs, value: Double) -> PutLookup {
+        lock.tryRead { () -> PutLookup in
             // Plain loads of the raw storage: nothing is copied or retained.
-            let slots = state.slots
-            let mask = state.slotCount - 1
-            let objects = state.objects
-            let kinds = state.kinds
-            let tag = Table.tag(hash)
+            let objects = state.table.objects
+            let kinds = state.table.kinds
             let histogram = UInt8(MetricSnapshot.Kind.histogram.hashCode)
-            var slot = hash & mask
-            while true {
-                let entry = slots[slot]
-                if entry == 0 { return false }
-                if entry & 0xFFFF_FFFF_0000_0000 == tag {
-                    let index = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
-                    // Only histograms have the histogram kind.
-                    if kinds[index] == histogram {
-                        let found = Unmanaged<Histogram>.fromOpaque(objects[index])._withUnsafeGuaranteedRef { series in
-                            guard series.descriptor.matches(name: name, kind: .histogram, kpl: dimensions) else { return false }
-                            series.record(value)
-                            return true
-                        }
-                        if found { return true }
-                    }
+            let (found, _) = SeriesTable.probe(state.table.slots, mask: state.table.slotCount - 1, hash: hash) { index in
+                // Only histograms have the histogram kind.
+                guard kinds[index] == histogram else { return false }
+                return Unmanaged<Histogram>.fromOpaque(objects[index])._withUnsafeGuaranteedRef { series in
+                    guard series.descriptor.matches(name: name, kind: .histogram, kpl: dimensions) else { return false }
+                    series.record(value)
+                    return true
                 }
-                slot = (slot + 1) & mask
             }
-        } ?? false
+            return found == nil ? .missing : .recorded
+        } ?? .busy
     }
 
     /// The series with this identity, created by `make` if there is none
@@ -239,40 +103,38 @@ final class SeriesRegistry: @unchecked Sendable {
     /// the series to create, which are the overflow's when folded.
     ///
     /// `make` runs under the registry's lock and must not call back into it.
+    ///
+    /// `hash` is the identity's ``SeriesDescriptor/hash(name:kind:dimensions:)``
+    /// when the caller has it; `knownMissing` skips the lookup under the
+    /// read side when the caller's own (``recordIfPresent(hash:name:dimensions:value:)``)
+    /// just missed.
     func series<S: RegisteredSeries, D: DimensionPairs>(
         name: String,
         kind: MetricSnapshot.Kind,
         dimensions: D,
+        hash knownHash: Int? = nil,
+        knownMissing: Bool = false,
         as type: S.Type,
         make: (_ name: String, _ dimensions: [(String, String)]) -> S
     ) -> S? {
-        let hash = SeriesDescriptor.hash(name: name, kind: kind, dimensions: dimensions)
+        let hash = knownHash ?? SeriesDescriptor.hash(name: name, kind: kind, dimensions: dimensions)
         let probe = dimensions.probe
-        // The common case, an existing series: found under the read side.
-        let lookup = lock.tryRead { () -> Lookup<S> in
-            // The raw slots first: a new series (a miss) costs a probe and
-            // no copy of the table.
-            let slots = state.slots
-            let mask = state.slotCount - 1
-            let tag = Table.tag(hash)
-            var slot = hash & mask
-            while true {
-                let entry = slots[slot]
-                if entry == 0 { return .missing }
-                if entry & 0xFFFF_FFFF_0000_0000 == tag {
-                    let candidate = state.series[Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1]
-                    if candidate.matches(name: name, kind: kind, dimensions: probe) { return .found(candidate as? S) }
-                }
-                slot = (slot + 1) & mask
+        // The common case, an existing series: found under the read side,
+        // from the raw slots, with no copy of the table.
+        if !knownMissing, let found = lock.tryRead({ () -> (any RegisteredSeries)? in
+            let (found, _) = SeriesTable.probe(state.table.slots, mask: state.table.slotCount - 1, hash: hash) {
+                state.table.series[$0].matches(name: name, kind: kind, dimensions: probe)
             }
+            return found.map { state.table.series[$0] }
+        }), let found {
+            return found as? S
         }
-        if case .found(let series)? = lookup { return series }
-        return mutate { table -> S? in
-            let (found, slot) = table.find(hash: hash, name: name, kind: kind, dimensions: probe)
-            if let found { return table.series[found] as? S }
+        return mutate { state -> S? in
+            let (found, slot) = state.table.find(hash: hash, name: name, kind: kind, dimensions: probe)
+            if let found { return state.table.series[found] as? S }
             if let limits {
-                let ofName = table.perName[name, default: 0]
-                let overTotal = table.series.count >= limits.total
+                let ofName = state.table.perName[name, default: 0]
+                let overTotal = state.table.series.count >= limits.total
                 if overTotal || (dimensions.pairCount > 0 && ofName >= limits.perMetric) {
                     // Folded. A metric that has series and dimensions: its own
                     // overflow series (same keys, every value `overflowValue`).
@@ -282,19 +144,19 @@ final class SeriesRegistry: @unchecked Sendable {
                     let byMetric = dimensions.pairCount > 0 && ofName > 0
                     let overflowName = byMetric ? name : limits.overflowMetricName
                     let overflow = byMetric ? dimensions.materialized().map { ($0.0, limits.overflowValue) } : []
-                    table.folds[overflowName, default: 0] += 1
-                    table.totalFolds += 1
+                    state.folds[overflowName, default: 0] += 1
+                    state.totalFolds += 1
                     let overflowHash = SeriesDescriptor.hash(name: overflowName, kind: kind, dimensions: overflow)
-                    let (existing, overflowSlot) = table.find(hash: overflowHash, name: overflowName, kind: kind,
+                    let (existing, overflowSlot) = state.table.find(hash: overflowHash, name: overflowName, kind: kind,
                                                               dimensions: .list(overflow))
-                    if let existing { return table.series[existing] as? S }
+                    if let existing { return state.table.series[existing] as? S }
                     let created = make(overflowName, overflow)
-                    table.insert(created, hash: overflowHash, at: overflowSlot)
+                    state.table.insert(created, hash: overflowHash, at: overflowSlot)
                     return created
                 }
             }
             let created = make(name, dimensions.materialized())
-            table.insert(created, hash: hash, at: slot)
+            state.table.insert(created, hash: hash, at: slot)
             return created
         }
     }
@@ -307,29 +169,22 @@ final class SeriesRegistry: @unchecked Sendable {
     /// collected. Returns how many came back.
     @discardableResult
     func reviveRecordedInto() -> Int {
-        mutate { table -> Int in
-            guard !table.retired.isEmpty else { return 0 }
+        mutate { state -> Int in
+            guard !state.retired.isEmpty else { return 0 }
             var stillRetired: [WeakSeries] = []
             var revived = 0
-            for weak in table.retired {
+            for weak in state.retired {
                 // Freed: what it held, if anything, was salvaged by its deinit.
                 guard let entry = weak.series else { continue }
                 guard entry.hasPendingObservations() else {
                     stillRetired.append(weak)
                     continue
                 }
-                let descriptor = entry.descriptor
-                let (found, slot) = table.find(hash: descriptor.hash, name: descriptor.name, kind: descriptor.kind,
-                                               dimensions: .list(descriptor.dimensions))
-                if found == nil {
-                    table.insert(entry, hash: descriptor.hash, at: slot)
-                } else {
-                    table.append(entry)
-                }
+                state.table.add(entry)
                 _ = entry.windowEnded(observed: true)
                 revived += 1
             }
-            table.retired = stillRetired
+            state.retired = stillRetired
             return revived
         }
     }
@@ -366,11 +221,11 @@ final class SeriesRegistry: @unchecked Sendable {
         }
         guard !candidates.isEmpty else { return 0 }
         let candidateSet = Set(candidates)
-        return mutate { table -> Int in
+        return mutate { state -> Int in
             var kept = ContiguousArray<any RegisteredSeries>()
-            kept.reserveCapacity(table.series.count)
+            kept.reserveCapacity(state.table.series.count)
             var retired = 0
-            for entry in table.series {
+            for entry in state.table.series {
                 guard candidateSet.contains(ObjectIdentifier(entry)) else {
                     kept.append(entry)
                     continue
@@ -381,13 +236,13 @@ final class SeriesRegistry: @unchecked Sendable {
                     kept.append(entry)
                 } else {
                     entry.retire()
-                    table.retired.append(WeakSeries(entry))
+                    state.retired.append(WeakSeries(entry))
                     retired += 1
                 }
             }
             if retired > 0 {
-                table.rebuild(keeping: kept)
-                table.totalExpired += retired
+                state.table.rebuild(keeping: kept)
+                state.totalExpired += retired
             }
             return retired
         }
@@ -395,9 +250,9 @@ final class SeriesRegistry: @unchecked Sendable {
 
     /// The folds per metric name since the last call, and resets them.
     func takeFolds() -> [String: Int] {
-        mutate { table in
-            defer { table.folds = [:] }
-            return table.folds
+        mutate { state in
+            defer { state.folds = [:] }
+            return state.folds
         }
     }
 
@@ -409,23 +264,26 @@ final class SeriesRegistry: @unchecked Sendable {
     /// Every series, in creation order. The array is shared, not copied:
     /// collecting never holds the registry's lock.
     func all() -> ContiguousArray<any RegisteredSeries> {
-        lock.readExcludingWriters { state.series }
+        lock.readExcludingWriters { state.table.series }
     }
 
     /// The number of live series.
-    var count: Int { lock.readExcludingWriters { state.series.count } }
+    var count: Int { lock.readExcludingWriters { state.table.series.count } }
 
     /// Runs `body` on the table with every lookup and writer excluded.
-    private func mutate<T>(_ body: (inout Table) -> T) -> T {
+    private func mutate<T>(_ body: (inout State) -> T) -> T {
         lock.write { body(&state) }
     }
 }
 
-/// What a lookup under the read side found.
-private enum Lookup<S> {
-    /// A series of this identity (`nil`: of another type).
-    case found(S?)
+/// What `put`'s lookup under the read side did.
+enum PutLookup {
+    /// Found the series and recorded into it.
+    case recorded
+    /// No series has this identity: create it (no second lookup needed).
     case missing
+    /// A writer held the table: look again under the write side.
+    case busy
 }
 
 /// A weak reference to a retired series.
