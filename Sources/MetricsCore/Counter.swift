@@ -17,7 +17,7 @@ import Synchronization
 /// many observations of value 1 (`count == sum == increase`, `min == max == 1`),
 /// which is what the Python original produced for one `put(name, 1)` per
 /// unit. A window without increments produces no snapshot.
-public final class Counter: RegisteredSeries {
+public final class Counter: InstrumentSeries {
     let descriptor: SeriesDescriptor
     @usableFromInline let control: RecordingControl
     @usableFromInline let value = StripedSum()
@@ -26,10 +26,6 @@ public final class Counter: RegisteredSeries {
     init(descriptor: SeriesDescriptor, control: RecordingControl) {
         self.descriptor = descriptor
         self.control = control
-    }
-
-    func matches(name: String, kind: MetricSnapshot.Kind, dimensions: ProbeDimensions) -> Bool {
-        descriptor.matches(name: name, kind: kind, dimensions: dimensions)
     }
 
     /// The metric name.
@@ -66,12 +62,7 @@ public final class Counter: RegisteredSeries {
 
     /// A retired series let go with observations in it (see SeriesLife):
     /// they go out with the next window.
-    deinit {
-        let increase = value.total()
-        guard increase > 0, let registry = control.registry else { return }
-        let descriptor = self.descriptor
-        registry.salvage { Self.snapshot(descriptor, increase, $0) }
-    }
+    deinit { salvagePendingObservations() }
 
     func hasPendingObservations() -> Bool { !value.isZero }
     func windowEnded(observed: Bool) -> Int { life.windowEnded(observed: observed) }
@@ -83,20 +74,13 @@ public final class Counter: RegisteredSeries {
     /// can let go of it. Recording into it still works, and brings it back.
     public var isExpired: Bool { life.isRetired }
 
-    func collect(_ window: CollectionWindow) -> MetricSnapshot? {
-        // Plain loads first: idle counters are skipped without a write.
-        snapshot(value.take(), window)
-    }
+    /// The increase since the last cut, which it clears. Plain loads first:
+    /// idle counters are skipped without a write.
+    func takeObservations() -> Int? { value.take() }
 
-    func peek(_ window: CollectionWindow) -> MetricSnapshot? {
-        snapshot(value.total(), window)
-    }
+    func peekObservations() -> Int? { value.total() }
 
-    private func snapshot(_ increase: Int, _ window: CollectionWindow) -> MetricSnapshot? {
-        Self.snapshot(descriptor, increase, window)
-    }
-
-    private static func snapshot(_ descriptor: SeriesDescriptor, _ increase: Int, _ window: CollectionWindow) -> MetricSnapshot? {
+    static func snapshot(_ descriptor: SeriesDescriptor, _ increase: Int, _ window: CollectionWindow) -> MetricSnapshot? {
         guard increase > 0 else { return nil }
         return MetricSnapshot(
             name: descriptor.name, kind: .counter, unit: descriptor.unit,

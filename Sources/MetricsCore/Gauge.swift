@@ -14,7 +14,7 @@ import Synchronization
 /// each window (its snapshot has a count of 1 and that value as sum, min,
 /// max and last), and `set` is then one plain store: what swift-metrics'
 /// `Gauge` and Prometheus keep.
-public final class Gauge: RegisteredSeries {
+public final class Gauge: InstrumentSeries {
     let descriptor: SeriesDescriptor
     @usableFromInline let control: RecordingControl
     private let life = SeriesLife()
@@ -32,10 +32,6 @@ public final class Gauge: RegisteredSeries {
         self.control = control
         lastOnly = !statistics
         dispatchesEvents = control.hasEventSinks
-    }
-
-    func matches(name: String, kind: MetricSnapshot.Kind, dimensions: ProbeDimensions) -> Bool {
-        descriptor.matches(name: name, kind: kind, dimensions: dimensions)
     }
 
     /// The metric name.
@@ -89,11 +85,7 @@ public final class Gauge: RegisteredSeries {
 
     /// A retired series let go with observations in it (see SeriesLife):
     /// they go out with the next window.
-    deinit {
-        guard hasPendingObservations(), let registry = control.registry, let pending = collectStats() else { return }
-        let descriptor = self.descriptor
-        registry.salvage { Self.snapshot(descriptor, pending, $0) }
-    }
+    deinit { salvagePendingObservations() }
 
     func hasPendingObservations() -> Bool {
         lastOnly ? lastBits.load(ordering: .acquiring) != Self.unset : stats.hasPendingObservations
@@ -107,24 +99,16 @@ public final class Gauge: RegisteredSeries {
     /// can let go of it. Recording into it still works, and brings it back.
     public var isExpired: Bool { life.isRetired }
 
-    func collect(_ window: CollectionWindow) -> MetricSnapshot? {
-        collectStats().map { snapshot($0, window) }
-    }
-
-    func peek(_ window: CollectionWindow) -> MetricSnapshot? {
-        (lastOnly ? peekLast().map(WindowedStats.Window.single) : stats.peek()).map { snapshot($0, window) }
-    }
-
-    private func collectStats() -> WindowedStats.Window? {
+    func takeObservations() -> WindowedStats.Window? {
         lastOnly ? takeLast().map(WindowedStats.Window.single) : stats.collect()
     }
 
-    private func snapshot(_ stats: WindowedStats.Window, _ window: CollectionWindow) -> MetricSnapshot {
-        Self.snapshot(descriptor, stats, window)
+    func peekObservations() -> WindowedStats.Window? {
+        lastOnly ? peekLast().map(WindowedStats.Window.single) : stats.peek()
     }
 
-    private static func snapshot(_ descriptor: SeriesDescriptor, _ stats: WindowedStats.Window,
-                                 _ window: CollectionWindow) -> MetricSnapshot {
+    static func snapshot(_ descriptor: SeriesDescriptor, _ stats: WindowedStats.Window,
+                         _ window: CollectionWindow) -> MetricSnapshot? {
         MetricSnapshot(
             name: descriptor.name, kind: .gauge, unit: descriptor.unit,
             dimensions: descriptor.dimensions, windowStart: window.start, windowEnd: window.end,

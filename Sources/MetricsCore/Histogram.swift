@@ -16,7 +16,7 @@
 /// few dozen instructions. The first observation in a new power-of-two
 /// range allocates that range's 512 bytes of counters once; after that,
 /// recording never allocates.
-public final class Histogram: RegisteredSeries {
+public final class Histogram: InstrumentSeries {
     /// The relative-error bound of the distribution's bucket values.
     public static let relativeError: Double = BucketStore.relativeError
 
@@ -29,10 +29,6 @@ public final class Histogram: RegisteredSeries {
         self.descriptor = descriptor
         self.control = control
         self.stats = WindowedStats(distribution: distribution)
-    }
-
-    func matches(name: String, kind: MetricSnapshot.Kind, dimensions: ProbeDimensions) -> Bool {
-        descriptor.matches(name: name, kind: kind, dimensions: dimensions)
     }
 
     /// The metric name.
@@ -79,11 +75,7 @@ public final class Histogram: RegisteredSeries {
 
     /// A retired series let go with observations in it (see SeriesLife):
     /// they go out with the next window.
-    deinit {
-        guard stats.hasPendingObservations, let registry = control.registry, let pending = stats.collect() else { return }
-        let descriptor = self.descriptor
-        registry.salvage { Self.snapshot(descriptor, pending, $0) }
-    }
+    deinit { salvagePendingObservations() }
 
     func hasPendingObservations() -> Bool { stats.hasPendingObservations }
     func windowEnded(observed: Bool) -> Int { life.windowEnded(observed: observed) }
@@ -95,20 +87,12 @@ public final class Histogram: RegisteredSeries {
     /// can let go of it. Recording into it still works, and brings it back.
     public var isExpired: Bool { life.isRetired }
 
-    func collect(_ window: CollectionWindow) -> MetricSnapshot? {
-        stats.collect().map { snapshot($0, window) }
-    }
+    func takeObservations() -> WindowedStats.Window? { stats.collect() }
 
-    func peek(_ window: CollectionWindow) -> MetricSnapshot? {
-        stats.peek().map { snapshot($0, window) }
-    }
+    func peekObservations() -> WindowedStats.Window? { stats.peek() }
 
-    private func snapshot(_ stats: WindowedStats.Window, _ window: CollectionWindow) -> MetricSnapshot {
-        Self.snapshot(descriptor, stats, window)
-    }
-
-    private static func snapshot(_ descriptor: SeriesDescriptor, _ stats: WindowedStats.Window,
-                                 _ window: CollectionWindow) -> MetricSnapshot {
+    static func snapshot(_ descriptor: SeriesDescriptor, _ stats: WindowedStats.Window,
+                         _ window: CollectionWindow) -> MetricSnapshot? {
         MetricSnapshot(
             name: descriptor.name, kind: .histogram, unit: descriptor.unit,
             dimensions: descriptor.dimensions, windowStart: window.start, windowEnd: window.end,
