@@ -132,7 +132,7 @@ public final class CloudWatchSink: CloudWatchBilledSink, CustomStringConvertible
     /// refused for good are refused while the other requests still go out,
     /// and after a retryable failure everything not yet sent is unsent.
     public func export(_ snapshots: [MetricSnapshot], attempt: ExportAttempt) async -> ExportResult {
-        var result = ExportResult()
+        var result = ExportResult(for: snapshots)
         let client: any CloudWatchClient
         do {
             client = try await resolvedClient()
@@ -160,7 +160,6 @@ public final class CloudWatchSink: CloudWatchBilledSink, CustomStringConvertible
                 namespace: namespace, chunk: chunk, snapshots: snapshots, mapper: mapper, protocol: wireProtocol))
             return nil
         }
-        result.delivered = snapshots.count - result.rejected.count - result.refusedCount - result.unsent.count
         return result
     }
 

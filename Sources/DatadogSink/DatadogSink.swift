@@ -92,7 +92,7 @@ public final class DatadogSink: Sink, CustomStringConvertible, CustomReflectable
         } catch {
             return .failed(snapshots, error: error)
         }
-        var result = ExportResult()
+        var result = ExportResult(for: snapshots)
         let (requests, rejected) = encoder.requests(snapshots, maxBytes: max(1024, options.maxRequestBytes))
         for (index, error) in rejected { result.reject(snapshots[index], error: error) }
         await sendInOrder(requests, carrying: \.snapshots, of: snapshots, policy: options.retryPolicy, attempt: attempt,
@@ -100,7 +100,6 @@ public final class DatadogSink: Sink, CustomStringConvertible, CustomReflectable
             try await post(request, apiKey: apiKey, transport)
             return nil
         }
-        result.delivered = snapshots.count - result.rejected.count - result.refusedCount - result.unsent.count
         return result
     }
 

@@ -100,7 +100,7 @@ public final class EMFSink: CloudWatchBilledSink, CustomStringConvertible, Custo
         } catch {
             return .failed(snapshots, error: error)
         }
-        var result = ExportResult()
+        var result = ExportResult(for: snapshots)
         let (documents, rejected) = encoder.encode(snapshots)
         for (index, error) in rejected { result.reject(snapshots[index], error: error) }
         switch destination {
@@ -114,7 +114,6 @@ public final class EMFSink: CloudWatchBilledSink, CustomStringConvertible, Custo
         case .cloudWatchLogs(let group, let stream, _, _, _, _, _, _):
             await put(documents, group: group, stream: stream, snapshots, attempt: attempt, &result)
         }
-        result.delivered = snapshots.count - result.rejected.count - result.refusedCount - result.unsent.count
         return result
     }
 

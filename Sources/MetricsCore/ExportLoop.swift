@@ -38,9 +38,7 @@ package enum ExportLoop {
             let started = now()
             let result = await sink.export(pending, attempt: attempt)
             let duration = now() - started
-            let unsent = Swift.min(result.unsent.count, pending.count)
-            let delivered = Swift.max(0, pending.count - result.rejected.count - result.refusedCount - unsent)
-            onStep(.attempted(result, delivered: delivered, duration: duration))
+            onStep(.attempted(result, delivered: result.delivered(outOf: pending.count), duration: duration))
             pending = result.unsent.count > pending.count ? Array(result.unsent.prefix(pending.count)) : result.unsent
             if pending.isEmpty || shouldStop() || Task.isCancelled { return pending }
 

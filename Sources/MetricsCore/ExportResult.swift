@@ -1,22 +1,23 @@
 /// What became of one batch handed to a sink: the sink's answer to
 /// ``Sink/export(_:attempt:)``.
 ///
-/// Every snapshot of the batch ends up in exactly one place: delivered,
-/// rejected (invalid for the backend, never retried), refused (the backend
-/// said no for good, never retried) or `unsent` (not delivered for a reason
-/// a retry may fix). The export worker counts each accordingly and retries
-/// only `unsent`, per the sink's ``Sink/retryPolicy``.
+/// Every snapshot of the batch ends up in exactly one place: rejected
+/// (invalid for the backend, never retried), refused (the backend said no
+/// for good, never retried), `unsent` (not delivered for a reason a retry
+/// may fix), or else delivered. A sink records only what went wrong; what
+/// it does not record was delivered (``delivered`` is computed). The export
+/// worker counts each accordingly and retries only `unsent`, per the
+/// sink's ``Sink/retryPolicy``.
 ///
 /// ```swift
 /// func export(_ snapshots: [MetricSnapshot], attempt: ExportAttempt) async -> ExportResult {
-///     var result = ExportResult()
+///     var result = ExportResult(for: snapshots)
 ///     var valid: [MetricSnapshot] = []
 ///     for snapshot in snapshots {
 ///         if snapshot.sum.isFinite { valid.append(snapshot) } else { result.reject(snapshot, error: MyError.notFinite) }
 ///     }
 ///     do {
 ///         try await backend.send(valid)
-///         result.delivered += valid.count
 ///     } catch {
 ///         result.retry(valid, because: error)
 ///     }
@@ -53,8 +54,8 @@ public struct ExportResult: Sendable {
         }
     }
 
-    /// How many snapshots were delivered.
-    public var delivered: Int
+    /// How many snapshots the sink was handed.
+    public let count: Int
     /// Snapshots skipped as invalid; dropped with reason `.invalidDatum`.
     public var rejected: [Rejection]
     /// Snapshots refused for good; dropped with reason `.nonRetryableError`.
@@ -64,10 +65,18 @@ public struct ExportResult: Sendable {
     /// Why `unsent` were not delivered (`nil` when nothing is unsent).
     public var error: (any Error)?
 
-    /// An export's outcome: what was delivered, rejected one by one, refused by the backend, and left unsent with the `error` that stopped it.
-    public init(delivered: Int = 0, rejected: [Rejection] = [], refused: [Refusal] = [],
+    /// The outcome of exporting `snapshots`: all delivered, until the sink
+    /// records what was rejected, refused or left unsent.
+    public init(for snapshots: [MetricSnapshot]) {
+        self.init(count: snapshots.count)
+    }
+
+    /// The outcome of exporting `count` snapshots: those rejected one by
+    /// one, refused by the backend, and left unsent with the `error` that
+    /// stopped them; the rest were delivered.
+    public init(count: Int, rejected: [Rejection] = [], refused: [Refusal] = [],
                 unsent: [MetricSnapshot] = [], error: (any Error)? = nil) {
-        self.delivered = delivered
+        self.count = count
         self.rejected = rejected
         self.refused = refused
         self.unsent = unsent
@@ -75,11 +84,22 @@ public struct ExportResult: Sendable {
     }
 
     /// The whole batch of `count` snapshots was delivered.
-    public static func delivered(_ count: Int) -> ExportResult { ExportResult(delivered: count) }
+    public static func delivered(_ count: Int) -> ExportResult { ExportResult(count: count) }
 
     /// Nothing was delivered; all of `snapshots` may be retried.
     public static func failed(_ snapshots: [MetricSnapshot], error: any Error) -> ExportResult {
-        ExportResult(unsent: snapshots, error: error)
+        ExportResult(count: snapshots.count, unsent: snapshots, error: error)
+    }
+
+    /// How many snapshots were delivered: the batch less everything
+    /// rejected, refused or unsent.
+    public var delivered: Int { delivered(outOf: count) }
+
+    /// What this result accounts for as delivered out of `handed` snapshots,
+    /// never negative, and with no more unsent than were handed over
+    /// (whatever a sink claims): the export loop's count.
+    package func delivered(outOf handed: Int) -> Int {
+        Swift.max(0, handed - rejected.count - refusedCount - Swift.min(unsent.count, handed))
     }
 
     /// Records that `snapshot` was skipped as invalid.
@@ -114,8 +134,7 @@ public struct ExportResult: Sendable {
             try await export()
             return .delivered(snapshots.count)
         } catch let partial as PartialExportError {
-            return ExportResult(delivered: Swift.max(0, snapshots.count - partial.remaining.count),
-                                unsent: partial.remaining, error: partial.underlying)
+            return ExportResult(count: snapshots.count, unsent: partial.remaining, error: partial.underlying)
         } catch {
             return .failed(snapshots, error: error)
         }

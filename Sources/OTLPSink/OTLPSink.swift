@@ -125,7 +125,7 @@ public final class OTLPSink: Sink, CustomStringConvertible, CustomReflectable {
         } catch {
             return .failed(snapshots, error: error)
         }
-        var result = ExportResult()
+        var result = ExportResult(for: snapshots)
         let (requests, rejected) = encoder.requests(snapshots, maxPoints: max(1, options.maxDataPointsPerRequest),
                                                     maxBytes: max(1024, options.maxRequestBytes))
         for (index, error) in rejected { result.reject(snapshots[index], error: error) }
@@ -137,7 +137,6 @@ public final class OTLPSink: Sink, CustomStringConvertible, CustomReflectable {
             return .count(min(partial.rejected, request.snapshots.count),
                           error: OTLPSinkError.partialSuccess(rejectedDataPoints: partial.rejected, message: partial.message))
         }
-        result.delivered = snapshots.count - result.rejected.count - result.refusedCount - result.unsent.count
         return result
     }
 

@@ -74,8 +74,7 @@ public struct FanOutSink: Sink {
         }
         let lost = min(snapshots.count, failures.map(\.lost).max() ?? 0)
         guard lost > 0 else { return .delivered(snapshots.count) }
-        return ExportResult(delivered: snapshots.count - lost,
-                            refused: [.init(count: lost, error: FanOutError(failures: failures))])
+        return ExportResult(count: snapshots.count, refused: [.init(count: lost, error: FanOutError(failures: failures))])
     }
 
     /// Runs the shared retry loop for one inner sink; returns what it lost.

@@ -172,12 +172,12 @@ final class ChaosSink: Sink {
             return .failed(snapshots, error: TransientFailure())
         case 65..<72:  // refused for good
             keep(snapshots, delivered: false)
-            return ExportResult(refused: [.init(count: snapshots.count, error: PermanentFailure())])
+            return ExportResult(count: snapshots.count, refused: [.init(count: snapshots.count, error: PermanentFailure())])
         case 72..<88:  // some delivered, the rest retried
             let split = Int(detail % UInt64(snapshots.count + 1))
             keep(Array(snapshots[..<split]), delivered: true)
             if last { keep(Array(snapshots[split...]), delivered: false) }
-            var result = ExportResult(delivered: split)
+            var result = ExportResult(for: snapshots)
             result.retry(Array(snapshots[split...]), because: TransientFailure())
             return result
         default:  // stalls, then delivers

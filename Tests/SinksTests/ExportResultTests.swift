@@ -27,13 +27,11 @@ private final class RejectingSink: Sink {
 
     func export(_ snapshots: [MetricSnapshot], attempt: ExportAttempt) async -> ExportResult {
         attempts.withLock { $0.append(snapshots.map(\.name)) }
-        var result = ExportResult()
+        var result = ExportResult(for: snapshots)
         let valid = snapshots.filter { $0.name != "Bad" }
         for bad in snapshots where bad.name == "Bad" { result.reject(bad, error: Invalid()) }
         if attempt.number == 1 {
             result.retry(valid, because: InjectedFailure("try again"))
-        } else {
-            result.delivered = valid.count
         }
         return result
     }
@@ -54,7 +52,7 @@ private final class HalfSink: Sink {
         received.withLock { $0.append(snapshots.map(\.name)) }
         guard attempt.number == 1 else { return .delivered(snapshots.count) }
         let half = snapshots.count / 2
-        return ExportResult(delivered: half, unsent: Array(snapshots[half...]), error: InjectedFailure("throttled"))
+        return ExportResult(count: snapshots.count, unsent: Array(snapshots[half...]), error: InjectedFailure("throttled"))
     }
 }
 
@@ -77,6 +75,22 @@ struct ExportResultTests {
         // And back: nothing delivered throws the error itself, part delivered a PartialExportError.
         #expect(throws: InjectedFailure.self) { try failed.throwIfIncomplete() }
         #expect(throws: PartialExportError.self) { try partial.throwIfIncomplete() }
+    }
+
+    @Test("delivered is what the sink did not record otherwise, never negative, and unsent never counts past the batch")
+    func deliveredIsComputed() {
+        let batch = (0..<6).map { snapshot("S\($0)") }
+        var result = ExportResult(for: batch)
+        #expect(result.count == 6 && result.delivered == 6 && result.isComplete)
+        result.reject(batch[0], error: InjectedFailure())
+        result.refuse(2, error: InjectedFailure())
+        result.retry(Array(batch[4...]), because: InjectedFailure())
+        #expect(result.delivered == 1 && !result.isComplete)
+        // A sink that claims more unsent than it was handed delivered nothing,
+        // and the loop counts at most the batch as unsent.
+        let overclaimed = ExportResult(count: 2, unsent: batch, error: InjectedFailure())
+        #expect(overclaimed.delivered == 0 && overclaimed.delivered(outOf: 2) == 0)
+        #expect(ExportResult(count: 3, unsent: [batch[0]]).delivered(outOf: 5) == 4)
     }
 
     @Test("a partial export: the retry gets only the unsent part, and every snapshot is counted once")

@@ -27,14 +27,13 @@ struct CheckingSink: Sink {
     }
 
     func export(_ snapshots: [MetricSnapshot], attempt: ExportAttempt) async -> ExportResult {
-        var result = ExportResult()
+        var result = ExportResult(for: snapshots)
         var valid: [MetricSnapshot] = []
         for snapshot in snapshots {
             if snapshot.sum.isFinite { valid.append(snapshot) } else { result.reject(snapshot, error: ExampleError.notFinite) }
         }
         do {
             try await backend.export(valid)
-            result.delivered += valid.count
         } catch {
             result.retry(valid, because: error)
         }
