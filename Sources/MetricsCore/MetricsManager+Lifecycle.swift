@@ -22,15 +22,9 @@ public enum MetricsManagerError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-struct Lifecycle {
-    enum Phase { case idle, starting, running, shuttingDown, stopped }
-    var phase: Phase = .idle
-    var loop: Task<Void, Never>?
-    var runWaiters: [CheckedContinuation<Void, Never>] = []
-    var shutdownWaiters: [CheckedContinuation<Void, Never>] = []
-    /// What the shutdown that stopped the manager reported, for later calls.
-    var shutdownReport = FlushReport(sinks: [])
-}
+/// The manager's lifecycle (see ``ManagerLifecycle``), its waiters
+/// continuations and its loop a task.
+typealias Lifecycle = ManagerLifecycle<CheckedContinuation<Void, Never>, Task<Void, Never>>
 
 extension MetricsManager {
     /// Starts the sinks, their export workers and the export loop.
@@ -40,19 +34,14 @@ extension MetricsManager {
     /// error is thrown as ``MetricsManagerError/sinkStartFailed(sink:reason:)``.
     public func start() async throws {
         guard level != .none else { return }
-        let proceed = try lifecycle.withLock { state -> Bool in
-            switch state.phase {
-            case .idle:
-                state.phase = .starting
-                return true
-            case .starting, .running:
-                return false
-            case .shuttingDown, .stopped:
-                throw MetricsManagerError.alreadyShutDown
-            }
+        switch lifecycle.withLock({ $0.start() }) {
+        case .none: return
+        case .refuse: throw MetricsManagerError.alreadyShutDown
+        case .startSinks: break
         }
-        guard proceed else { return }
         try await startSinks()
+        // No shutdown leads while starting (it waits for this start), so
+        // the workers and the loop start before any shutdown stops them.
         for worker in workers { worker.start() }
         // Ticks fall on deadlines computed from now, so windows do not drift
         // and do not depend on when the task is first scheduled; missed ticks
@@ -70,10 +59,11 @@ extension MetricsManager {
                 while next <= now { next += uploadInterval }
             }
         }
-        lifecycle.withLock { state in
-            state.phase = .running
-            state.loop = loop
-        }
+        resume(lifecycle.withLock { $0.sinksStarted(loop: loop) })
+    }
+
+    private func resume(_ waiters: [CheckedContinuation<Void, Never>]) {
+        for waiter in waiters { waiter.resume() }
     }
 
     private func startSinks() async throws {
@@ -84,7 +74,7 @@ extension MetricsManager {
                 started.append(worker)
             } catch {
                 for done in started { try? await done.sink.shutdown() }
-                lifecycle.withLock { $0.phase = .idle }
+                resume(lifecycle.withLock { $0.sinksFailed() })
                 throw MetricsManagerError.sinkStartFailed(sink: worker.name, reason: "\(error)")
             }
         }
@@ -109,14 +99,10 @@ extension MetricsManager {
     private func waitUntilCancelledOrShutDown() async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let resumeNow = lifecycle.withLock { state -> Bool in
-                    if Task.isCancelled || state.phase == .shuttingDown || state.phase == .stopped || level == .none {
-                        return true
-                    }
-                    state.runWaiters.append(continuation)
-                    return false
+                let waits = lifecycle.withLock {
+                    $0.waitToRun(continuation, cancelled: Task.isCancelled || level == .none)
                 }
-                if resumeNow { continuation.resume() }
+                if !waits { continuation.resume() }
             }
         } onCancel: {
             releaseRunWaiters()
@@ -124,11 +110,7 @@ extension MetricsManager {
     }
 
     private func releaseRunWaiters() {
-        let waiters = lifecycle.withLock { state -> [CheckedContinuation<Void, Never>] in
-            defer { state.runWaiters.removeAll() }
-            return state.runWaiters
-        }
-        for waiter in waiters { waiter.resume() }
+        resume(lifecycle.withLock { $0.takeRunWaiters() })
     }
 
     /// Ends the current window now, exports it, and (by default) waits
@@ -150,11 +132,10 @@ extension MetricsManager {
     @discardableResult
     public func flush(awaitingDelivery: Bool = true) async throws -> FlushReport {
         guard level != .none else { return FlushReport(sinks: []) }
-        let phase = lifecycle.withLock { $0.phase }
-        switch phase {
-        case .idle, .starting: throw MetricsManagerError.notStarted
-        case .shuttingDown, .stopped: return FlushReport(sinks: [])
-        case .running: break
+        switch lifecycle.withLock({ $0.flush() }) {
+        case .notStarted: throw MetricsManagerError.notStarted
+        case .nothing: return FlushReport(sinks: [])
+        case .flush: break
         }
         let before = workers.map { $0.stats() }
         tick()
@@ -185,11 +166,10 @@ extension MetricsManager {
     @discardableResult
     public func flush(within timeout: Duration) async throws -> FlushReport {
         guard level != .none else { return FlushReport(sinks: []) }
-        let phase = lifecycle.withLock { $0.phase }
-        switch phase {
-        case .idle, .starting: throw MetricsManagerError.notStarted
-        case .shuttingDown, .stopped: return FlushReport(sinks: [])
-        case .running: break
+        switch lifecycle.withLock({ $0.flush() }) {
+        case .notStarted: throw MetricsManagerError.notStarted
+        case .nothing: return FlushReport(sinks: [])
+        case .flush: break
         }
         // The deadline counts from the call, before the cut: a cut that
         // takes time (or a clock that moves during it) shortens the wait,
@@ -232,56 +212,47 @@ extension MetricsManager {
     @discardableResult
     public func shutdown() async throws -> FlushReport {
         guard level != .none else { return FlushReport(sinks: []) }
-        if lifecycle.withLock({ $0.phase }) == .idle {
-            do {
-                try await start()
-            } catch {
-                control.close()
-                finishShutdown()
-                throw error
-            }
-        }
-        enum Role { case lead(Task<Void, Never>?), wait, done }
-        let role = lifecycle.withLock { state -> Role in
-            switch state.phase {
-            case .idle, .starting, .running:
-                state.phase = .shuttingDown
-                defer { state.loop = nil }
-                return .lead(state.loop)
-            case .shuttingDown:
-                return .wait
-            case .stopped:
-                return .done
-            }
-        }
-        switch role {
-        case .done:
-            return lifecycle.withLock { $0.shutdownReport }
-        case .wait:
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let stopped = lifecycle.withLock { state -> Bool in
-                    if state.phase == .stopped { return true }
-                    state.shutdownWaiters.append(continuation)
-                    return false
+        while true {
+            switch lifecycle.withLock({ $0.shutdown() }) {
+            case .startFirst:
+                do {
+                    try await start()
+                } catch {
+                    control.close()
+                    finishShutdown()
+                    throw error
                 }
-                if stopped { continuation.resume() }
+            case .awaitStart:
+                await wait { waiter in lifecycle.withLock { $0.waitForStart(waiter) } }
+            case .wait:
+                await wait { waiter in lifecycle.withLock { $0.waitForShutdown(waiter) } }
+                return lifecycle.withLock { $0.shutdownReport }
+            case .done(let report):
+                return report
+            case .lead(let loop, let runWaiters):
+                resume(runWaiters)
+                loop?.cancel()
+                let before = workers.map { $0.stats() }
+                let failure: (any Error)?
+                do {
+                    try await drainAndStop()
+                    failure = nil
+                } catch {
+                    failure = error
+                }
+                let report = FlushReport(before: before, after: workers.map { $0.stats() }, countsPending: true)
+                finishShutdown(report: report)
+                if let failure { throw failure }
+                return report
             }
-            return lifecycle.withLock { $0.shutdownReport }
-        case .lead(let loop):
-            releaseRunWaiters()
-            loop?.cancel()
-            let before = workers.map { $0.stats() }
-            let failure: (any Error)?
-            do {
-                try await drainAndStop()
-                failure = nil
-            } catch {
-                failure = error
-            }
-            let report = FlushReport(before: before, after: workers.map { $0.stats() }, countsPending: true)
-            finishShutdown(report: report)
-            if let failure { throw failure }
-            return report
+        }
+    }
+
+    /// Suspends until resumed, if `enqueue` (which hands the continuation
+    /// to the lifecycle) says to wait; at once otherwise.
+    private func wait(_ enqueue: (CheckedContinuation<Void, Never>) -> Bool) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            if !enqueue(continuation) { continuation.resume() }
         }
     }
 
@@ -342,13 +313,7 @@ extension MetricsManager {
     }
 
     private func finishShutdown(report: FlushReport = FlushReport(sinks: [])) {
-        let waiters = lifecycle.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.phase = .stopped
-            state.shutdownReport = report
-            defer { state.shutdownWaiters.removeAll() }
-            return state.shutdownWaiters
-        }
-        for waiter in waiters { waiter.resume() }
+        resume(lifecycle.withLock { $0.stopped(report: report) })
         hub.finishStreams()
     }
 }
