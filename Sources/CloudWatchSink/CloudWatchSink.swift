@@ -82,11 +82,9 @@ public final class CloudWatchSink: CloudWatchBilledSink, CustomStringConvertible
         options: Options = Options()
     ) {
         self.namespace = namespace
-        self.connection = AWSConnection(region: region, endpoint: endpoint, verifySSL: verifySSL,
-                                        accessKeyId: accessKeyId, secretAccessKey: secretAccessKey,
-                                        sessionToken: sessionToken, credentialProvider: options.credentialProvider,
-                                        caBundlePath: options.caBundlePath, timeout: options.requestTimeout,
-                                        environment: options.environment)
+        self.connection = options.connection(region: region, endpoint: endpoint, verifySSL: verifySSL,
+                                             accessKeyId: accessKeyId, secretAccessKey: secretAccessKey,
+                                             sessionToken: sessionToken)
         self.clientFactory = clientFactory
         self.wireProtocol = options.wireProtocol
         self.compression = options.compression

@@ -100,3 +100,6 @@ extension CloudWatchSink.Options: CustomStringConvertible, CustomReflectable {
     public var description: String { OptionsRendering.description("CloudWatchSink.Options", fields) }
     public var customMirror: Mirror { OptionsRendering.mirror(self, fields) }
 }
+
+/// The settings every HTTP sink has, under the same names (`AWSSinkOptions`, AWSCore).
+extension CloudWatchSink.Options: AWSSinkOptions {}

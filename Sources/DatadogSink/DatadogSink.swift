@@ -171,8 +171,7 @@ public final class DatadogSink: Sink, CustomStringConvertible, CustomReflectable
             throw DatadogSinkError.invalidEndpoint(redactedURL(baseURL))
         }
         return try await transport.value {
-            try makeHTTPTransport(tls: TLSOptions(verifyPeer: verifySSL, caBundlePath: options.caBundlePath),
-                              proxies: HTTPProxies(environment: options.environment))
+            try options.transport(verifySSL: verifySSL)
         }
     }
 }

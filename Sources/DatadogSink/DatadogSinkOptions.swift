@@ -88,3 +88,6 @@ extension DatadogSink.Options: CustomStringConvertible, CustomReflectable {
     public var description: String { OptionsRendering.description("DatadogSink.Options", fields) }
     public var customMirror: Mirror { OptionsRendering.mirror(self, fields) }
 }
+
+/// The settings every HTTP sink has, under the same names (`HTTPSinkOptions`, AWSCore).
+extension DatadogSink.Options: HTTPSinkOptions {}

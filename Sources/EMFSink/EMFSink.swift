@@ -189,11 +189,8 @@ public final class EMFSink: CloudWatchBilledSink, CustomStringConvertible, Custo
     private func makeAWSClient() throws -> any CloudWatchLogsClient {
         guard case .cloudWatchLogs(_, _, let region, let endpoint, let verifySSL, let keyId, let secret, let token)
             = destination else { preconditionFailure("only CloudWatch Logs has a client") }
-        let connection = AWSConnection(region: region, endpoint: endpoint, verifySSL: verifySSL, accessKeyId: keyId,
-                                       secretAccessKey: secret, sessionToken: token,
-                                       credentialProvider: options.credentialProvider,
-                                       caBundlePath: options.caBundlePath, timeout: options.requestTimeout,
-                                       environment: options.environment)
+        let connection = options.connection(region: region, endpoint: endpoint, verifySSL: verifySSL,
+                                            accessKeyId: keyId, secretAccessKey: secret, sessionToken: token)
         return AWSCloudWatchLogsClient(client: try connection.client(for: .cloudWatchLogs))
     }
 

@@ -110,3 +110,6 @@ extension EMFSink.Options: CustomStringConvertible, CustomReflectable {
     public var description: String { OptionsRendering.description("EMFSink.Options", fields) }
     public var customMirror: Mirror { OptionsRendering.mirror(self, fields) }
 }
+
+/// The settings every HTTP sink has, under the same names (`AWSSinkOptions`, AWSCore).
+extension EMFSink.Options: AWSSinkOptions {}

@@ -158,16 +158,12 @@ public final class OTLPSink: Sink, CustomStringConvertible, CustomReflectable {
             } catch {
                 throw OTLPSinkError.invalidEndpoint(redactedURL(url))
             }
-            let transport = try makeHTTPTransport(tls: TLSOptions(verifyPeer: verifySSL, caBundlePath: options.caBundlePath),
-                                                  proxies: HTTPProxies(environment: options.environment))
+            let transport = try options.transport(verifySSL: verifySSL)
             return .collector(transport: transport, url: url, headers: headers, gzip: options.gzip,
                               timeout: options.requestTimeout)
         case .cloudWatch(let region, let endpoint, let verifySSL, let keyId, let secret, let token):
-            let connection = AWSConnection(region: region, endpoint: endpoint, verifySSL: verifySSL,
-                                           accessKeyId: keyId, secretAccessKey: secret, sessionToken: token,
-                                           credentialProvider: options.credentialProvider,
-                                           caBundlePath: options.caBundlePath, timeout: options.requestTimeout,
-                                           environment: options.environment)
+            let connection = options.connection(region: region, endpoint: endpoint, verifySSL: verifySSL,
+                                                accessKeyId: keyId, secretAccessKey: secret, sessionToken: token)
             // AWS's own host takes OTLP at /v1/metrics; an explicit endpoint is used as given.
             let client = try connection.client(for: .cloudWatch, path: ["v1", "metrics"])
             return .aws(client, headers: headers, gzip: options.gzip)

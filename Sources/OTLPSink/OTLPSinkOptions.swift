@@ -151,3 +151,6 @@ extension OTLPSink.Options: CustomStringConvertible, CustomReflectable {
     public var description: String { OptionsRendering.description("OTLPSink.Options", fields) }
     public var customMirror: Mirror { OptionsRendering.mirror(self, fields) }
 }
+
+/// The settings every HTTP sink has, under the same names (`AWSSinkOptions`, AWSCore).
+extension OTLPSink.Options: AWSSinkOptions {}

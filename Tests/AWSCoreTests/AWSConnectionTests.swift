@@ -73,4 +73,25 @@ struct AWSConnectionTests {
         #expect(text.contains("region: us-east-1") && text.contains("credentials: explicit, <redacted>"))
         for secret in ["AKIDSECRETISH", "SECRET", "pass"] { #expect(!text.contains(secret), "\(secret)") }
     }
+
+    /// Options of a sink of one's own, with what every HTTP sink has.
+    private struct Options: AWSSinkOptions {
+        var retryPolicy = RetryPolicy()
+        var requestTimeout: Duration = .seconds(3)
+        var caBundlePath: String? = "/etc/ca.pem"
+        var name = "mine"
+        var environment = ["AWS_REGION": "eu-west-1", "OTHER": "x"]
+        var credentialProvider: (any CredentialProvider)? = StaticCredentialProvider(
+            AWSCredentials(accessKeyId: "FROMOPTIONS", secretAccessKey: "S"))
+    }
+
+    @Test("a sink's options give its connection their provider, CA bundle, timeout and environment")
+    func fromOptions() async throws {
+        let connection = Options().connection(region: nil, endpoint: nil, verifySSL: false, accessKeyId: nil,
+                                              secretAccessKey: nil, sessionToken: nil)
+        #expect(connection.caBundlePath == "/etc/ca.pem" && connection.timeout == .seconds(3) && !connection.verifySSL)
+        #expect(connection.environment == ["AWS_REGION": "eu-west-1"])
+        #expect(try connection.resolvedRegion(for: .cloudWatch) == "eu-west-1")
+        #expect(try await connection.credentials().credentials().accessKeyId == "FROMOPTIONS")
+    }
 }
