@@ -118,13 +118,6 @@ public final class CloudWatchSink: CloudWatchBilledSink, CustomStringConvertible
         _ = try await resolvedClient()
     }
 
-    /// Exports outside a manager: throws `PartialExportError` with the
-    /// snapshots left unsent, or the first refused request's error. Invalid
-    /// snapshots are skipped; ``export(_:attempt:)`` lists them.
-    public func export(_ snapshots: [MetricSnapshot]) async throws {
-        try await export(snapshots, attempt: .first).throwIfIncomplete()
-    }
-
     /// Validates, maps, chunks and sends one batch, and says what became of
     /// every snapshot: invalid ones are rejected, the snapshots of a request
     /// refused for good are refused while the other requests still go out,

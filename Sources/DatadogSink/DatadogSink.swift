@@ -78,10 +78,6 @@ public final class DatadogSink: Sink, CustomStringConvertible, CustomReflectable
         _ = try await resolvedTransport()
     }
 
-    public func export(_ snapshots: [MetricSnapshot]) async throws {
-        try await export(snapshots, attempt: .first).throwIfIncomplete()
-    }
-
     public func export(_ snapshots: [MetricSnapshot], attempt: ExportAttempt) async -> ExportResult {
         let transport: any HTTPTransport
         let apiKey: String

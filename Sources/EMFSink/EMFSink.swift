@@ -90,10 +90,6 @@ public final class EMFSink: CloudWatchBilledSink, CustomStringConvertible, Custo
         if case .cloudWatchLogs = destination { _ = try await resolvedClient() }
     }
 
-    public func export(_ snapshots: [MetricSnapshot]) async throws {
-        try await export(snapshots, attempt: .first).throwIfIncomplete()
-    }
-
     public func export(_ snapshots: [MetricSnapshot], attempt: ExportAttempt) async -> ExportResult {
         do {
             try validateConfiguration()

@@ -21,8 +21,10 @@ import Foundation
 ///
 /// A sink that has more to say (snapshots it skipped as invalid, requests
 /// its backend refused for good while others went out, which attempt this
-/// is) implements ``export(_:attempt:)`` and answers with an
-/// ``ExportResult``; its `export(_:)` then usually forwards to it.
+/// is) implements ``export(_:attempt:)`` instead and answers with an
+/// ``ExportResult``. A sink implements one of the two: each defaults to the
+/// other (a sink that implements neither has every batch dropped as
+/// refused, with ``SinkExportMissingError``).
 public protocol Sink: Sendable {
     /// A short name for events, stats and logs. Defaults to the type's name.
     var name: String { get }
@@ -32,7 +34,9 @@ public protocol Sink: Sendable {
     var retryPolicy: any ExportRetryPolicy { get }
     /// Prepares the sink (opens files, resolves clients). Default: nothing.
     func start() async throws
-    /// Delivers one batch of snapshots.
+    /// Delivers one batch of snapshots. Default: ``export(_:attempt:)``,
+    /// throwing what its result leaves undelivered
+    /// (``ExportResult/throwIfIncomplete()``).
     func export(_ snapshots: [MetricSnapshot]) async throws
     /// Delivers one batch and says what became of every snapshot. The export
     /// worker calls this one. Default: ``export(_:)``, read through
@@ -48,7 +52,48 @@ extension Sink {
     public func start() async throws {}
     public func shutdown() async throws {}
     public func export(_ snapshots: [MetricSnapshot], attempt: ExportAttempt) async -> ExportResult {
-        await ExportResult.of(snapshots) { try await export(snapshots) }
+        let kind = ObjectIdentifier(Self.self)
+        // Called from the other default: the sink implements neither form.
+        if SinkForwarding.fromThrowingForm.contains(kind) {
+            return ExportResult(count: snapshots.count,
+                                refused: [.init(count: snapshots.count, error: SinkExportMissingError(sink: name))])
+        }
+        let result = await SinkForwarding.$fromResultForm.withValue(SinkForwarding.fromResultForm.union([kind])) {
+            await ExportResult.of(snapshots) { try await export(snapshots) }
+        }
+        if let missing = result.error as? SinkExportMissingError {
+            return ExportResult(count: snapshots.count, refused: [.init(count: snapshots.count, error: missing)])
+        }
+        return result
+    }
+
+    public func export(_ snapshots: [MetricSnapshot]) async throws {
+        let kind = ObjectIdentifier(Self.self)
+        if SinkForwarding.fromResultForm.contains(kind) { throw SinkExportMissingError(sink: name) }
+        try await SinkForwarding.$fromThrowingForm.withValue(SinkForwarding.fromThrowingForm.union([kind])) {
+            try await export(snapshots, attempt: .first).throwIfIncomplete()
+        }
+    }
+}
+
+/// The sink types whose default `export` is forwarding to the other form
+/// in this task: a default that finds its own type here was called by the
+/// other default, so the sink implements neither. Keyed by type, so that a
+/// sink that exports into another sink is not mistaken for one.
+private enum SinkForwarding {
+    @TaskLocal static var fromResultForm: Set<ObjectIdentifier> = []
+    @TaskLocal static var fromThrowingForm: Set<ObjectIdentifier> = []
+}
+
+/// A ``Sink`` that implements neither `export(_:)` nor
+/// `export(_:attempt:)`: its batches are refused (dropped, counted), not
+/// retried.
+public struct SinkExportMissingError: Error, CustomStringConvertible {
+    /// The sink's name.
+    public let sink: String
+
+    public var description: String {
+        "sink \(sink) implements neither export(_:) nor export(_:attempt:): implement one of them"
     }
 }
 

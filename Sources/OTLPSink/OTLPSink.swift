@@ -114,10 +114,6 @@ public final class OTLPSink: Sink, CustomStringConvertible, CustomReflectable {
         _ = try await resolvedBackend()
     }
 
-    public func export(_ snapshots: [MetricSnapshot]) async throws {
-        try await export(snapshots, attempt: .first).throwIfIncomplete()
-    }
-
     public func export(_ snapshots: [MetricSnapshot], attempt: ExportAttempt) async -> ExportResult {
         let backend: Backend
         do {

@@ -53,10 +53,6 @@ public struct FanOutSink: Sink {
         if !failures.isEmpty { throw FanOutError(failures: failures) }
     }
 
-    public func export(_ snapshots: [MetricSnapshot]) async throws {
-        try await export(snapshots, attempt: .first).throwIfIncomplete()
-    }
-
     public func export(_ snapshots: [MetricSnapshot], attempt: ExportAttempt) async -> ExportResult {
         let clock = self.clock
         // Each inner sink's retries are its own, from a first attempt that

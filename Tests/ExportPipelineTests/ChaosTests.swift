@@ -150,10 +150,6 @@ final class ChaosSink: Sink {
                                       isRetryable: { $0 is TransientFailure })
     }
 
-    func export(_ snapshots: [MetricSnapshot]) async throws {
-        try await export(snapshots, attempt: .first).throwIfIncomplete()
-    }
-
     func export(_ snapshots: [MetricSnapshot], attempt: ExportAttempt) async -> ExportResult {
         let (roll, detail) = random.withLock { state -> (UInt64, UInt64) in
             state.calls += 1

@@ -21,10 +21,6 @@ private final class RejectingSink: Sink {
     let attempts = Locked<[[String]]>([])
     var retryPolicy: any ExportRetryPolicy { ExponentialBackoffRetryPolicy(maxAttempts: 3, baseDelay: .zero) }
 
-    func export(_ snapshots: [MetricSnapshot]) async throws {
-        try await export(snapshots, attempt: .first).throwIfIncomplete()
-    }
-
     func export(_ snapshots: [MetricSnapshot], attempt: ExportAttempt) async -> ExportResult {
         attempts.withLock { $0.append(snapshots.map(\.name)) }
         var result = ExportResult(for: snapshots)
@@ -43,10 +39,6 @@ private final class HalfSink: Sink {
     let name = "half"
     let received = Locked<[[String]]>([])
     var retryPolicy: any ExportRetryPolicy { ExponentialBackoffRetryPolicy(maxAttempts: 2, baseDelay: .zero) }
-
-    func export(_ snapshots: [MetricSnapshot]) async throws {
-        try await export(snapshots, attempt: .first).throwIfIncomplete()
-    }
 
     func export(_ snapshots: [MetricSnapshot], attempt: ExportAttempt) async -> ExportResult {
         received.withLock { $0.append(snapshots.map(\.name)) }
@@ -75,6 +67,26 @@ struct ExportResultTests {
         // And back: nothing delivered throws the error itself, part delivered a PartialExportError.
         #expect(throws: InjectedFailure.self) { try failed.throwIfIncomplete() }
         #expect(throws: PartialExportError.self) { try partial.throwIfIncomplete() }
+    }
+
+    @Test("a sink implements either form: each defaults to the other; one that implements neither has its batches refused, not a crash")
+    func eitherForm() async throws {
+        let batch = [snapshot("A"), snapshot("B")]
+        // The result form alone, exported through the throwing form (the default).
+        let half = HalfSink()
+        await #expect(throws: PartialExportError.self) { try await half.export(batch) }
+        // The throwing form alone, wrapping a sink that has only the result form:
+        // the wrapper's default is not mistaken for the inner sink's.
+        let memory = InMemorySink()
+        let wrapper = Wrapper(inner: FanOutSink([memory]))
+        #expect(await wrapper.export(batch, attempt: .first).delivered == 2)
+        #expect(memory.allSnapshots.count == 2)
+        // Neither form.
+        let neither = Neither()
+        let result = await neither.export(batch, attempt: .first)
+        #expect(result.delivered == 0 && result.refusedCount == 2 && result.unsent.isEmpty)
+        #expect(result.refused.first?.error is SinkExportMissingError)
+        await #expect(throws: SinkExportMissingError.self) { try await neither.export(batch) }
     }
 
     @Test("delivered is what the sink did not record otherwise, never negative, and unsent never counts past the batch")
@@ -146,3 +158,12 @@ struct ExportResultTests {
         #expect(try await memory.snapshots(count: 1, timeout: .seconds(10)).map(\.name) == ["A"])
     }
 }
+
+/// Implements only the throwing form, by exporting into another sink.
+private struct Wrapper: Sink {
+    let inner: any Sink
+    func export(_ snapshots: [MetricSnapshot]) async throws { try await inner.export(snapshots) }
+}
+
+/// Implements neither form.
+private struct Neither: Sink {}

@@ -22,10 +22,6 @@ enum ExampleError: Error { case notFinite }
 struct CheckingSink: Sink {
     let backend: InMemorySink
 
-    func export(_ snapshots: [MetricSnapshot]) async throws {
-        try await export(snapshots, attempt: .first).throwIfIncomplete()
-    }
-
     func export(_ snapshots: [MetricSnapshot], attempt: ExportAttempt) async -> ExportResult {
         var result = ExportResult(for: snapshots)
         var valid: [MetricSnapshot] = []
