@@ -8,9 +8,10 @@ that arrive transitively (a target importing `CWMLocking` through
 `MetricsCore`'s dependency builds fine without declaring it); this script
 compares the `import` lines with `swift package dump-package` directly.
 
-For the root package it also checks README.md's "Layers" list: each
-module of a product (and each module those import) is listed once, with
-exactly the dependencies Package.swift gives it.
+For the root package it also checks README.md's "Layers" list (each
+module of a product, and each module those import, is listed once, with
+exactly the dependencies Package.swift gives it) and each such module's
+header line `// Imports: A, B.`, which must say the same.
 
 Usage: scripts/check-imports.py [package directory]   (exit 1 on a mismatch)
 """
@@ -84,6 +85,38 @@ def readme_layers(root):
     return layers or None
 
 
+HEADER = re.compile(r"^// Imports: (.*)$")
+
+
+def header_problems(root, manifest, modules):
+    """Each of `modules` states its imports in one `// Imports: A, B.` line of
+    its header (or `nothing of this package.`); the line must name exactly
+    what Package.swift gives it."""
+    targets = {t["name"]: t for t in manifest["targets"]}
+    problems = []
+    for name in sorted(modules):
+        target = targets.get(name)
+        if not target or target["type"] not in ("regular", "executable"):
+            continue
+        files = [os.path.join(folder, file) for folder, _, names in os.walk(target_path(root, target))
+                 for file in names if file.endswith(".swift")]
+        if not files:
+            continue  # a C target
+        stated = []
+        for file in files:
+            with open(file, encoding="utf-8") as handle:
+                stated += [match.group(1) for match in map(HEADER.match, handle) if match]
+        if len(stated) != 1:
+            problems.append(f"{name}: {len(stated)} '// Imports:' header lines (want one)")
+            continue
+        text = stated[0].rstrip(".")
+        named = set() if text.startswith("nothing") else {part.strip() for part in text.split(",")}
+        if named != dependency_names(target):
+            problems.append(f"{name}: its header says it imports {sorted(named)}, Package.swift gives "
+                            f"{sorted(dependency_names(target))}")
+    return problems
+
+
 def layer_problems(manifest, layers):
     """Differences between README's layers and the manifest, for every
     module a product ships (and what those import)."""
@@ -135,6 +168,7 @@ def main():
     layers = readme_layers(root) if os.path.exists(os.path.join(root, "Sources")) else None
     if layers is not None:
         problems += layer_problems(manifest, layers)
+        problems += header_problems(root, manifest, layers)
     for problem in problems:
         print(problem)
     if problems:

@@ -7,3 +7,5 @@
 // the retry policy as an ExportRetryPolicy) is CWMHTTPExport, above it.
 // AWSConnection.swift is how every sink that talks to AWS turns its region,
 // endpoint, keys and TLS settings into a signed client.
+//
+// Imports: CCWMSHA256, CCWMCurlShim, CCWMZlib, CWMLocking, CWMUTCTime.

@@ -7,3 +7,5 @@
 // so that AWSCore imports no metrics module. Not a product of its own: it is
 // part of each HTTP sink's product, and its one public declaration is
 // `RetryPolicy`'s conformance to `ExportRetryPolicy`.
+//
+// Imports: MetricsCore, AWSCore.

@@ -6,6 +6,8 @@
 // two-thread append under Mutex.withLock is flagged). A pthread mutex is
 // intercepted by TSan, so `swift test --sanitize=thread` sees real races
 // only. Lock-free paths use Synchronization's Atomic, which TSan does see.
+//
+// Imports: nothing of this package.
 
 #if canImport(Glibc)
 import Glibc

@@ -2,6 +2,8 @@
 // the process runs in when that has a limit, from /proc and /sys/fs/cgroup
 // (Linux). Parsers take text, so they are tested on fixtures of several
 // kernels and cgroup layouts.
+//
+// Imports: nothing of this package.
 
 import Foundation
 

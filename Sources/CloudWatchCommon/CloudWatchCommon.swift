@@ -5,3 +5,5 @@
 // (SinkBilling, CloudWatchBilledSink, MetricsManager.costEstimate()).
 // Imports MetricsCore only. CloudWatchSink, EMFSink and ConsoleSink
 // re-export it, so their users need not import it themselves.
+//
+// Imports: MetricsCore.

@@ -5,6 +5,8 @@
 //   [MetricSnapshot] -> MetricDatumMapper (names, validation) -> [MetricDatum]
 //     -> PutMetricDataChunker (<= 1000 datums, <= 1 MB, measured) -> request bodies
 //     -> CloudWatchClient (AWSCloudWatchClient: SigV4 + HTTP; or a test fake)
+//
+// Imports: MetricsCore, CloudWatchCommon, AWSCore, CWMHTTPExport, CWMLocking.
 
 import Foundation
 

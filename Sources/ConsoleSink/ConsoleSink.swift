@@ -1,5 +1,7 @@
 // ConsoleSink: prints snapshots for people (an aligned table) or for tools
 // (JSON lines), to standard output or any FileHandle. The dry-run sink.
+//
+// Imports: MetricsCore, CloudWatchCommon, CWMUTCTime.
 
 import CloudWatchCommon
 import Foundation

@@ -1,3 +1,8 @@
+// DatadogSink: snapshots to Datadog's v1 series and distribution-points
+// APIs, the key only in its header.
+//
+// Imports: MetricsCore, AWSCore, CWMHTTPExport, CWMLocking.
+
 import AWSCore
 import CWMHTTPExport
 import Foundation

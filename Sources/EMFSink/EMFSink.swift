@@ -1,3 +1,9 @@
+// EMFSink: snapshots as CloudWatch Embedded Metric Format documents, written
+// to standard output (Lambda), a file, or CloudWatch Logs with PutLogEvents
+// (SigV4, through AWSCore and the HTTP sinks' send loop).
+//
+// Imports: MetricsCore, CloudWatchCommon, AWSCore, CWMHTTPExport, CWMLocking.
+
 import AWSCore
 import CWMHTTPExport
 import CloudWatchCommon

@@ -11,5 +11,8 @@
 //     --ExportWorker (one per sink: bounded queue, retry, drop-with-event)-->
 //     Sink.export(_:) --> the wire
 //
-// This module imports nothing but the standard library, Foundation and
-// Synchronization, and never a concrete sink.
+// Besides the toolchain (Foundation, Synchronization) this module imports
+// only the package's lock and its CPU-number shim, and never a sink: sinks
+// depend on it, not the other way.
+//
+// Imports: CWMLocking, CCWMCPU.

@@ -1,3 +1,9 @@
+// MetricsCoreTestKit: for users' tests, without the AWS stack: a manual
+// clock, a recording observer, bounded waits on InMemorySink, and sinks
+// that fail, block or count.
+//
+// Imports: MetricsCore, Sinks, CWMLocking.
+
 // Sinks for tests of code that exports: one that fails every export, one
 // that blocks until released (a stuck backend), one that counts.
 

@@ -1,3 +1,8 @@
+// MetricsLogging: the SDK's events through a swift-log Logger (trait
+// `Logging`).
+//
+// Imports: MetricsCore, Logging.
+
 // Built only with this package's `Logging` trait, which brings its
 // dependency; without it this module is empty and the package resolves
 // no dependency for it.

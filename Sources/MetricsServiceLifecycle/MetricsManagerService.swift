@@ -1,3 +1,8 @@
+// MetricsServiceLifecycle: a MetricsManager as a swift-service-lifecycle
+// Service (trait `ServiceLifecycle`).
+//
+// Imports: MetricsCore, ServiceLifecycle.
+
 // Built only with this package's `ServiceLifecycle` trait, which brings its
 // dependency; without it this module is empty and the package resolves
 // no dependency for it.

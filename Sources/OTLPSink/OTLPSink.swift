@@ -1,3 +1,8 @@
+// OTLPSink: snapshots as OTLP/HTTP metrics (our own protobuf writer, or
+// OTLP/JSON) to any collector, or SigV4-signed to CloudWatch's OTLP endpoint.
+//
+// Imports: MetricsCore, AWSCore, CWMHTTPExport, CWMLocking.
+
 import AWSCore
 import CWMHTTPExport
 import Foundation

@@ -1,6 +1,8 @@
 // Sinks: general-purpose sinks that depend on nothing but MetricsCore:
 // NullSink (discard), InMemorySink (keep, for tests and embedding) and
 // FanOutSink (one export to several sinks).
+//
+// Imports: MetricsCore, CWMLocking.
 
 import MetricsCore
 

@@ -1,6 +1,9 @@
-// Built only with this package's `SwiftMetrics` trait, which brings its
+// SwiftMetricsBackend: a swift-metrics backend recording into a
+// MetricsManager. Built only with this package's `SwiftMetrics` trait, which brings its
 // dependency; without it this module is empty and the package resolves
 // no dependency for it.
+//
+// Imports: MetricsCore, CoreMetrics.
 #if SwiftMetrics
 import CoreMetrics
 import MetricsCore

@@ -1,3 +1,8 @@
+// metrics-agent: the host agent: samples CPU and memory, aggregates each
+// period and exports it (CloudWatch, EMF, or the console in dry run).
+//
+// Imports: MetricsCore, CloudWatchCommon, ConsoleSink, CloudWatchSink, EMFSink, AWSCore, CWMSystemMetrics, CWMLocking.
+
 import Foundation
 
 #if !FUZZING
