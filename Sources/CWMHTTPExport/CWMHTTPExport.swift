@@ -1,11 +1,28 @@
 // CWMHTTPExport: what the four HTTP sinks (CloudWatchSink, EMFSink to
 // CloudWatch Logs, OTLPSink, DatadogSink) share on the way out, between
 // MetricsCore's export contract and AWSCore's transport and retry policy:
-// the one send loop (`sendInOrder`: requests in order, refusals that spare
-// the rest of the batch, the retry quota's refunds) and the AWS standard
-// retry mode as an `ExportRetryPolicy`. It imports MetricsCore and AWSCore,
-// so that AWSCore imports no metrics module. Not a product of its own: it is
-// part of each HTTP sink's product, and its one public declaration is
-// `RetryPolicy`'s conformance to `ExportRetryPolicy`.
+// the one send loop and the AWS standard retry mode as an
+// `ExportRetryPolicy`. It imports MetricsCore and AWSCore, so that AWSCore
+// imports no metrics module. Not a product of its own: it is part of each
+// HTTP sink's product, and its one public declaration is `RetryPolicy`'s
+// conformance to `ExportRetryPolicy`.
+//
+// What an HTTP sink has to write, and no more:
+//
+//   1. its `Options`, conforming to `HTTPSinkOptions` (`AWSSinkOptions` for
+//      AWS): the transport or the AWS connection comes from them;
+//   2. an encoder that turns a batch into requests, each naming the
+//      snapshots (indices into the batch) it carries, and rejects with
+//      `ExportResult.reject` what its backend cannot take;
+//   3. `export(_:attempt:)`: `var result = ExportResult(for: snapshots)`,
+//      the encoder, then `sendInOrder(requests, carrying:, of:, policy:,
+//      attempt:, into: &result) { request in try await send(request) }`,
+//      where `send` posts one request and throws the backend's error
+//      (`AWSError`, `HTTPStatusError`) or returns a partial refusal.
+//
+// `sendInOrder` (SinkSupport.swift) does the rest: request order, what a
+// refused request costs, splitting a request too large, leaving the rest to
+// retry, and the retry quota's refunds; the export worker retries what the
+// result leaves unsent.
 //
 // Imports: MetricsCore, AWSCore.
