@@ -42,7 +42,6 @@ public struct AWSCredentials: Sendable, Equatable, CustomStringConvertible, Cust
         return text + ")"
     }
 
-
     public var customMirror: Mirror {
         Mirror(self, children: [
             "accessKeyId": maskedAccessKeyId,

@@ -32,7 +32,6 @@ package struct HTTPRequest: Sendable, CustomStringConvertible, CustomReflectable
         "HTTPRequest(\(method) \(redactedURL(url)), headers: \(redactedHeaders(headers)), body: \(body.count) bytes)"
     }
 
-
     package var customMirror: Mirror {
         Mirror(self, children: ["method": method, "url": redactedURL(url), "headers": redactedHeaders(headers),
                                 "body": "\(body.count) bytes", "timeout": timeout], displayStyle: .struct)
@@ -69,7 +68,6 @@ package struct HTTPResponse: Sendable, CustomStringConvertible, CustomReflectabl
     package var description: String {
         "HTTPResponse(status: \(status), headers: \(redactedHeaders(headers)), body: \(body.count) bytes)"
     }
-
 
     package var customMirror: Mirror {
         Mirror(self, children: ["status": status, "headers": redactedHeaders(headers), "body": "\(body.count) bytes"],

@@ -78,7 +78,6 @@ public struct SharedConfigFiles: Sendable, CustomStringConvertible, CustomReflec
         "SharedConfigFiles(profile: \(profileName), sources: \(sources), settings: \(settings.keys.sorted()))"
     }
 
-
     public var customMirror: Mirror {
         Mirror(self, children: ["profileName": profileName, "sources": sources, "settingNames": settings.keys.sorted()],
                displayStyle: .struct)

@@ -46,7 +46,6 @@ public struct SigV4Signer: Sendable {
             "Signature(signedHeaders: \(signedHeaderNames), signature: \(signature), headers: \(redactedHeaders(headers)))"
         }
 
-
         package var customMirror: Mirror {
             let canonical = canonicalRequest.split(separator: "\n", omittingEmptySubsequences: false)
                 .map { $0.lowercased().hasPrefix("x-amz-security-token:") ? "x-amz-security-token:<redacted>" : String($0) }

@@ -101,7 +101,6 @@ public final class CloudWatchSink: CloudWatchBilledSink, CustomStringConvertible
         "CloudWatchSink(name: \(name), namespace: \(namespace)\(connection.descriptionFields))"
     }
 
-
     public var customMirror: Mirror {
         Mirror(self, children: ["name": name, "namespace": namespace, "region": connection.region as Any,
                                 "endpoint": connection.endpoint.map(redactedURL) as Any, "wireProtocol": wireProtocol],

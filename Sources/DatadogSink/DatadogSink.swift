@@ -71,7 +71,6 @@ public final class DatadogSink: Sink, CustomStringConvertible, CustomReflectable
         "DatadogSink(name: \(name), url: \(redactedURL(baseURL)), apiKey: \(apiKey == nil ? "none" : "<redacted>"))"
     }
 
-
     public var customMirror: Mirror {
         Mirror(self, children: ["name": name, "site": site, "url": redactedURL(baseURL)], displayStyle: .class)
     }

@@ -69,7 +69,6 @@ public final class EMFSink: CloudWatchBilledSink, CustomStringConvertible, Custo
         "EMFSink(name: \(name), namespace: \(namespace), destination: \(destination))"
     }
 
-
     public var customMirror: Mirror {
         Mirror(self, children: ["name": name, "namespace": namespace, "destination": destination.description],
                displayStyle: .class)

@@ -22,8 +22,8 @@ public enum MetricsManagerError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// The manager's lifecycle (see ``ManagerLifecycle``), its waiters
-/// continuations and its loop a task.
+/// The manager's lifecycle (see ``ManagerLifecycle``): its waiters are
+/// continuations, its loop a task.
 typealias Lifecycle = ManagerLifecycle<CheckedContinuation<Void, Never>, Task<Void, Never>>
 
 extension MetricsManager {

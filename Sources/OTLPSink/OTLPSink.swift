@@ -107,7 +107,6 @@ public final class OTLPSink: Sink, CustomStringConvertible, CustomReflectable {
             + (headers.isEmpty ? "" : ", headers: [\(headers)]") + ")"
     }
 
-
     public var customMirror: Mirror {
         Mirror(self, children: ["name": name, "endpoint": endpointDescription], displayStyle: .class)
     }
