@@ -46,12 +46,21 @@ struct StripingTests {
         #expect(!aloneStriped, "one thread's adds are never handoffs")
 
         let shared = Box()
-        // Each adds until the sum is striped (a cap keeps a broken detector from hanging the test).
+        // Both threads meet before adding, then each adds until the sum is
+        // striped. The bound is time, not a count: on a loaded machine one
+        // thread may run a count out before the other is scheduled at all,
+        // and striping needs the two to run at once. A broken detector fails
+        // after a minute instead of hanging.
+        let arrived = Atomic<Int>(0)
+        let deadline = ContinuousClock.now.advanced(by: .seconds(60))
         let threads = WriterThreads(count: 2) { _, _ in
+            arrived.wrappingAdd(1, ordering: .acquiringAndReleasing)
+            while arrived.load(ordering: .acquiring) < 2 {}
             var made = 0
-            while !shared.sum.isStriped && made < 50_000_000 {
-                shared.sum.add(1)
-                made += 1
+            while !shared.sum.isStriped {
+                for _ in 0..<4096 { shared.sum.add(1) }
+                made += 4096
+                if ContinuousClock.now > deadline { break }
             }
             return made
         }
