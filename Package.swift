@@ -26,14 +26,14 @@ let package = Package(
         // CloudWatch's rules and prices and the cost estimate (re-exported by
         // CloudWatchSink, EMFSink and ConsoleSink).
         .library(name: "CloudWatchCommon", targets: ["CloudWatchCommon"]),
-        .library(name: "AWSCore", targets: ["AWSCore"]),
+        .library(name: "AWSCore", targets: ["AWSCore", "CWMHTTP"]),
         // Each HTTP sink's product carries CWMHTTPExport, what the four share
         // on the way out (the send loop, RetryPolicy as an ExportRetryPolicy).
-        .library(name: "CloudWatchSink", targets: ["CloudWatchSink", "CWMHTTPExport"]),
+        .library(name: "CloudWatchSink", targets: ["CloudWatchSink", "CWMHTTPExport", "CWMHTTP"]),
         .library(name: "CWMSystemMetrics", targets: ["CWMSystemMetrics"]),
-        .library(name: "EMFSink", targets: ["EMFSink", "CWMHTTPExport"]),
-        .library(name: "OTLPSink", targets: ["OTLPSink", "CWMHTTPExport"]),
-        .library(name: "DatadogSink", targets: ["DatadogSink", "CWMHTTPExport"]),
+        .library(name: "EMFSink", targets: ["EMFSink", "CWMHTTPExport", "CWMHTTP"]),
+        .library(name: "OTLPSink", targets: ["OTLPSink", "CWMHTTPExport", "CWMHTTP"]),
+        .library(name: "DatadogSink", targets: ["DatadogSink", "CWMHTTPExport", "CWMHTTP"]),
         // What a user's tests import: a recording CloudWatch client, and
         // everything of MetricsCoreTestKit (re-exported).
         .library(name: "CloudWatchMetricsTestKit", targets: ["CloudWatchMetricsTestKit"]),
@@ -74,26 +74,29 @@ let package = Package(
         // UTC dates as text without Foundation's formatters (which load ICU).
         .target(name: "CWMUTCTime"),
 
-        // AWS without dependencies: SHA-256 in C (SHA-NI behind a CPUID
-        // check), libcurl loaded at run time for TLS options URLSession lacks
-        // on Linux, zlib for gzip bodies.
-        .target(name: "CCWMSHA256"),
+        // HTTP without dependencies, for every backend: libcurl loaded at
+        // run time for TLS options URLSession lacks on Linux, zlib for gzip
+        // bodies, proxies, the retry mode. Knows nothing of AWS or metrics.
         .target(name: "CCWMCurlShim", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         .systemLibrary(name: "CCWMZlib", path: "Sources/CCWMZlib"),
-        .target(name: "AWSCore", dependencies: ["CCWMSHA256", "CCWMCurlShim", "CCWMZlib", "CWMLocking", "CWMUTCTime"]),
+        .target(name: "CWMHTTP", dependencies: ["CCWMCurlShim", "CCWMZlib", "CWMLocking", "CWMUTCTime"]),
+        // AWS without dependencies, on CWMHTTP: SHA-256 in C (SHA-NI behind
+        // a CPUID check), SigV4, credentials, regions, endpoints, errors.
+        .target(name: "CCWMSHA256"),
+        .target(name: "AWSCore", dependencies: ["CCWMSHA256", "CWMHTTP", "CWMLocking", "CWMUTCTime"]),
         // What the HTTP sinks share on the way out: the one send loop, and
-        // AWSCore's RetryPolicy as MetricsCore's ExportRetryPolicy (so that
-        // AWSCore imports no metrics module).
-        .target(name: "CWMHTTPExport", dependencies: ["MetricsCore", "AWSCore"]),
-        .target(name: "CloudWatchSink", dependencies: ["MetricsCore", "CloudWatchCommon", "AWSCore", "CWMHTTPExport", "CWMLocking"]),
+        // CWMHTTP's RetryPolicy as MetricsCore's ExportRetryPolicy (so that
+        // neither imports a metrics module).
+        .target(name: "CWMHTTPExport", dependencies: ["MetricsCore", "CWMHTTP"]),
+        .target(name: "CloudWatchSink", dependencies: ["MetricsCore", "CloudWatchCommon", "CWMHTTP", "AWSCore", "CWMHTTPExport", "CWMLocking"]),
         // Embedded Metric Format: documents to standard output, a file, or
         // CloudWatch Logs PutLogEvents (through AWSCore, as CloudWatchSink).
-        .target(name: "EMFSink", dependencies: ["MetricsCore", "CloudWatchCommon", "AWSCore", "CWMHTTPExport", "CWMLocking"]),
+        .target(name: "EMFSink", dependencies: ["MetricsCore", "CloudWatchCommon", "CWMHTTP", "AWSCore", "CWMHTTPExport", "CWMLocking"]),
         // The original's other sinks, over the same HTTP transports: OTLP/HTTP
         // (our own protobuf writer; CloudWatch's OTLP endpoint signed by
-        // AWSCore) and Datadog's v1 series and distribution APIs.
-        .target(name: "OTLPSink", dependencies: ["MetricsCore", "AWSCore", "CWMHTTPExport", "CWMLocking"]),
-        .target(name: "DatadogSink", dependencies: ["MetricsCore", "AWSCore", "CWMHTTPExport", "CWMLocking"]),
+        // AWSCore) and Datadog's v1 series and distribution APIs (no AWS).
+        .target(name: "OTLPSink", dependencies: ["MetricsCore", "CWMHTTP", "AWSCore", "CWMHTTPExport", "CWMLocking"]),
+        .target(name: "DatadogSink", dependencies: ["MetricsCore", "CWMHTTP", "CWMHTTPExport", "CWMLocking"]),
         .target(name: "CWMSystemMetrics"),
         .target(name: "MetricsCoreTestKit", dependencies: ["MetricsCore", "Sinks", "CWMLocking"]),
         .target(name: "CloudWatchMetricsTestKit", dependencies: ["MetricsCoreTestKit", "MetricsCore", "CloudWatchSink", "AWSCore", "CWMLocking"]),
@@ -125,7 +128,7 @@ let package = Package(
 
         // Fuzz harnesses for the parsers of outside input (scripts/fuzz.sh);
         // built normally, it replays saved inputs.
-        .executableTarget(name: "metrics-fuzz", dependencies: ["AWSCore", "OTLPSink", "CWMSystemMetrics"]),
+        .executableTarget(name: "metrics-fuzz", dependencies: ["AWSCore", "OTLPSink", "CWMSystemMetrics", "CWMUTCTime"]),
 
         // Benchmarks: figures printed, never asserted. Run in release.
         .target(name: "CCWMBenchSupport"),
@@ -149,7 +152,7 @@ let package = Package(
         .testTarget(name: "ConsoleSinkTests", dependencies: ["ConsoleSink", "MetricsCore"]),
         .testTarget(
             name: "AWSCoreTests",
-            dependencies: ["AWSCore", "CWMLocking", "CWMHTTPTestSupport"],
+            dependencies: ["AWSCore", "CWMLocking", "CWMUTCTime", "CWMHTTPTestSupport"],
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "CloudWatchSinkTests",
@@ -166,7 +169,7 @@ let package = Package(
             dependencies: ["EMFSink", "MetricsCore", "AWSCore", "CWMLocking", "CloudWatchMetricsTestKit", "CWMTestSupport",
                            "CWMHTTPTestSupport", "MetricsCoreTestKit"]),
         .testTarget(name: "OTLPSinkTests", dependencies: ["OTLPSink", "MetricsCore", "AWSCore", "CWMHTTPTestSupport"]),
-        .testTarget(name: "DatadogSinkTests", dependencies: ["DatadogSink", "MetricsCore", "AWSCore", "CloudWatchMetricsTestKit", "CWMHTTPTestSupport"]),
+        .testTarget(name: "DatadogSinkTests", dependencies: ["DatadogSink", "MetricsCore", "CWMHTTP", "CloudWatchMetricsTestKit", "CWMHTTPTestSupport"]),
         .testTarget(name: "CWMSystemMetricsTests", dependencies: ["CWMSystemMetrics", "metrics-fuzz"]),
         .testTarget(
             name: "MetricsAgentTests",

@@ -1,3 +1,4 @@
+import CWMHTTP
 import Foundation
 
 /// How a sink reaches AWS: the region, endpoint, credentials, TLS, timeout
@@ -11,7 +12,10 @@ import Foundation
 /// is given, ``CredentialsError/profileNotFound(_:files:)`` when a named
 /// profile does not exist.
 ///
-/// Nothing is read from files or the network until ``client(for:transport:path:)``.
+/// Nothing is read from files or the network until
+/// ``client(for:transport:path:files:)``, which reads the shared AWS files
+/// once and resolves the region, endpoint, CA bundle and credentials from
+/// that one reading.
 package struct AWSConnection: Sendable {
     /// `nil` resolves `AWS_REGION`, `AWS_DEFAULT_REGION`, then the profile.
     package var region: String?
@@ -49,9 +53,10 @@ package struct AWSConnection: Sendable {
         self.environment = environment.awsSettings
     }
 
-    /// The region given, else the environment's or the profile's.
-    package func resolvedRegion(for service: AWSService) throws(EndpointError) -> String {
-        guard let region = AWSRegion.resolve(explicit: region, environment: environment) else {
+    /// The region given, else the environment's or the profile's (`files`,
+    /// read from ``environment`` when `nil`).
+    package func resolvedRegion(for service: AWSService, files: SharedConfigFiles? = nil) throws(EndpointError) -> String {
+        guard let region = AWSRegion.resolve(explicit: region, environment: environment, files: files) else {
             throw .missingRegion(service: service.signingName)
         }
         return region
@@ -61,13 +66,13 @@ package struct AWSConnection: Sendable {
     /// session token); neither, ``credentialProvider`` or the default chain;
     /// one of them only, ``CredentialsError/incompleteKeys``. A named profile
     /// that does not exist fails here, before any request.
-    package func credentials() throws(CredentialsError) -> any CredentialProvider {
+    package func credentials(files: SharedConfigFiles? = nil) throws(CredentialsError) -> any CredentialProvider {
         switch (accessKeyId, secretAccessKey) {
         case (let keyId?, let secret?):
             return StaticCredentialProvider(AWSCredentials(accessKeyId: keyId, secretAccessKey: secret,
                                                            sessionToken: sessionToken))
         case (nil, nil):
-            let provider = credentialProvider ?? DefaultCredentialProvider(environment: environment)
+            let provider = credentialProvider ?? DefaultCredentialProvider(environment: environment, files: files)
             if let problem = (provider as? DefaultCredentialProvider)?.configurationProblem { throw problem }
             return provider
         default:
@@ -77,25 +82,27 @@ package struct AWSConnection: Sendable {
 
     /// The TLS settings: ``verifySSL``, and the CA bundle given, else
     /// `AWS_CA_BUNDLE`, else the profile's `ca_bundle`.
-    package var tls: TLSOptions {
-        TLSOptions.aws(verifyPeer: verifySSL, caBundlePath: caBundlePath, environment: environment)
+    package func tls(files: SharedConfigFiles? = nil) -> TLSOptions {
+        TLSOptions.aws(verifyPeer: verifySSL, caBundlePath: caBundlePath, environment: environment, files: files)
     }
 
     /// A client signing for `service`, with the region, credentials and
     /// endpoint resolved (`path` appended to a resolved endpoint that has
     /// none; an explicit endpoint is used as given), over `transport` or the
-    /// one ``tls`` and the proxy settings select.
+    /// one ``tls(files:)`` and the proxy settings select. The shared files
+    /// are read once here (or `files` used), never once per setting.
     package func client(for service: AWSService, transport: (any HTTPTransport)? = nil,
-                        path: [String] = []) throws -> AWSServiceClient {
-        let region = try resolvedRegion(for: service)
-        let credentials = try credentials()
+                        path: [String] = [], files: SharedConfigFiles? = nil) throws -> AWSServiceClient {
+        let files = files ?? SharedConfigFiles(environment: environment)
+        let region = try resolvedRegion(for: service, files: files)
+        let credentials = try credentials(files: files)
         var resolved = try AWSEndpoint.resolve(service: service, region: region, explicit: endpoint,
-                                               environment: environment)
+                                               environment: environment, files: files)
         if endpoint == nil, !path.isEmpty, resolved.url.path.isEmpty || resolved.url.path == "/" {
             resolved = try AWSEndpoint(url: path.reduce(resolved.url) { $0.appendingPathComponent($1) })
         }
         return AWSServiceClient(service: service, region: region, endpoint: resolved, credentials: credentials,
-                                transport: try transport ?? makeHTTPTransport(tls: tls,
+                                transport: try transport ?? makeHTTPTransport(tls: tls(files: files),
                                                                               proxies: HTTPProxies(environment: environment)),
                                 timeout: timeout)
     }

@@ -1,3 +1,4 @@
+import CWMHTTP
 import Foundation
 
 /// An AWS service as endpoints and signatures name it.
@@ -97,14 +98,16 @@ public struct AWSEndpoint: Sendable, Equatable, CustomStringConvertible, CustomR
     /// `useFIPS` and `useDualStack` left `nil` are read as botocore reads
     /// them: `AWS_USE_FIPS_ENDPOINT` / `AWS_USE_DUALSTACK_ENDPOINT`, else the
     /// profile's `use_fips_endpoint` / `use_dualstack_endpoint` (`true` in
-    /// any case turns them on).
+    /// any case turns them on), from `files` (read from `environment` when
+    /// `nil` and needed).
     public static func resolve(
         service: AWSService,
         region: String?,
         explicit: URL? = nil,
         useFIPS: Bool? = nil,
         useDualStack: Bool? = nil,
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        files: SharedConfigFiles? = nil
     ) throws -> AWSEndpoint {
         // Checked even with an explicit endpoint: the region is still signed into every request.
         if let region, !region.isEmpty { try AWSRegion.validate(region) }
@@ -121,7 +124,7 @@ public struct AWSEndpoint: Sendable, Equatable, CustomStringConvertible, CustomR
         var profile: [String: String]?
         func setting(_ variable: String, _ key: String) -> Bool {
             if let value = environment[variable], !value.isEmpty { return value.lowercased() == "true" }
-            profile = profile ?? SharedConfigFiles(environment: environment).settings
+            profile = profile ?? (files ?? SharedConfigFiles(environment: environment)).settings
             return profile?[key]?.lowercased() == "true"
         }
         let useFIPS = useFIPS ?? setting("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint")

@@ -1,3 +1,4 @@
+import CWMHTTP
 import Foundation
 
 /// An error response from an AWS API (or a compatible server), parsed from
@@ -122,5 +123,20 @@ enum XMLText {
         return text.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
             .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&apos;", with: "'")
             .replacingOccurrences(of: "&#xA;", with: "\n").replacingOccurrences(of: "&amp;", with: "&")
+    }
+}
+
+extension AWSError: RetryClassifiedError {
+    package var retryKind: RetryPolicy.Kind? {
+        isThrottling ? .throttling : isTransient ? .transient : nil
+    }
+
+    package var refusalStatus: Int? { statusCode }
+
+    /// Never sooner than `x-amz-retry-after`, and never more than 5 s later
+    /// than the computed delay on its account.
+    package func retryDelay(jittered: Duration, maxDelay: Duration) -> Duration {
+        guard let retryAfter else { return jittered }
+        return min(max(jittered, retryAfter), jittered + .seconds(5))
     }
 }

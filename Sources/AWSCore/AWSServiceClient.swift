@@ -1,5 +1,7 @@
-import Foundation
+import CWMHTTP
 import CWMLocking
+import CWMUTCTime
+import Foundation
 
 /// Sends signed requests to one AWS service: resolves credentials, gzips
 /// the body when asked, signs, sends, and turns an error response into an
@@ -52,8 +54,8 @@ package struct AWSServiceClient: Sendable {
         self.now = now
     }
 
-    /// POSTs `body` to the endpoint with `headers`, gzipped when `gzip` is
-    /// true (`Content-Encoding: gzip`, signed). Returns the 2xx response;
+    /// POSTs `body` to the endpoint with `headers`, gzipped when
+    /// `compression` says so (`Content-Encoding: gzip`, signed). Returns the 2xx response;
     /// throws ``AWSError`` for any other status, ``HTTPTransportError`` when
     /// no response came, ``CredentialsError`` when there are no credentials.
     ///
@@ -67,13 +69,11 @@ package struct AWSServiceClient: Sendable {
     /// - credentials refused as expired or unknown (`ExpiredToken`,
     ///   `ExpiredTokenException`, `InvalidClientTokenId`): the provider is told
     ///   to forget them, and the request is signed with fresh ones and resent.
-    package func send(headers: [(String, String)], body: Data, gzip: Bool = false) async throws -> HTTPResponse {
+    package func send(headers: [(String, String)], body: Data,
+                      compression: RequestCompression = .none) async throws -> HTTPResponse {
         var headers = headers
-        var payload = body
-        if gzip {
-            payload = try Gzip.compress(body)
-            headers.append(("Content-Encoding", "gzip"))
-        }
+        let payload = try compression.encode(body, headers: &headers)
+        let gzip = compression.compresses(body.count)
         var correctedClock = false
         var refreshedCredentials = false
         while true {
@@ -88,7 +88,7 @@ package struct AWSServiceClient: Sendable {
             if response.isSuccess { return response }
             let error = AWSError.parse(response, redacting: credentials.secrets)
             if !correctedClock, Self.clockSkewCodes.contains(error.code),
-               let serverDate = response.header("Date").flatMap(AWSDate.parseHTTPDate),
+               let serverDate = response.header("Date").flatMap(UTCTime.parseHTTPDate),
                abs(serverDate.timeIntervalSince(signingDate)) > Self.tolerableSkew {
                 let offset = serverDate.timeIntervalSince(now())
                 clockOffset.withLock { $0 = offset }

@@ -1,3 +1,4 @@
+import CWMHTTP
 import Foundation
 
 /// A profile's `role_arn` with `source_profile` or `credential_source`: STS

@@ -1,3 +1,4 @@
+import CWMHTTP
 import Foundation
 
 /// Credentials of an ECS task role or EKS Pod Identity.

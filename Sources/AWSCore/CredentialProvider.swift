@@ -1,5 +1,6 @@
-import Foundation
+import CWMHTTP
 import CWMLocking
+import Foundation
 
 /// Where credentials come from.
 ///

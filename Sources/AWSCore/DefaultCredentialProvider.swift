@@ -1,3 +1,4 @@
+import CWMHTTP
 import Foundation
 
 /// The standard credential chain, cached:
@@ -37,11 +38,13 @@ public struct DefaultCredentialProvider: CredentialProvider {
         self.init(explicit: explicit, profile: profile, environment: environment, transport: nil)
     }
 
-    /// With an injected transport and endpoints (tests).
+    /// With an injected transport and endpoints (tests), or the shared
+    /// files already read (`files`, whose profile then wins over `profile`).
     package init(
         explicit: AWSCredentials? = nil,
         profile: String? = nil,
         environment: [String: String],
+        files: SharedConfigFiles? = nil,
         transport: (any HTTPTransport)? = nil,
         imdsEndpoint: URL? = nil,
         containerBase: URL = URL(string: "http://169.254.170.2")!,
@@ -49,7 +52,7 @@ public struct DefaultCredentialProvider: CredentialProvider {
     ) {
         // Proxies for STS; instance metadata and the container endpoint never use one.
         let transport = transport ?? defaultHTTPTransport(proxies: HTTPProxies(environment: environment))
-        let files = SharedConfigFiles(environment: environment, profile: profile)
+        let files = files ?? SharedConfigFiles(environment: environment, profile: profile)
         configurationProblem = files.isProfileNamed && !files.profileExists
             ? .profileNotFound(files.profileName, files: files.sources) : nil
         var providers: [any CredentialProvider] = []

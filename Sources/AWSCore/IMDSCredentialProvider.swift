@@ -1,3 +1,4 @@
+import CWMHTTP
 import Foundation
 
 /// The EC2 instance metadata service, IMDSv2 first.

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CWMHTTP
 import Foundation
 
 /// The `credential_process` of a profile: runs the command and reads the

@@ -1,3 +1,4 @@
+import CWMHTTP
 import Foundation
 
 /// IAM Identity Center (SSO) from a profile, as botocore reads it: the

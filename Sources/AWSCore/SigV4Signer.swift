@@ -1,3 +1,4 @@
+import CWMHTTP
 import Foundation
 
 /// Signs HTTP requests with AWS Signature Version 4.

@@ -1,3 +1,4 @@
+import CWMHTTP
 import Foundation
 
 /// Credentials for a role assumed with a web identity token (EKS IRSA,

@@ -1,11 +1,11 @@
 // CWMHTTPExport: what the four HTTP sinks (CloudWatchSink, EMFSink to
 // CloudWatch Logs, OTLPSink, DatadogSink) share on the way out, between
-// MetricsCore's export contract and AWSCore's transport and retry policy:
+// MetricsCore's export contract and CWMHTTP's transport and retry policy:
 // the one send loop and the AWS standard retry mode as an
-// `ExportRetryPolicy`. It imports MetricsCore and AWSCore, so that AWSCore
-// imports no metrics module. Not a product of its own: it is part of each
-// HTTP sink's product, and its one public declaration is `RetryPolicy`'s
-// conformance to `ExportRetryPolicy`.
+// `ExportRetryPolicy`. It imports MetricsCore and CWMHTTP, so that neither
+// CWMHTTP nor AWSCore imports a metrics module. Not a product of its own:
+// it is part of each HTTP sink's product, and its one public declaration
+// is `RetryPolicy`'s conformance to `ExportRetryPolicy`.
 //
 // What an HTTP sink has to write, and no more:
 //
@@ -25,4 +25,4 @@
 // retry, and the retry quota's refunds; the export worker retries what the
 // result leaves unsent.
 //
-// Imports: MetricsCore, AWSCore.
+// Imports: MetricsCore, CWMHTTP.

@@ -1,4 +1,4 @@
-import AWSCore
+import CWMHTTP
 import MetricsCore
 
 // What the HTTP sinks (PutMetricData, EMF through CloudWatch Logs, OTLP,
@@ -117,15 +117,7 @@ extension RetryPolicy {
     /// a response (no credentials, TLS) would fail every request alike: they
     /// stop the export instead.
     package func refusesOnlyThisRequest(_ error: any Error) -> Bool {
-        let status: Int
-        if let aws = error as? AWSError {
-            status = aws.statusCode
-        } else if let failure = error as? HTTPStatusError {
-            guard failure.statusCode != 408 else { return false }
-            status = failure.statusCode
-        } else {
-            return false
-        }
+        guard let status = (error as? any RetryClassifiedError)?.refusalStatus else { return false }
         return !isRetryable(error) && (400..<500).contains(status) && status != 401 && status != 403
     }
 

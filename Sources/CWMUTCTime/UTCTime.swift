@@ -1,5 +1,5 @@
-// CWMUTCTime: UTC calendar arithmetic and ISO-8601 text, computed from the
-// epoch. Foundation's date formatters load ICU and time-zone data (about
+// CWMUTCTime: UTC calendar arithmetic, ISO-8601 text and HTTP dates, computed
+// from the epoch. Foundation's date formatters load ICU and time-zone data (about
 // 8 MB of resident memory in a small process, measured); this does not.
 //
 // Imports: nothing of this package.
@@ -56,4 +56,26 @@ package enum UTCTime {
         let text = String(value)
         return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
     }
+
+    /// Parses an HTTP `Date` header (`Sun, 06 Nov 1994 08:49:37 GMT`, the
+    /// IMF-fixdate of RFC 9110), or `nil` for anything else.
+    package static func parseHTTPDate(_ text: String) -> Date? {
+        let parts = text.split(separator: " ")
+        guard parts.count == 6, parts[5] == "GMT", let day = Int(parts[1]), let year = Int(parts[3]),
+              let month = monthNames.firstIndex(of: String(parts[2])).map({ $0 + 1 }) else { return nil }
+        let clock = parts[4].split(separator: ":")
+        guard clock.count == 3, let hour = Int(clock[0]), let minute = Int(clock[1]), let second = Int(clock[2]),
+              (1...31).contains(day), (1970...9999).contains(year), (0...23).contains(hour), (0...59).contains(minute),
+              (0...60).contains(second) else { return nil }
+        // Days from the civil date (Howard Hinnant's algorithm).
+        let y = month <= 2 ? year - 1 : year
+        let era = y / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        let days = era * 146_097 + dayOfEra - 719_468
+        return Date(timeIntervalSince1970: TimeInterval(days * 86_400 + hour * 3600 + minute * 60 + second))
+    }
+
+    private static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 }

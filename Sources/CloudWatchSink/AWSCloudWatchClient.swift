@@ -1,16 +1,6 @@
 import AWSCore
 import Foundation
 
-/// Request-body compression.
-public enum RequestCompression: Sendable, Equatable {
-    /// Send bodies as they are.
-    case none
-    /// gzip bodies of at least `minimumBytes` (botocore's default threshold
-    /// is 10240). The payload hash is over the compressed bytes and is sent
-    /// as a signed `X-Amz-Content-SHA256`.
-    case gzip(minimumBytes: Int)
-}
-
 /// The real ``CloudWatchClient``: `PutMetricData` over HTTPS, SigV4-signed.
 ///
 /// ```swift
@@ -76,11 +66,6 @@ package struct AWSCloudWatchClient: CloudWatchClient {
         case .query:
             headers = [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")]
         }
-        let gzip: Bool
-        switch compression {
-        case .none: gzip = false
-        case .gzip(let minimum): gzip = body.count >= minimum
-        }
-        _ = try await client.send(headers: headers, body: Data(body), gzip: gzip)
+        _ = try await client.send(headers: headers, body: Data(body), compression: compression)
     }
 }

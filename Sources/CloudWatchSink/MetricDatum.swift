@@ -6,7 +6,7 @@
 //     -> PutMetricDataChunker (<= 1000 datums, <= 1 MB, measured) -> request bodies
 //     -> CloudWatchClient (AWSCloudWatchClient: SigV4 + HTTP; or a test fake)
 //
-// Imports: MetricsCore, CloudWatchCommon, AWSCore, CWMHTTPExport, CWMLocking.
+// Imports: MetricsCore, CloudWatchCommon, CWMHTTP, AWSCore, CWMHTTPExport, CWMLocking.
 
 import Foundation
 

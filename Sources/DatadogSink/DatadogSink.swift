@@ -1,9 +1,9 @@
 // DatadogSink: snapshots to Datadog's v1 series and distribution-points
 // APIs, the key only in its header.
 //
-// Imports: MetricsCore, AWSCore, CWMHTTPExport, CWMLocking.
+// Imports: MetricsCore, CWMHTTP, CWMHTTPExport, CWMLocking.
 
-import AWSCore
+import CWMHTTP
 import CWMHTTPExport
 import Foundation
 import CWMLocking
@@ -123,11 +123,7 @@ public final class DatadogSink: Sink, CustomStringConvertible, CustomReflectable
     private func post(_ request: DatadogEncoder.Request, apiKey: String, _ transport: any HTTPTransport) async throws {
         var headers = [("Content-Type", "application/json"), ("Accept", "application/json"), ("DD-API-KEY", apiKey)]
         if let appKey { headers.append(("DD-APPLICATION-KEY", appKey)) }
-        var body = Data(request.body)
-        if options.gzip {
-            body = try Gzip.compress(body)
-            headers.append(("Content-Encoding", "gzip"))
-        }
+        let body = try options.compression.encode(Data(request.body), headers: &headers)
         let url = baseURL.appendingPathComponent(String(request.api.rawValue.dropFirst()))
         let response = try await transport.send(HTTPRequest(method: "POST", url: url, headers: headers, body: body,
                                                             timeout: options.requestTimeout))

@@ -1,4 +1,4 @@
-import AWSCore
+import CWMHTTP
 
 /// What can go wrong sending to Datadog, beyond what every HTTP sink meets
 /// (`HTTPStatusError` for an error status, `HTTPTransportError` when no

@@ -1,4 +1,4 @@
-import AWSCore
+import CWMHTTP
 import Foundation
 
 extension DatadogSink {
@@ -17,8 +17,9 @@ extension DatadogSink {
         /// At most this many bytes per request body before compression
         /// (default 3,000,000: under Datadog's 3.2 MB payload limit).
         public var maxRequestBytes: Int
-        /// Gzip request bodies (default false).
-        public var gzip: Bool
+        /// Request-body compression (default `.none`: Datadog's acceptance of
+        /// gzip on the v1 endpoints was not verified).
+        public var compression: RequestCompression
         /// Send the Python original's twelve Kinesis-producer names
         /// (`KPLMetricName`) as the types its `DatadogSink` gave
         /// them, whatever recorded them: counts (`UserRecordsPut`, …) as
@@ -37,13 +38,13 @@ extension DatadogSink {
         /// The sink's name in events and stats (default `"datadog"`).
         public var name: String
         /// Where `DD_API_KEY`, `DD_APP_KEY` and proxy settings are read (default:
-        /// the process's environment; the initialiser keeps only `DD_*`, `AWS_*`,
-        /// `HOME` and proxy keys, and printing the options shows their names alone).
+        /// the process's environment; the initialiser keeps only `DD_*` and proxy keys,
+        /// and printing the options shows their names alone).
         public var environment: [String: String]
 
         /// Options with every setting at its default unless given (each property says its default).
         public init(metricPrefix: String = "aiokpl.", host: String? = nil, tags: [String] = [],
-                    maxValuesPerDistribution: Int = 10_000, maxRequestBytes: Int = 3_000_000, gzip: Bool = false,
+                    maxValuesPerDistribution: Int = 10_000, maxRequestBytes: Int = 3_000_000, compression: RequestCompression = .none,
                     kinesisProducerTypes: Bool = false,
                     retryPolicy: RetryPolicy = RetryPolicy(), requestTimeout: Duration = .seconds(10),
                     caBundlePath: String? = nil, name: String = "datadog",
@@ -53,14 +54,14 @@ extension DatadogSink {
             self.tags = tags
             self.maxValuesPerDistribution = maxValuesPerDistribution
             self.maxRequestBytes = maxRequestBytes
-            self.gzip = gzip
+            self.compression = compression
             self.kinesisProducerTypes = kinesisProducerTypes
             self.retryPolicy = retryPolicy
             self.requestTimeout = requestTimeout
             self.caBundlePath = caBundlePath
             self.name = name
             // Only what the sink reads: never the whole process environment.
-            self.environment = environment.awsSettings.merging(environment.filter { $0.key.hasPrefix("DD_") }) { $1 }
+            self.environment = environment.proxySettings.merging(environment.filter { $0.key.hasPrefix("DD_") }) { $1 }
         }
     }
 }
@@ -75,7 +76,7 @@ extension DatadogSink.Options: CustomStringConvertible, CustomReflectable {
             "tags": tags as Any,
             "maxValuesPerDistribution": maxValuesPerDistribution as Any,
             "maxRequestBytes": maxRequestBytes as Any,
-            "gzip": gzip as Any,
+            "compression": compression as Any,
             "kinesisProducerTypes": kinesisProducerTypes as Any,
             "retryPolicy": retryPolicy as Any,
             "requestTimeout": requestTimeout as Any,

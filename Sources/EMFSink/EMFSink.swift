@@ -2,7 +2,7 @@
 // to standard output (Lambda), a file, or CloudWatch Logs with PutLogEvents
 // (SigV4, through AWSCore and the HTTP sinks' send loop).
 //
-// Imports: MetricsCore, CloudWatchCommon, AWSCore, CWMHTTPExport, CWMLocking.
+// Imports: MetricsCore, CloudWatchCommon, CWMHTTP, AWSCore, CWMHTTPExport, CWMLocking.
 
 import AWSCore
 import CWMHTTPExport

@@ -1,4 +1,4 @@
-import AWSCore
+import CWMHTTP
 import MetricsCore
 
 /// OTLP/JSON, as the OTLP specification defines it over the protobuf

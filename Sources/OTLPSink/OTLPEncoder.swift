@@ -1,4 +1,4 @@
-import AWSCore
+import CWMHTTP
 import Foundation
 import MetricsCore
 

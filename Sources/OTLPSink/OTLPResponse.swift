@@ -1,4 +1,4 @@
-import AWSCore
+import CWMHTTP
 import Foundation
 
 /// What a collector's answer says: the partial success of a 2xx, the

@@ -1,7 +1,7 @@
 // OTLPSink: snapshots as OTLP/HTTP metrics (our own protobuf writer, or
 // OTLP/JSON) to any collector, or SigV4-signed to CloudWatch's OTLP endpoint.
 //
-// Imports: MetricsCore, AWSCore, CWMHTTPExport, CWMLocking.
+// Imports: MetricsCore, CWMHTTP, AWSCore, CWMHTTPExport, CWMLocking.
 
 import AWSCore
 import CWMHTTPExport
@@ -159,34 +159,31 @@ public final class OTLPSink: Sink, CustomStringConvertible, CustomReflectable {
                 throw OTLPSinkError.invalidEndpoint(redactedURL(url))
             }
             let transport = try options.transport(verifySSL: verifySSL)
-            return .collector(transport: transport, url: url, headers: headers, gzip: options.gzip,
+            return .collector(transport: transport, url: url, headers: headers, compression: options.compression,
                               timeout: options.requestTimeout)
         case .cloudWatch(let region, let endpoint, let verifySSL, let keyId, let secret, let token):
             let connection = options.connection(region: region, endpoint: endpoint, verifySSL: verifySSL,
                                                 accessKeyId: keyId, secretAccessKey: secret, sessionToken: token)
             // AWS's own host takes OTLP at /v1/metrics; an explicit endpoint is used as given.
             let client = try connection.client(for: .cloudWatch, path: ["v1", "metrics"])
-            return .aws(client, headers: headers, gzip: options.gzip)
+            return .aws(client, headers: headers, compression: options.compression)
         }
     }
 }
 
 /// Where an ``OTLPSink`` posts: a collector, plainly, or AWS, signed.
 private enum Backend: Sendable {
-    case collector(transport: any HTTPTransport, url: URL, headers: [(String, String)], gzip: Bool, timeout: Duration)
-    case aws(AWSServiceClient, headers: [(String, String)], gzip: Bool)
+    case collector(transport: any HTTPTransport, url: URL, headers: [(String, String)], compression: RequestCompression,
+                   timeout: Duration)
+    case aws(AWSServiceClient, headers: [(String, String)], compression: RequestCompression)
 
     /// Posts `body`; returns the 2xx response, throws `HTTPStatusError`
     /// (or the `AWSError`) for any other.
     func post(_ body: [UInt8]) async throws -> HTTPResponse {
         switch self {
-        case .collector(let transport, let url, let headers, let gzip, let timeout):
+        case .collector(let transport, let url, let headers, let compression, let timeout):
             var headers = headers
-            var payload = Data(body)
-            if gzip {
-                payload = try Gzip.compress(payload)
-                headers.append(("Content-Encoding", "gzip"))
-            }
+            let payload = try compression.encode(Data(body), headers: &headers)
             let response = try await transport.send(HTTPRequest(method: "POST", url: url, headers: headers,
                                                                 body: payload, timeout: timeout))
             guard response.isSuccess else {
@@ -201,8 +198,8 @@ private enum Backend: Sendable {
                                       isTransient: [502, 503, 504].contains(response.status))
             }
             return response
-        case .aws(let client, let headers, let gzip):
-            return try await client.send(headers: headers, body: Data(body), gzip: gzip)
+        case .aws(let client, let headers, let compression):
+            return try await client.send(headers: headers, body: Data(body), compression: compression)
         }
     }
 }

@@ -1,4 +1,4 @@
-import AWSCore
+import CWMHTTP
 
 /// What can go wrong sending OTLP, beyond what every HTTP sink meets
 /// (`HTTPStatusError` for a collector's error status, `HTTPTransportError`

@@ -14,9 +14,10 @@ extension OTLPSink {
     public struct Options: Sendable {
         /// Binary protobuf (default) or OTLP/JSON.
         public var encoding: Encoding
-        /// Gzip request bodies (default true; every OTLP/HTTP receiver, and
-        /// CloudWatch's endpoint, accepts `Content-Encoding: gzip`).
-        public var gzip: Bool
+        /// Request-body compression (default: gzip every body, since every
+        /// OTLP/HTTP receiver, and CloudWatch's endpoint, accepts
+        /// `Content-Encoding: gzip`).
+        public var compression: RequestCompression
         /// Extra request headers (a collector's API key, a tenant). Their
         /// values never appear in the sink's description or errors.
         public var headers: [String: String]
@@ -72,7 +73,7 @@ extension OTLPSink {
         public var environment: [String: String]
 
         /// Options with every setting at its default unless given (each property says its default).
-        public init(encoding: Encoding = .protobuf, gzip: Bool = true, headers: [String: String] = [:],
+        public init(encoding: Encoding = .protobuf, compression: RequestCompression = .gzip(minimumBytes: 0), headers: [String: String] = [:],
                     resourceAttributes: [String: String]? = nil, scopeName: String = "aiokpl",
                     scopeVersion: String = "", metricPrefix: String = "aiokpl.", lowercaseMetricNames: Bool = true,
                     kinesisProducerTypes: Bool = false, maxDataPointsPerRequest: Int = 1000, maxRequestBytes: Int = 4_000_000,
@@ -81,7 +82,7 @@ extension OTLPSink {
                     credentialProvider: (any CredentialProvider)? = nil, name: String = "otlp",
                     environment: [String: String] = ProcessInfo.processInfo.environment) {
             self.encoding = encoding
-            self.gzip = gzip
+            self.compression = compression
             self.headers = headers
             self.resourceAttributes = resourceAttributes ?? Self.defaultResource(environment)
             self.scopeName = scopeName
@@ -128,7 +129,7 @@ extension OTLPSink.Options: CustomStringConvertible, CustomReflectable {
     private var fields: KeyValuePairs<String, Any> {
         [
             "encoding": encoding as Any,
-            "gzip": gzip as Any,
+            "compression": compression as Any,
             "headers": headers as Any,
             "resourceAttributes": resourceAttributes as Any,
             "scopeName": scopeName as Any,

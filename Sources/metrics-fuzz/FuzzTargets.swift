@@ -7,6 +7,7 @@
 //   named files through the target once (replaying a crash input).
 
 @testable import AWSCore
+import CWMUTCTime
 import Foundation
 @testable import OTLPSink
 @testable import CWMSystemMetrics
@@ -68,7 +69,7 @@ struct FuzzTarget: Sendable {
             }
         },
         FuzzTarget(name: "http-date") { data in
-            _ = AWSDate.parseHTTPDate(String(decoding: data, as: UTF8.self))
+            _ = UTCTime.parseHTTPDate(String(decoding: data, as: UTF8.self))
             _ = AWSDate.parseISO8601(String(decoding: data, as: UTF8.self))
         },
     ]

@@ -94,4 +94,40 @@ struct AWSConnectionTests {
         #expect(try connection.resolvedRegion(for: .cloudWatch) == "eu-west-1")
         #expect(try await connection.credentials().credentials().accessKeyId == "FROMOPTIONS")
     }
+
+    @Test("the shared files are read once per client: region, endpoint, CA bundle and keys all from that reading")
+    func filesReadOnce() async throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("cwm-once-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: home.appendingPathComponent(".aws"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: home) }
+        try """
+            [default]
+            region = eu-central-1
+            use_fips_endpoint = true
+            ca_bundle = /etc/profile-ca.pem
+            """.write(to: home.appendingPathComponent(".aws/config"), atomically: true, encoding: .utf8)
+        try """
+            [default]
+            aws_access_key_id = AKIDFROMFILE
+            aws_secret_access_key = SECRETFROMFILE
+            """.write(to: home.appendingPathComponent(".aws/credentials"), atomically: true, encoding: .utf8)
+        let connection = AWSConnection.test(environment: ["HOME": home.path])
+        let files = SharedConfigFiles(environment: connection.environment)
+        // Gone before the client is made: whatever it resolves came from `files`.
+        try FileManager.default.removeItem(at: home)
+        let client = try connection.client(for: .cloudWatch, transport: FailingTransport(), files: files)
+        #expect(client.region == "eu-central-1")
+        #expect(client.endpoint.url.absoluteString == "https://monitoring-fips.eu-central-1.amazonaws.com")
+        #expect(connection.tls(files: files).caBundlePath == "/etc/profile-ca.pem")
+        #expect(try await client.credentials.credentials().accessKeyId == "AKIDFROMFILE")
+        // Read now, the files say nothing: no region at all.
+        #expect(throws: EndpointError.missingRegion(service: "monitoring")) {
+            try connection.client(for: .cloudWatch, transport: FailingTransport())
+        }
+    }
+
+    /// A transport that is never reached in these tests.
+    private struct FailingTransport: HTTPTransport {
+        func send(_ request: HTTPRequest) async throws -> HTTPResponse { throw HTTPTransportError.cancelled }
+    }
 }

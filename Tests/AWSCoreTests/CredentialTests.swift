@@ -309,7 +309,7 @@ struct ServiceClientTests {
             service: .cloudWatch, region: "us-east-1", endpoint: try AWSEndpoint(url: server.url),
             credentials: StaticCredentialProvider(AWSCredentials(accessKeyId: "AKID", secretAccessKey: secret, sessionToken: token)))
         let body = Data(String(repeating: "x", count: 20_000).utf8)
-        _ = try await client.send(headers: [("Content-Type", "application/x-amz-json-1.0")], body: body, gzip: true)
+        _ = try await client.send(headers: [("Content-Type", "application/x-amz-json-1.0")], body: body, compression: .gzip(minimumBytes: 0))
         let sent = try #require(server.requests.first)
         #expect(try Gzip.decompress(sent.body) == body)
         #expect(sent.header("X-Amz-Content-SHA256") == SHA256.hexHash(sent.body))

@@ -1,4 +1,5 @@
 @testable import AWSCore
+import CWMUTCTime
 import Foundation
 import CWMHTTPTestSupport
 import CWMLocking
@@ -257,11 +258,11 @@ struct ErrorTextTests {
 
     @Test("HTTP dates parse as RFC 9110 writes them")
     func httpDate() {
-        #expect(AWSDate.parseHTTPDate("Sun, 06 Nov 1994 08:49:37 GMT") == Date(timeIntervalSince1970: 784_111_777))
-        #expect(AWSDate.parseHTTPDate("Mon, 30 Nov 2026 21:51:46 GMT") == Date(timeIntervalSince1970: 1_796_075_506))
+        #expect(UTCTime.parseHTTPDate("Sun, 06 Nov 1994 08:49:37 GMT") == Date(timeIntervalSince1970: 784_111_777))
+        #expect(UTCTime.parseHTTPDate("Mon, 30 Nov 2026 21:51:46 GMT") == Date(timeIntervalSince1970: 1_796_075_506))
         for bad in ["", "yesterday", "Sun, 06 Nov 1994 08:49:37 PST", "Sun, 06 Foo 1994 08:49:37 GMT",
                     "Sun, 99 Nov 1994 08:49:37 GMT", "Sun, 06 Nov 1994 08:49 GMT"] {
-            #expect(AWSDate.parseHTTPDate(bad) == nil, "\(bad)")
+            #expect(UTCTime.parseHTTPDate(bad) == nil, "\(bad)")
         }
     }
 }

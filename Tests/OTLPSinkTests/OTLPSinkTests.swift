@@ -97,7 +97,7 @@ struct OTLPSinkTests {
         let server = try LoopbackHTTPServer { _ in .respond(status: 200) }
         let sink = OTLPSink(endpoint: server.url, options: Self.options {
             $0.encoding = .json
-            $0.gzip = false
+            $0.compression = .none
         })
         #expect(await sink.export(Self.counters(1), attempt: .first).delivered == 1)
         let request = try #require(server.requests.first)

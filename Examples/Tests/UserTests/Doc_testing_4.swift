@@ -2,7 +2,7 @@
 
 import CloudWatchMetricsTestKit
 import MetricsCore
-import Sinks              // InMemorySink
+import Sinks            // InMemorySink
 import Testing
 
 // example: Docs/testing.md#4

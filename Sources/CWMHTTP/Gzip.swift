@@ -1,6 +1,32 @@
 import CCWMZlib
 import Foundation
 
+/// Request-body compression, spelled one way by every HTTP sink's options
+/// (`compression:` of CloudWatchSink, OTLPSink and DatadogSink).
+public enum RequestCompression: Sendable, Equatable {
+    /// Send bodies as they are.
+    case none
+    /// gzip bodies of at least `minimumBytes` (`Content-Encoding: gzip`;
+    /// botocore's threshold is 10240, and 0 compresses every body).
+    case gzip(minimumBytes: Int)
+
+    /// Whether a body of `byteCount` bytes is sent compressed.
+    package func compresses(_ byteCount: Int) -> Bool {
+        switch self {
+        case .none: return false
+        case .gzip(let minimumBytes): return byteCount >= minimumBytes
+        }
+    }
+
+    /// `body` as it is sent: gzipped, with `Content-Encoding: gzip` added
+    /// to `headers`, when ``compresses(_:)`` says so.
+    package func encode(_ body: Data, headers: inout [(String, String)]) throws -> Data {
+        guard compresses(body.count) else { return body }
+        headers.append(("Content-Encoding", "gzip"))
+        return try Gzip.compress(body)
+    }
+}
+
 /// gzip compression of request bodies (zlib's deflate with a gzip wrapper).
 package enum Gzip {
     package enum Failure: Error, CustomStringConvertible {

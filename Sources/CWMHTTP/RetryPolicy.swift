@@ -68,26 +68,10 @@ public struct RetryPolicy: Sendable {
         self.sleeper = sleep
     }
 
-    /// Whether (and why) `error` is worth retrying.
+    /// Whether (and why) `error` is worth retrying: what a
+    /// ``RetryClassifiedError`` says of itself; anything else is not.
     package static func classify(_ error: any Error) -> Kind? {
-        if let aws = error as? AWSError {
-            if aws.isThrottling { return .throttling }
-            if aws.isTransient { return .transient }
-            return nil
-        }
-        if let failure = error as? HTTPStatusError {
-            if failure.isThrottling { return .throttling }
-            if failure.isTransient { return .transient }
-            return nil
-        }
-        if let transport = error as? HTTPTransportError {
-            switch transport {
-            case .timedOut: return .timeout
-            case .connectionFailed, .connectionReset: return .transient
-            default: return nil
-            }
-        }
-        return nil
+        (error as? any RetryClassifiedError)?.retryKind
     }
 
     /// The delay before retry number `retry` (1 for the first retry) after
@@ -102,13 +86,8 @@ public struct RetryPolicy: Sendable {
         case (.v2026, _): base = .milliseconds(50)
         }
         let cap = min(base * (1 << min(retry - 1, 30)), maxDelay)
-        var delay = cap * random()
-        if let hint = (error as? AWSError)?.retryAfter {
-            delay = min(max(delay, hint), delay + .seconds(5))
-        } else if let hint = (error as? HTTPStatusError)?.retryAfter {
-            delay = max(delay, min(hint, maxDelay))
-        }
-        return delay
+        let delay = cap * random()
+        return (error as? any RetryClassifiedError)?.retryDelay(jittered: delay, maxDelay: maxDelay) ?? delay
     }
 
     /// Whether `error` is retryable but the attempts or the quota ran out,
@@ -141,6 +120,27 @@ public struct RetryPolicy: Sendable {
             }
         }
     }
+}
+
+/// A failure that says whether it is worth retrying: ``HTTPStatusError``,
+/// ``HTTPTransportError``, and AWSCore's `AWSError`. ``RetryPolicy`` retries
+/// nothing else.
+package protocol RetryClassifiedError: Error {
+    /// Why the failure is worth retrying, or `nil` when it is not.
+    var retryKind: RetryPolicy.Kind? { get }
+    /// The delay before the retry, given the policy's jittered one and its
+    /// cap: raised to a server's hint as its protocol says (by default,
+    /// the jittered delay unchanged).
+    func retryDelay(jittered: Duration, maxDelay: Duration) -> Duration
+    /// The HTTP status of a response that may refuse one request's content
+    /// alone (a 4xx of a request the batch's others need not share), or
+    /// `nil`: not a response, or a status that speaks for the backend.
+    var refusalStatus: Int? { get }
+}
+
+extension RetryClassifiedError {
+    package func retryDelay(jittered: Duration, maxDelay: Duration) -> Duration { jittered }
+    package var refusalStatus: Int? { nil }
 }
 
 /// The standard mode's retry token bucket (capacity 500). Share one between

@@ -1,7 +1,7 @@
 import Foundation
 
-// What keeps secrets out of text: the credentials' own `description`, and
-// for every type that carries a secret somewhere inside (a provider's
+// What keeps secrets out of text (AWSCore's credentials have their own
+// `description`): for every type that carries a secret somewhere inside (a provider's
 // environment, a request's headers or body), a `description` and a
 // `customMirror` of its own, so that `print`, `dump` and `Mirror` never
 // reach the secret. `debugPrint` and `String(reflecting:)` use the
@@ -16,14 +16,11 @@ extension Dictionary where Key == String, Value == String {
         return kept
     }
 
-    /// The `AWS_*` entries, `HOME`, and the proxy settings (`*_proxy` in
-    /// any case, `REQUEST_METHOD`): all that the region, endpoint,
-    /// credential and proxy resolution read.
-    package var awsSettings: [String: String] {
-        filter {
-            $0.key.hasPrefix("AWS_") || $0.key == "HOME" || $0.key.lowercased().hasSuffix("_proxy")
-                || $0.key == "REQUEST_METHOD"
-        }
+    /// The proxy settings (`*_proxy` in any case, and `REQUEST_METHOD`,
+    /// which turns `HTTP_PROXY` off as Python does under CGI): what
+    /// ``HTTPProxies/init(environment:)`` reads.
+    package var proxySettings: [String: String] {
+        filter { $0.key.lowercased().hasSuffix("_proxy") || $0.key == "REQUEST_METHOD" }
     }
 }
 
@@ -44,7 +41,7 @@ package func isSensitiveHeader(_ name: String) -> Bool {
 }
 
 /// `headers` with the values of sensitive headers (``isSensitiveHeader(_:)``) replaced.
-func redactedHeaders(_ headers: [(String, String)]) -> [(String, String)] {
+package func redactedHeaders(_ headers: [(String, String)]) -> [(String, String)] {
     headers.map { isSensitiveHeader($0.0) ? ($0.0, "<redacted>") : $0 }
 }
 
@@ -86,31 +83,6 @@ package enum OptionsRendering {
             return String(describing: wrapped)
         }
         return String(describing: value)
-    }
-}
-
-/// Reads at most `limit` bytes of a small file (a token), refusing a larger
-/// one instead of reading it all into memory.
-enum SmallFile {
-    enum Failure: Error, CustomStringConvertible {
-        case unreadable(String)
-        case tooLarge(String, limit: Int)
-
-        var description: String {
-            switch self {
-            case .unreadable(let path): return "cannot read \(path)"
-            case .tooLarge(let path, let limit): return "\(path) is larger than \(limit) bytes"
-            }
-        }
-    }
-
-    /// The file's text, trimmed of surrounding white space.
-    static func read(_ path: String, limit: Int = 64 << 10) throws(Failure) -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw .unreadable(path) }
-        defer { try? handle.close() }
-        guard let data = try? handle.read(upToCount: limit + 1) else { throw .unreadable(path) }
-        guard data.count <= limit else { throw .tooLarge(path, limit: limit) }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
 

@@ -1,7 +1,8 @@
+import CWMUTCTime
 import Foundation
 
 /// An error status from a backend that is not AWS (an OTLP collector,
-/// Datadog; AWS's own answers are ``AWSError``). ``RetryPolicy`` retries a
+/// Datadog; AWS's own answers are AWSCore's `AWSError`). ``RetryPolicy`` retries a
 /// 429 and the statuses the backend's protocol calls transient, never sooner
 /// than `retryAfter`.
 public struct HTTPStatusError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -37,12 +38,27 @@ public struct HTTPStatusError: Error, Sendable, Equatable, CustomStringConvertib
     }
 }
 
+extension HTTPStatusError: RetryClassifiedError {
+    package var retryKind: RetryPolicy.Kind? {
+        isThrottling ? .throttling : isTransient ? .transient : nil
+    }
+
+    /// A 408 from a collector or Datadog is the server's timeout, not the request's fault.
+    package var refusalStatus: Int? { statusCode == 408 ? nil : statusCode }
+
+    /// Never sooner than the server's `Retry-After`, up to the policy's cap.
+    package func retryDelay(jittered: Duration, maxDelay: Duration) -> Duration {
+        guard let retryAfter else { return jittered }
+        return max(jittered, min(retryAfter, maxDelay))
+    }
+}
+
 extension HTTPResponse {
     /// `Retry-After` as a delay: whole seconds, or an HTTP date (from `now`).
     package func retryAfter(now: Date = Date()) -> Duration? {
         guard let text = header("Retry-After")?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
         if let seconds = Int(text) { return seconds >= 0 ? .seconds(seconds) : nil }
-        guard let date = AWSDate.parseHTTPDate(text) else { return nil }
+        guard let date = UTCTime.parseHTTPDate(text) else { return nil }
         return .milliseconds(max(0, Int(date.timeIntervalSince(now) * 1000)))
     }
 

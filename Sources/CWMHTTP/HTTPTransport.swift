@@ -175,15 +175,6 @@ package struct TLSOptions: Sendable, Equatable {
 
     /// The defaults: system trust store, full verification.
     package static let `default` = TLSOptions()
-
-    /// The options of a sink that talks to AWS: its own `caBundlePath`, else
-    /// `AWS_CA_BUNDLE`, else the profile's `ca_bundle`, as botocore reads them.
-    package static func aws(verifyPeer: Bool, caBundlePath: String?, environment: [String: String]) -> TLSOptions {
-        func nonEmpty(_ text: String?) -> String? { text.flatMap { $0.isEmpty ? nil : $0 } }
-        let path = nonEmpty(caBundlePath) ?? nonEmpty(environment["AWS_CA_BUNDLE"])
-            ?? nonEmpty(SharedConfigFiles(environment: environment).settings["ca_bundle"])
-        return TLSOptions(verifyPeer: verifyPeer, caBundlePath: path.map { ($0 as NSString).expandingTildeInPath })
-    }
 }
 
 /// The transport for `tls`: on Darwin URLSession (with a delegate for TLS
@@ -222,4 +213,11 @@ package func defaultHTTPTransport(proxies: HTTPProxies = .none) -> any HTTPTrans
     #else
     return CurlTransport(proxies: proxies)
     #endif
+}
+
+extension HTTPTransportError: RetryClassifiedError {
+    /// A timeout costs the retry quota more than a refused or reset connection.
+    package var retryKind: RetryPolicy.Kind? {
+        self == .timedOut ? .timeout : isTransient ? .transient : nil
+    }
 }
