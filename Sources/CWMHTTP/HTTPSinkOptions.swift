@@ -28,4 +28,14 @@ extension HTTPSinkOptions {
         try makeHTTPTransport(tls: TLSOptions(verifyPeer: verifySSL, caBundlePath: caBundlePath),
                               proxies: HTTPProxies(environment: environment))
     }
+
+    /// A sink's own settings, then the ones every HTTP sink has: what its
+    /// options' `description` and `customMirror` show, through
+    /// `OptionsRendering` (the environment by its keys alone).
+    package func renderedFields(_ own: KeyValuePairs<String, Any>) -> [(String, Any)] {
+        own.map { ($0.key, $0.value) } + [
+            ("retryPolicy", retryPolicy), ("requestTimeout", requestTimeout), ("caBundlePath", caBundlePath as Any),
+            ("name", name), ("environment", environment),
+        ]
+    }
 }

@@ -66,13 +66,13 @@ package enum OptionsRendering {
         }
     }
 
-    package static func mirror(_ subject: Any, _ fields: KeyValuePairs<String, Any>) -> Mirror {
-        Mirror(subject, children: fields.map { (label: $0.key as String?, value: shown($0.value, field: $0.key)) },
+    package static func mirror(_ subject: Any, _ fields: [(String, Any)]) -> Mirror {
+        Mirror(subject, children: fields.map { (label: $0.0 as String?, value: shown($0.1, field: $0.0)) },
                displayStyle: .struct)
     }
 
-    package static func description(_ typeName: String, _ fields: KeyValuePairs<String, Any>) -> String {
-        typeName + "(" + fields.map { "\($0.key): \(describe(shown($0.value, field: $0.key)))" }.joined(separator: ", ") + ")"
+    package static func description(_ typeName: String, _ fields: [(String, Any)]) -> String {
+        typeName + "(" + fields.map { "\($0.0): \(describe(shown($0.1, field: $0.0)))" }.joined(separator: ", ") + ")"
     }
 
     /// An optional by its value (`nil`, or what it wraps), anything else as it describes itself.

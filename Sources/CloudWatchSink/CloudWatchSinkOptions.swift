@@ -79,22 +79,17 @@ extension CloudWatchSink {
 /// Printing, dumping or mirroring options shows every setting, but the
 /// environment and headers by their names alone: they hold keys and tokens.
 extension CloudWatchSink.Options: CustomStringConvertible, CustomReflectable {
-    private var fields: KeyValuePairs<String, Any> {
-        [
+    private var fields: [(String, Any)] {
+        renderedFields([
             "wireProtocol": wireProtocol as Any,
             "storageResolution": storageResolution as Any,
             "dimensionNames": dimensionNames as Any,
             "histogramEncoding": histogramEncoding as Any,
             "compression": compression as Any,
-            "caBundlePath": caBundlePath as Any,
             "credentialProvider": credentialProvider as Any,
-            "retryPolicy": retryPolicy as Any,
             "maxDatumsPerRequest": maxDatumsPerRequest as Any,
             "maxRequestBytes": maxRequestBytes as Any,
-            "requestTimeout": requestTimeout as Any,
-            "name": name as Any,
-            "environment": environment as Any,
-        ]
+        ])
     }
 
     public var description: String { OptionsRendering.description("CloudWatchSink.Options", fields) }

@@ -69,8 +69,8 @@ extension DatadogSink {
 /// Printing, dumping or mirroring options shows every setting, but the
 /// environment and headers by their names alone: they hold keys and tokens.
 extension DatadogSink.Options: CustomStringConvertible, CustomReflectable {
-    private var fields: KeyValuePairs<String, Any> {
-        [
+    private var fields: [(String, Any)] {
+        renderedFields([
             "metricPrefix": metricPrefix as Any,
             "host": host as Any,
             "tags": tags as Any,
@@ -78,17 +78,12 @@ extension DatadogSink.Options: CustomStringConvertible, CustomReflectable {
             "maxRequestBytes": maxRequestBytes as Any,
             "compression": compression as Any,
             "kinesisProducerTypes": kinesisProducerTypes as Any,
-            "retryPolicy": retryPolicy as Any,
-            "requestTimeout": requestTimeout as Any,
-            "caBundlePath": caBundlePath as Any,
-            "name": name as Any,
-            "environment": environment as Any,
-        ]
+        ])
     }
 
     public var description: String { OptionsRendering.description("DatadogSink.Options", fields) }
     public var customMirror: Mirror { OptionsRendering.mirror(self, fields) }
 }
 
-/// The settings every HTTP sink has, under the same names (`HTTPSinkOptions`, AWSCore).
+/// The settings every HTTP sink has, under the same names (`HTTPSinkOptions`, CWMHTTP).
 extension DatadogSink.Options: HTTPSinkOptions {}

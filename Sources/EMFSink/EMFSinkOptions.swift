@@ -89,22 +89,17 @@ extension EMFSink {
 /// Printing, dumping or mirroring options shows every setting, but the
 /// environment and headers by their names alone: they hold keys and tokens.
 extension EMFSink.Options: CustomStringConvertible, CustomReflectable {
-    private var fields: KeyValuePairs<String, Any> {
-        [
+    private var fields: [(String, Any)] {
+        renderedFields([
             "properties": properties as Any,
             "storageResolution": storageResolution as Any,
             "dimensionNames": dimensionNames as Any,
-            "retryPolicy": retryPolicy as Any,
-            "requestTimeout": requestTimeout as Any,
             "writeTimeout": writeTimeout as Any,
-            "caBundlePath": caBundlePath as Any,
             "credentialProvider": credentialProvider as Any,
             "logsClientFactory": logsClientFactory == nil ? "nil" : "a factory",
             "maxEventsPerBatch": maxEventsPerBatch as Any,
             "maxBatchBytes": maxBatchBytes as Any,
-            "name": name as Any,
-            "environment": environment as Any,
-        ]
+        ])
     }
 
     public var description: String { OptionsRendering.description("EMFSink.Options", fields) }

@@ -126,8 +126,8 @@ extension OTLPSink {
 /// Printing, dumping or mirroring options shows every setting, but the
 /// environment and headers by their names alone: they hold keys and tokens.
 extension OTLPSink.Options: CustomStringConvertible, CustomReflectable {
-    private var fields: KeyValuePairs<String, Any> {
-        [
+    private var fields: [(String, Any)] {
+        renderedFields([
             "encoding": encoding as Any,
             "compression": compression as Any,
             "headers": headers as Any,
@@ -140,13 +140,8 @@ extension OTLPSink.Options: CustomStringConvertible, CustomReflectable {
             "maxDataPointsPerRequest": maxDataPointsPerRequest as Any,
             "maxRequestBytes": maxRequestBytes as Any,
             "maxHistogramBuckets": maxHistogramBuckets as Any,
-            "retryPolicy": retryPolicy as Any,
-            "requestTimeout": requestTimeout as Any,
-            "caBundlePath": caBundlePath as Any,
             "credentialProvider": credentialProvider as Any,
-            "name": name as Any,
-            "environment": environment as Any,
-        ]
+        ])
     }
 
     public var description: String { OptionsRendering.description("OTLPSink.Options", fields) }
