@@ -173,23 +173,49 @@ public final class MetricsManager: Sendable {
         guard control.isRecording else { return control.reject(.afterShutdown) }
         guard value.isFinite else { return control.reject(.nonFiniteValue, metric: name) }
         guard !name.isEmpty else { return control.reject(.emptyName) }
-        let dimensions = KPLDimensionPairs(
-            stream: keepsStream ? stream : nil,
-            shard: keepsShard ? shardId : nil,
-            errorCode: keepsErrorCode ? errorCode : nil)
-        // An existing series (the common case): recorded in place, with no
-        // lock shared by all threads and no reference taken. Not with
-        // eventful sinks: their `record` runs inside the registry's read
-        // side there, and one that records into this manager could wait on
-        // itself.
-        // The identity is hashed once, here, for both lookups.
-        let hash = SeriesDescriptor.hash(name: name, kind: .histogram, dimensions: dimensions)
-        var lookup = PutLookup.busy
-        if !control.hasEventSinks {
-            lookup = registry.recordIfPresent(hash: hash, name: name, dimensions: dimensions, value: value)
-            if lookup == .recorded { return }
+        // Not with eventful sinks: their `record` runs inside the registry's
+        // read side, and one that records into this manager could wait on
+        // itself; those take the write side.
+        guard !control.hasEventSinks else {
+            return putFindingOrCreating(name, value, stream: stream, shardId: shardId, errorCode: errorCode, unit,
+                                        cache: nil)
         }
-        putCreating(name, value, dimensions, unit, hash: hash, missing: lookup == .missing)
+        // The series this thread found last for these very strings: no hash,
+        // no lock, no probe (see PutCache).
+        let key = PutCache.Key(name: name, stream: stream, keepsStream: keepsStream, shard: shardId,
+                               keepsShard: keepsShard, errorCode: errorCode, keepsErrorCode: keepsErrorCode)
+        let cache = PutCache.current
+        if cache._withUnsafeGuaranteedRef({ $0.record(value, key: key, control: control) }) { return }
+        putFindingOrCreating(name, value, stream: stream, shardId: shardId, errorCode: errorCode, unit,
+                             cache: (cache, key))
+    }
+
+    /// `put` past its cache: the series under the registry's read side (no
+    /// lock shared by all threads), remembered in `cache` for the thread's
+    /// next `put`; else created under the write side. The identity is
+    /// hashed once, here, for both lookups.
+    @inline(never)
+    private func putFindingOrCreating(_ name: String, _ value: Double, stream: String?, shardId: String?,
+                                      errorCode: String?, _ unit: MetricUnit,
+                                      cache: (Unmanaged<PutCache>, PutCache.Key)?) {
+        let stream = keepsStream ? stream : nil
+        let shard = keepsShard ? shardId : nil
+        let errorCode = keepsErrorCode ? errorCode : nil
+        let dimensions = KPLDimensionPairs(stream: stream, shard: shard, errorCode: errorCode)
+        let hash = SeriesDescriptor.hash(name: name, kind: .histogram, dimensions: dimensions)
+        guard let (cache, key) = cache else {
+            return putCreating(name, value, dimensions, unit, hash: hash, missing: false)
+        }
+        switch registry.recordIfPresent(hash: hash, name: name, dimensions: dimensions, value: value) {
+        case .recorded(let series):
+            cache._withUnsafeGuaranteedRef {
+                $0.remember(series, key: key, name: name, stream: stream, shard: shard, errorCode: errorCode)
+            }
+        case .missing:
+            putCreating(name, value, dimensions, unit, hash: hash, missing: true)
+        case .busy:
+            putCreating(name, value, dimensions, unit, hash: hash, missing: false)
+        }
     }
 
     /// `put`'s slow path: creates the series (or finds it under the writers'

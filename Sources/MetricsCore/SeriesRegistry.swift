@@ -92,7 +92,11 @@ final class SeriesRegistry: @unchecked Sendable {
                     return true
                 }
             }
-            return found == nil ? .missing : .recorded
+            // Retained here, under the read side, for `put`'s cache: a cut
+            // may retire the series (and drop the table's reference) as soon
+            // as the lock is released.
+            guard let found else { return .missing }
+            return .recorded(into: Unmanaged<Histogram>.fromOpaque(objects[found]).takeUnretainedValue())
         } ?? .busy
     }
 
@@ -279,7 +283,7 @@ final class SeriesRegistry: @unchecked Sendable {
 /// What `put`'s lookup under the read side did.
 enum PutLookup {
     /// Found the series and recorded into it.
-    case recorded
+    case recorded(into: Histogram)
     /// No series has this identity: create it (no second lookup needed).
     case missing
     /// A writer held the table: look again under the write side.

@@ -1,5 +1,5 @@
 // A small per-thread index for striping (counters, the series registry's
-// readers), and a spin-wait's back-off.
+// readers), a spin-wait's back-off, and the slot of `put`'s per-thread cache.
 #ifndef CCPU_H
 #define CCPU_H
 
@@ -41,6 +41,15 @@ static inline int ccpu_stripe_hint(void) {
     countdown--;
     return cpu;
 }
+
+/// This thread's `put` cache (an object of MetricsCore's, retained once),
+/// or NULL before the thread's first `put`. One thread-local load.
+extern __thread void *ccpu_put_cache_slot;
+static inline void *ccpu_put_cache(void) { return ccpu_put_cache_slot; }
+
+/// Installs this thread's `put` cache; `release` is called with it when the
+/// thread exits (a pthread key's destructor), and the slot is cleared.
+void ccpu_set_put_cache(void *cache, void (*release)(void *));
 
 /// Gives the CPU to another thread of the same priority, if one is ready.
 static inline void ccpu_yield(void) { sched_yield(); }
