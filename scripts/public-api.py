@@ -20,6 +20,7 @@ import glob
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -56,7 +57,10 @@ def extract_symbol_graphs(root, modules, folder):
     build = os.path.join(root, ".build", "debug")
     if not os.path.isdir(os.path.join(build, "Modules")):
         sys.exit(f"public-api: no debug build under {os.path.relpath(root, ROOT)}: build it first")
-    os.makedirs(folder, exist_ok=True)
+    # Anew each time: a graph left by a module that moved (an extension's
+    # `Module@Extended.symbols.json`) would list what the code no longer has.
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder)
     # The C modules the Swift modules import, by the module maps SwiftPM made.
     maps = glob.glob(os.path.join(build, "CCWM*.build", "module.modulemap"))
     maps += glob.glob(os.path.join(ROOT, "Sources", "CCWM*", "module.modulemap"))
