@@ -10,7 +10,7 @@ struct Bench {
         let filter = CommandLine.arguments.dropFirst().first?.lowercased()
         // METRICS_BENCH_REPEATS=N runs every benchmark N times (more samples, for profiling).
         let repeatsOverride = ProcessInfo.processInfo.environment["METRICS_BENCH_REPEATS"].flatMap(Int.init)
-        let benchmarks = (CoreBenchmarks.all() + AWSBenchmarks.all() + CloudWatchBenchmarks.all() + EMFBenchmarks.all() + SinkEncodingBenchmarks.all() + PipelineBenchmarks.all()).filter { benchmark in
+        let benchmarks = (CoreBenchmarks.all() + AWSBenchmarks.all() + CloudWatchBenchmarks.all() + EMFBenchmarks.all() + SinkEncodingBenchmarks.all() + PipelineBenchmarks.all() + ScaleBenchmarks.all()).filter { benchmark in
             guard let filter else { return true }
             return "\(benchmark.group) \(benchmark.name)".lowercased().contains(filter)
         }

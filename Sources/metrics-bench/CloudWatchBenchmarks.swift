@@ -7,7 +7,7 @@ import MetricsCore
 
 /// A client that does what the AWS client does before the network: sign
 /// the encoded body (SHA-256 of it, canonical request, signature).
-private final class SigningClient: CloudWatchClient {
+final class SigningClient: CloudWatchClient {
     let signer = SigV4Signer(credentials: AWSCredentials(accessKeyId: "AKID", secretAccessKey: "SECRET"),
                              region: "us-east-1", service: "monitoring")
     let url = URL(string: "https://monitoring.us-east-1.amazonaws.com/")!
