@@ -15,8 +15,9 @@ public protocol HTTPSinkOptions: Sendable {
     var caBundlePath: String? { get set }
     /// The sink's name in events and stats.
     var name: String { get set }
-    /// Where the sink's settings (`AWS_*`, proxies, its own variables) are
-    /// read; the options keep only those keys, and show their names alone.
+    /// Where the sink's settings are read (proxies, its own variables, and
+    /// `AWS_*` for a sink that talks to AWS); the options keep only those
+    /// keys, and show their names alone.
     var environment: [String: String] { get set }
 }
 

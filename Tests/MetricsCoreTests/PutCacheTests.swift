@@ -47,6 +47,26 @@ struct PutCacheTests {
         try await manager.shutdown()
     }
 
+    @Test("four threads putting at once, each through its own cache: every observation counted once")
+    func concurrentThreads() async throws {
+        let memory = InMemorySink()
+        let manager = manager(memory, clock: ManualClock())
+        try await manager.start()
+        let streams = ["s0", "s1"]
+        // Two threads per series; every thread's first put installs its cache.
+        let threads = WriterThreads(count: 4) { thread, _ in
+            let stream = streams[thread % 2]
+            for _ in 0..<20_000 { manager.put("Put", 1, stream: stream) }
+            return 20_000
+        }
+        let made = await threads.stop()
+        #expect(made.reduce(0, +) == 80_000)
+        try await manager.flush()
+        let counts = Dictionary(uniqueKeysWithValues: memory.snapshots(named: "Put").map { ($0.dimensions[0].1, $0.count) })
+        #expect(counts == ["s0": 40_000, "s1": 40_000])
+        try await manager.shutdown()
+    }
+
     @Test("two managers on one thread, the same strings: each counts its own")
     func twoManagers() async throws {
         let first = InMemorySink(), second = InMemorySink()
