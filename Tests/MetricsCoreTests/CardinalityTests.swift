@@ -79,16 +79,22 @@ struct ExpiryTests {
         let counter = manager.counter("Raced")
         let stop = Locked(false)
         let recorded = Locked<Int?>(nil)
-        // A thread of its own: bursts of 100, then pauses of 0 to 2 ms, longer
-        // than a cut, so that many windows are empty and the series is
-        // retired, and increments land around the retirements. It runs until
-        // the series was retired 20 times (or 30 s passed).
+        let cuts = Locked(0)
+        // A thread of its own: bursts of 100, each followed by a pause of 0,
+        // 1 or 2 cuts, counted rather than timed (under ThreadSanitizer on a
+        // busy machine a cut can outlast any fixed pause). A burst with no
+        // pause races the cut; a pause of two cuts leaves a window empty, so
+        // the series is retired and the next burst lands on a retired series.
+        // It runs until the series was retired 20 times (or 30 s passed).
         let recorder = Thread {
             var count = 0
             while !stop.withLock({ $0 }) {
                 counter.increment()
                 count += 1
-                if count % 100 == 0 { usleep(UInt32(count / 100 % 5) * 500) }
+                if count % 100 == 0 {
+                    let until = cuts.withLock { $0 } + count / 100 % 3
+                    while cuts.withLock({ $0 }) < until, !stop.withLock({ $0 }) { usleep(100) }
+                }
             }
             recorded.withLock { $0 = count }
         }
@@ -96,6 +102,7 @@ struct ExpiryTests {
         let deadline = ContinuousClock.now + .seconds(30)
         while manager.stats().expiredSeries < 20, ContinuousClock.now < deadline {
             try await manager.flush()
+            cuts.withLock { $0 += 1 }
         }
         stop.withLock { $0 = true }
         while recorded.withLock({ $0 }) == nil { try await manager.flush() }
