@@ -52,9 +52,10 @@ public final class CloudWatchSink: CloudWatchBilledSink, CustomStringConvertible
     private let maxRequestBytes: Int
     private let awsRetryPolicy: RetryPolicy
     private let client = Locked<(any CloudWatchClient)?>(nil)
-    /// An encoding buffer kept between exports (exports of one sink do not
-    /// overlap under a manager; one that does gets a buffer of its own).
-    private let scratch = Locked<ByteStorage?>(nil)
+    /// Encoding buffers kept between exports, one per export at once.
+    private let scratch = Locked<[ByteStorage]>([])
+    /// Export calls the manager may make at once (`Options.maxConcurrentExports`).
+    public let maxConcurrentExports: Int
 
     /// - parameters:
     ///   - region: AWS region; `nil` resolves `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile.
@@ -95,6 +96,7 @@ public final class CloudWatchSink: CloudWatchBilledSink, CustomStringConvertible
         self.maxRequestBytes = max(4096, options.maxRequestBytes)
         self.awsRetryPolicy = options.retryPolicy
         self.name = options.name
+        self.maxConcurrentExports = max(1, options.maxConcurrentExports)
     }
 
     public var description: String {
@@ -138,12 +140,12 @@ public final class CloudWatchSink: CloudWatchBilledSink, CustomStringConvertible
                 result.reject(snapshot, error: error)
             }
         }
-        let buffer = scratch.withLock { $0.take() } ?? ByteStorage(capacity: min(maxRequestBytes + 16, 1 << 20))
+        let buffer = scratch.withLock { $0.popLast() } ?? ByteStorage(capacity: min(maxRequestBytes + 16, 1 << 20))
         let chunker = PutMetricDataChunker(wireProtocol: wireProtocol, namespace: namespace,
                                            maxDatums: maxDatumsPerRequest, maxBytes: maxRequestBytes, mapper: mapper,
                                            scratch: buffer)
         let chunks = chunker.chunks(snapshots, valid: valid)
-        scratch.withLock { $0 = buffer }
+        scratch.withLock { if $0.count < maxConcurrentExports { $0.append(buffer) } }
         await sendInOrder(chunks, carrying: \.snapshotIndices, of: snapshots, policy: awsRetryPolicy, attempt: attempt,
                           into: &result) { chunk in
             try await client.putMetricData(PutMetricDataRequest(

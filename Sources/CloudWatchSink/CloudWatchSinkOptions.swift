@@ -35,6 +35,11 @@ extension CloudWatchSink {
         public var maxRequestBytes: Int
         /// Deadline of each HTTP request (default 10 s).
         public var requestTimeout: Duration
+        /// Export batches (each a request of up to 1000 datums) encoded,
+        /// signed and sent at once (at least 1; default 4). A window of many
+        /// series is encoded on every core and its round trips overlap; 1
+        /// sends one request at a time, in order.
+        public var maxConcurrentExports: Int
         /// The sink's name in events and stats (default `"cloudwatch"`).
         public var name: String
         /// Where `AWS_*`, `HOME` and proxy settings are read (default: the
@@ -55,6 +60,7 @@ extension CloudWatchSink {
             maxDatumsPerRequest: Int = 1000,
             maxRequestBytes: Int = 1_000_000,
             requestTimeout: Duration = .seconds(10),
+            maxConcurrentExports: Int = 4,
             name: String = "cloudwatch",
             environment: [String: String] = ProcessInfo.processInfo.environment
         ) {
@@ -69,6 +75,7 @@ extension CloudWatchSink {
             self.maxDatumsPerRequest = maxDatumsPerRequest
             self.maxRequestBytes = maxRequestBytes
             self.requestTimeout = requestTimeout
+            self.maxConcurrentExports = max(1, maxConcurrentExports)
             self.name = name
             // Only what the sink reads: never the whole process environment.
             self.environment = environment.awsSettings
@@ -89,6 +96,7 @@ extension CloudWatchSink.Options: CustomStringConvertible, CustomReflectable {
             "credentialProvider": credentialProvider as Any,
             "maxDatumsPerRequest": maxDatumsPerRequest as Any,
             "maxRequestBytes": maxRequestBytes as Any,
+            "maxConcurrentExports": maxConcurrentExports as Any,
         ])
     }
 

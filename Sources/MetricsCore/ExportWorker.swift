@@ -2,9 +2,10 @@ import Foundation
 import CWMLocking
 
 /// The worker between the manager and one sink: a bounded queue of
-/// snapshots and one task that hands them to the sink in batches, retries
-/// per the sink's policy, and accounts for every snapshot exactly once
-/// (exported, dropped with a reason, or still queued).
+/// snapshots and one task that hands them to the sink in batches (up to
+/// ``Sink/maxConcurrentExports`` at once), retries per the sink's policy,
+/// and accounts for every snapshot exactly once (exported, dropped with a
+/// reason, or still queued).
 ///
 /// Enqueueing never waits: over the memory bound it drops (oldest or
 /// newest, per ``BatchingConfig/dropOnOverflow``) and reports the count.
@@ -13,6 +14,8 @@ final class ExportWorker: Sendable {
     let name: String
     private let config: BatchingConfig
     private let retryPolicy: any ExportRetryPolicy
+    /// Batches exported at once (the sink's ``Sink/maxConcurrentExports``).
+    private let maxConcurrentExports: Int
     /// Each batch's first attempt: carries the manager's upload interval.
     private let firstAttempt: ExportAttempt
     private let time: TimeSource
@@ -34,6 +37,7 @@ final class ExportWorker: Sendable {
         self.name = name
         self.config = config
         self.retryPolicy = sink.retryPolicy
+        self.maxConcurrentExports = max(1, sink.maxConcurrentExports)
         self.time = time
         self.wallClock = wallClock
         self.report = report
@@ -154,29 +158,46 @@ final class ExportWorker: Sendable {
     // MARK: Worker side
 
     private enum Next {
-        case batch([MetricSnapshot])
+        case batch(SnapshotQueue.Batch)
         case wait(until: Duration?)
         case finish
     }
 
+    /// Takes batches while fewer than `maxConcurrentExports` are out, each
+    /// exported in a child task that wakes the loop when it ends; finishes
+    /// only when nothing is queued or in flight (or when abandoned).
     private func run() async {
-        while true {
-            switch nextStep() {
-            case .batch(let batch):
-                await export(batch)
-            case .wait(let deadline):
-                await sleep(until: deadline)
-            case .finish:
-                finish()
-                return
+        await withDiscardingTaskGroup { group in
+            while true {
+                switch nextStep() {
+                case .batch(let batch):
+                    group.addTask {
+                        await self.export(batch)
+                        self.exportEnded()
+                    }
+                case .wait(let deadline):
+                    await sleep(until: deadline)
+                case .finish:
+                    finish()
+                    return
+                }
             }
         }
+    }
+
+    private func exportEnded() {
+        state.withLock { $0.exporting -= 1 }
+        wake()
     }
 
     private func nextStep() -> Next {
         let (next, idleWaiters) = state.withLock { state -> (Next, [CheckedContinuation<Void, Never>]) in
             if state.phase == .abandoned { return (.finish, []) }
+            // Every export slot taken: the next to end wakes the loop.
+            if state.exporting >= maxConcurrentExports { return (.wait(until: nil), []) }
             guard let oldest = state.queue.oldestEnqueuedAt else {
+                // Idle (and finished, when closing) only once nothing is in flight.
+                if state.exporting > 0 { return (.wait(until: nil), []) }
                 let waiters = state.idleWaiters
                 state.idleWaiters.removeAll()
                 // Decided under the same lock as enqueue's check: nothing can
@@ -189,6 +210,7 @@ final class ExportWorker: Sendable {
             let ready = state.queue.queuedCount >= config.minBatchSize || state.isFlushing || state.phase == .closing
                 || time.elapsed() >= due
             guard ready else { return (.wait(until: due), []) }
+            state.exporting += 1
             return (.batch(state.queue.takeBatch(max: config.maxBatchSize)), [])
         }
         for waiter in idleWaiters { waiter.resume() }
@@ -243,9 +265,10 @@ final class ExportWorker: Sendable {
     /// Exports one batch through the shared retry loop and settles every
     /// snapshot of it: exported, dropped with a reason, or (abandoned) left
     /// to the shutdown accounting.
-    private func export(_ batch: [MetricSnapshot]) async {
+    private func export(_ taken: SnapshotQueue.Batch) async {
+        var batch = taken
         await ExportLoop.run(
-            batch, to: sink, first: firstAttempt, policy: retryPolicy,
+            batch.snapshots, to: sink, first: firstAttempt, policy: retryPolicy,
             now: { time.elapsed() },
             sleep: { try await time.sleep(for: $0) },
             shouldStop: { isAbandoned },
@@ -260,15 +283,15 @@ final class ExportWorker: Sendable {
                         report(.exportFailed(error: refusal.error))
                         report(.batchDropped(count: refusal.count, reason: .nonRetryableError))
                     }
-                    settle(delivered: delivered, invalid: result.rejected.count, refused: result.refusedCount,
-                           remaining: result.unsent, duration: duration)
+                    settle(&batch, delivered: delivered, invalid: result.rejected.count,
+                           refused: result.refusedCount, remaining: result.unsent, duration: duration)
                 case .retrying(let attempt, let error):
                     state.withLock { $0.retries += 1 }
                     report(.retried(attempt: attempt, error: error))
                 case .gaveUp(let count, let reason, let error):
                     noteFailure(error)
                     report(.exportFailed(error: error))
-                    drop(count, reason: reason)
+                    drop(&batch, count, reason: reason)
                 }
             })
     }
@@ -285,7 +308,8 @@ final class ExportWorker: Sendable {
 
     /// Records the outcome of one `export` call. `remaining` stays in flight.
     /// `refused` were refused for good by the backend (reported already).
-    private func settle(delivered: Int, invalid: Int, refused: Int, remaining: [MetricSnapshot], duration: Duration) {
+    private func settle(_ batch: inout SnapshotQueue.Batch, delivered: Int, invalid: Int, refused: Int,
+                        remaining: [MetricSnapshot], duration: Duration) {
         let now = wallClock.now()
         let counted = state.withLock { state -> Bool in
             guard state.phase != .abandoned else { return false }
@@ -295,7 +319,7 @@ final class ExportWorker: Sendable {
             }
             if invalid > 0 { state.dropped[.invalidDatum, default: 0] += invalid }
             if refused > 0 { state.dropped[.nonRetryableError, default: 0] += refused }
-            state.queue.settleInFlight(remaining: remaining)
+            state.queue.settleInFlight(&batch, remaining: remaining)
             return true
         }
         guard counted else { return }
@@ -303,11 +327,11 @@ final class ExportWorker: Sendable {
         if delivered > 0 { report(.exported(count: delivered, duration: duration)) }
     }
 
-    private func drop(_ count: Int, reason: DropReason) {
+    private func drop(_ batch: inout SnapshotQueue.Batch, _ count: Int, reason: DropReason) {
         let counted = state.withLock { state -> Bool in
             guard state.phase != .abandoned else { return false }
             state.dropped[reason, default: 0] += count
-            state.queue.settleInFlight(remaining: [])
+            state.queue.settleInFlight(&batch, remaining: [])
             return true
         }
         if counted { report(.batchDropped(count: count, reason: reason)) }

@@ -17,6 +17,9 @@ extension ExportWorker {
         var failures = 0
 
         var phase = Phase.open
+        /// Batches being exported now (at most the sink's
+        /// ``Sink/maxConcurrentExports``).
+        var exporting = 0
         var wake = Wake.none
         /// Callers of `drain()`, released when the queue is empty and nothing
         /// is in flight. While there are any, batches go out regardless of

@@ -3,8 +3,9 @@ import Foundation
 /// A destination for snapshots: CloudWatch, the console, memory, nowhere.
 ///
 /// The manager calls `start()` once before the first export, `export(_:)`
-/// from the sink's own export worker (never concurrently with itself, never
-/// on the recording path), and `shutdown()` once after the final drain.
+/// from the sink's own export worker (never on the recording path, and
+/// never concurrently with itself unless the sink allows it with
+/// ``maxConcurrentExports``), and `shutdown()` once after the final drain.
 /// `start()` and `shutdown()` default to doing nothing.
 ///
 /// ```swift
@@ -32,6 +33,13 @@ public protocol Sink: Sendable {
     /// ``ExponentialBackoffRetryPolicy`` (3 attempts); AWS sinks supply the
     /// AWS SDK standard retry mode.
     var retryPolicy: any ExportRetryPolicy { get }
+    /// How many batches the export worker may hand to `export` at once,
+    /// each with its own retries. Defaults to 1: one batch at a time, in
+    /// order. A sink that returns more must be safe to call concurrently;
+    /// batches then finish in any order (each snapshot is still accounted
+    /// once). `CloudWatchSink` sends its requests this way, so that a large
+    /// window is encoded and signed on every core and its round trips overlap.
+    var maxConcurrentExports: Int { get }
     /// Prepares the sink (opens files, resolves clients). Default: nothing.
     func start() async throws
     /// Delivers one batch of snapshots. Default: ``export(_:attempt:)``,
@@ -49,6 +57,7 @@ public protocol Sink: Sendable {
 extension Sink {
     public var name: String { String(describing: type(of: self)) }
     public var retryPolicy: any ExportRetryPolicy { ExponentialBackoffRetryPolicy() }
+    public var maxConcurrentExports: Int { 1 }
     public func start() async throws {}
     public func shutdown() async throws {}
     public func export(_ snapshots: [MetricSnapshot], attempt: ExportAttempt) async -> ExportResult {

@@ -58,10 +58,19 @@ struct SnapshotQueue {
         return dropped
     }
 
-    /// Hands over up to `max` waiting snapshots, oldest first, as the batch
-    /// in flight (replacing the previous one, which must be settled). A
-    /// whole chunk at the head is handed over as it is, without a copy.
-    mutating func takeBatch(max: Int) -> [MetricSnapshot] {
+    /// A batch handed to the sink, and what of it is still in flight (all
+    /// of it at first; after a partial failure, what is left to retry).
+    struct Batch {
+        let snapshots: [MetricSnapshot]
+        fileprivate(set) var inFlightCount: Int
+        fileprivate(set) var inFlightBytes: Int
+    }
+
+    /// Hands over up to `max` waiting snapshots, oldest first, as a batch in
+    /// flight. Several batches may be in flight at once (a sink with
+    /// concurrent exports); each is settled on its own. A whole chunk at the
+    /// head is handed over as it is, without a copy.
+    mutating func takeBatch(max: Int) -> Batch {
         var batch: [MetricSnapshot] = []
         var bytes = 0
         while batch.count < max, !segments.isEmpty {
@@ -81,19 +90,22 @@ struct SnapshotQueue {
         }
         queuedCount -= batch.count
         queuedBytes -= bytes
-        inFlightCount = batch.count
-        inFlightBytes = bytes
-        return batch
+        inFlightCount += batch.count
+        inFlightBytes += bytes
+        return Batch(snapshots: batch, inFlightCount: batch.count, inFlightBytes: bytes)
     }
 
-    /// The batch in flight is now `remaining` (what the sink left unsent,
-    /// to be retried); `[]` when it is settled.
-    mutating func settleInFlight(remaining: [MetricSnapshot]) {
-        inFlightCount = remaining.count
-        inFlightBytes = remaining.reduce(0) { $0 + $1.estimatedSize }
+    /// What of `batch` is in flight is now `remaining` (what the sink left
+    /// unsent, to be retried); `[]` when the batch is settled.
+    mutating func settleInFlight(_ batch: inout Batch, remaining: [MetricSnapshot]) {
+        let bytes = remaining.reduce(0) { $0 + $1.estimatedSize }
+        inFlightCount += remaining.count - batch.inFlightCount
+        inFlightBytes += bytes - batch.inFlightBytes
+        batch.inFlightCount = remaining.count
+        batch.inFlightBytes = bytes
     }
 
-    /// Empties the queue and forgets the batch in flight; returns how many
+    /// Empties the queue and forgets the batches in flight; returns how many
     /// snapshots were waiting and how many in flight.
     mutating func removeAll() -> (queued: Int, inFlight: Int) {
         defer { self = SnapshotQueue() }

@@ -107,8 +107,15 @@ public final class BlockingSink: Sink {
     public let name: String
     private let delivered = Locked<[MetricSnapshot]>([])
 
-    /// A blocking sink named `name`.
-    public init(name: String = "blocking") { self.name = name }
+    /// Export calls the worker may make at once (see `Sink.maxConcurrentExports`).
+    public let maxConcurrentExports: Int
+
+    /// A blocking sink named `name` that takes up to `maxConcurrentExports`
+    /// batches at once (default 1).
+    public init(name: String = "blocking", maxConcurrentExports: Int = 1) {
+        self.name = name
+        self.maxConcurrentExports = maxConcurrentExports
+    }
 
     /// One attempt, no retry.
     public var retryPolicy: any ExportRetryPolicy { ExponentialBackoffRetryPolicy(maxAttempts: 1) }

@@ -205,6 +205,21 @@ struct CloudWatchSinkTests {
         #expect(manager.stats()[sink: "cloudwatch"]?.exported == 2500)
     }
 
+    @Test("batches go out 4 at a time by default (1 at least), each series once, whatever order they finish in")
+    func concurrentBatches() async throws {
+        #expect(CloudWatchSink(region: "us-east-1").maxConcurrentExports == 4)
+        #expect(CloudWatchSink(region: "us-east-1", options: .init(maxConcurrentExports: 0)).maxConcurrentExports == 1)
+        let client = RecordingCloudWatchClient()
+        let manager = MetricsManager(level: .detailed, sink: sink(client))
+        try await manager.start()
+        for index in 0..<5000 { manager.counter("Requests", dimensions: [("series", "s\(index)")]).increment() }
+        try await manager.shutdown()
+        #expect(client.requests.count == 5)
+        let delivered = client.delivered.flatMap { $0 }.map { $0.dimensions[0].value }
+        #expect(delivered.count == 5000 && Set(delivered).count == 5000)
+        #expect(manager.stats()[sink: "cloudwatch"]?.exported == 5000)
+    }
+
     @Test("one request refused for good drops only its own snapshots; the others are still sent")
     func refusedChunk() async throws {
         let refused = AWSError(code: "InvalidParameterValue", message: "no", statusCode: 400)

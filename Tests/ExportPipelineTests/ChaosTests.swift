@@ -23,9 +23,11 @@ struct ChaosTests {
     @Test("recorded = delivered + counted as dropped + rejected after shutdown, exactly; memory comes back")
     func everythingAtOnce() async throws {
         let seed = UInt64.random(in: 1...UInt64.max)
-        print("chaos: \(Self.seconds) s, seed \(seed)")
+        // Batches exported at once: 1 to 4, from the seed.
+        let concurrency = Int(seed % 4) + 1
+        print("chaos: \(Self.seconds) s, seed \(seed), \(concurrency) export(s) at once")
         let residentBefore = residentBytes()
-        let sink = ChaosSink(seed: seed)
+        let sink = ChaosSink(seed: seed, maxConcurrentExports: concurrency)
         let configuration = MetricsManager.Configuration(
             batching: BatchingConfig(maxBatchSize: 50), seriesExpiry: 1,
             cardinalityLimits: CardinalityLimits(perMetric: 4, total: 64))
@@ -143,7 +145,12 @@ final class ChaosSink: Sink {
     /// The generator, and how many exports it has rolled for.
     private let random: Locked<(generator: SplitMix, calls: Int)>
 
-    init(seed: UInt64) { random = Locked((SplitMix(seed: seed), 0)) }
+    let maxConcurrentExports: Int
+
+    init(seed: UInt64, maxConcurrentExports: Int = 1) {
+        random = Locked((SplitMix(seed: seed), 0))
+        self.maxConcurrentExports = maxConcurrentExports
+    }
 
     var retryPolicy: any ExportRetryPolicy {
         ExponentialBackoffRetryPolicy(maxAttempts: Self.attempts, baseDelay: .milliseconds(1), maxDelay: .milliseconds(20),

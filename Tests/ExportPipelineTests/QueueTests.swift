@@ -97,6 +97,31 @@ struct QueueTests {
         try await manager.shutdown()
     }
 
+    @Test("a sink that takes 3 batches at once gets 3, no more; flush() returns when all are settled")
+    func concurrentExports() async throws {
+        let gate = BlockingSink(maxConcurrentExports: 3)
+        let manager = MetricsManager(level: .detailed, sink: gate, uploadInterval: .seconds(3600),
+                                     configuration: .init(batching: BatchingConfig(maxBatchSize: 1)))
+        try await manager.start()
+        for counter in counters(manager, 10, prefix: "Concurrent") { counter.increment() }
+        manager.tick()
+        await gate.waitUntilEntered(3)
+        let stats = try #require(manager.stats()[sink: "blocking"])
+        #expect((stats.inFlight, stats.queued) == (3, 7), "three batches out, one snapshot each; the rest waits")
+        let flushed = Locked(false)
+        let flush = Task {
+            try await manager.flush()
+            flushed.withLock { $0 = true }
+        }
+        #expect(flushed.withLock { $0 } == false)
+        gate.release()
+        try await flush.value
+        #expect(gate.deliveredSnapshots.count == 10)
+        let after = try #require(manager.stats()[sink: "blocking"])
+        #expect((after.exported, after.inFlight, after.queued, after.totalDropped) == (10, 0, 0, 0))
+        try await manager.shutdown()
+    }
+
     @Test("flush() returns only when the queues are empty")
     func flushWaits() async throws {
         let gate = BlockingSink()
