@@ -46,9 +46,15 @@ struct EMFDocumentEncoder: Sendable {
     let properties: [(key: String, value: String)]
     var maximumDocumentBytes = Self.maximumDocumentBytes
 
-    private struct GroupKey: Hashable {
+    /// The series of one document group: the same window end and the same
+    /// dimensions (wire names and values, in order).
+    private struct Group {
         let timestamp: Int64
-        let dimensions: [String]   // name, value, name, value...
+        /// A snapshot of the group, whose dimensions are the group's.
+        let representative: Int
+        /// The next group with the same hash (an index into the groups), or -1.
+        var next: Int
+        var entries: [Entry] = []
     }
 
     private struct Entry {
@@ -66,9 +72,12 @@ struct EMFDocumentEncoder: Sendable {
 
     private func encode(_ snapshots: UnsafeBufferPointer<MetricSnapshot>) -> (documents: [EMFDocument], rejected: [(Int, any Error)]) {
         var rejected: [(Int, any Error)] = []
-        var groupOrder: [GroupKey] = []
-        var groups: [GroupKey: [Entry]] = [:]
-        let propertyKeys = Set(properties.map(\.key))
+        // Groups in order of first appearance, found by a hash of their
+        // dimensions (their bytes mixed a word at a time) and compared string by string:
+        // no key array is built or hashed per series.
+        var groups: [Group] = []
+        var firstWithHash: [UInt64: Int] = [:]
+        let propertyKeys = properties.isEmpty ? [] : Set(properties.map(\.key))
         for index in snapshots.indices {
             let snapshot = snapshots.baseAddress! + index
             let buckets = snapshot.pointee.kind == .histogram && !snapshot.pointee.distribution.isEmpty
@@ -79,41 +88,65 @@ struct EMFDocumentEncoder: Sendable {
                 rejected.append((index, error))
                 continue
             }
-            var dimensions: [String] = []
-            dimensions.reserveCapacity(snapshot.pointee.dimensions.count * 2)
+            let name = snapshot.pointee.name
+            let timestamp = Self.milliseconds(snapshot.pointee.windowEnd)
+            var hash = Self.mix(UInt64(bitPattern: timestamp), 0xcbf2_9ce4_8422_2325)
+            var clash = name == "_aws" || (!propertyKeys.isEmpty && propertyKeys.contains(name))
             for (key, value) in snapshot.pointee.dimensions {
-                dimensions.append(names.wireName(key))
-                dimensions.append(value)
+                let wire = names.wireName(key)
+                if wire == name || wire == "_aws" { clash = true }
+                hash = Self.mix(wire, hash)
+                hash = Self.mix(value, hash)
             }
-            let dimensionNames = stride(from: 0, to: dimensions.count, by: 2).map { dimensions[$0] }
-            if snapshot.pointee.name == "_aws" || dimensionNames.contains(snapshot.pointee.name) || dimensionNames.contains("_aws")
-                || propertyKeys.contains(snapshot.pointee.name) {
-                rejected.append((index, MetricDatumValidationError.metricNameClash(name: snapshot.pointee.name)))
+            if clash {
+                rejected.append((index, MetricDatumValidationError.metricNameClash(name: name)))
                 continue
             }
-            let key = GroupKey(timestamp: Self.milliseconds(snapshot.pointee.windowEnd), dimensions: dimensions)
+            var slot = firstWithHash[hash] ?? -1
+            while slot >= 0, !(groups[slot].timestamp == timestamp
+                               && sameDimensions((snapshots.baseAddress! + groups[slot].representative).pointee.dimensions,
+                                                  snapshot.pointee.dimensions)) {
+                slot = groups[slot].next
+            }
+            if slot < 0 {
+                slot = groups.count
+                groups.append(Group(timestamp: timestamp, representative: index, next: firstWithHash[hash] ?? -1))
+                firstWithHash[hash] = slot
+            }
             let parts = buckets ? (snapshot.pointee.distribution.count + Self.maximumValuesPerMetric - 1) / Self.maximumValuesPerMetric : 1
-            if groups[key] == nil { groupOrder.append(key) }
-            for part in 0..<parts { groups[key, default: []].append(Entry(snapshot: index, part: part, parts: parts)) }
+            for part in 0..<parts { groups[slot].entries.append(Entry(snapshot: index, part: part, parts: parts)) }
         }
 
         var documents: [EMFDocument] = []
         var tooLarge = Set<Int>()
-        for key in groupOrder {
+        for group in groups {
             // Greedy packing: each entry goes to the first document with room
-            // and without a metric of that name.
-            var packed: [(names: Set<String>, entries: [Entry])] = []
-            for entry in groups[key]! {
-                let name = snapshots[entry.snapshot].name
-                if let slot = packed.firstIndex(where: { $0.entries.count < Self.maximumMetricsPerDocument && !$0.names.contains(name) }) {
-                    packed[slot].names.insert(name)
-                    packed[slot].entries.append(entry)
-                } else {
-                    packed.append(([name], [entry]))
+            // and without a metric of that name. A name new to the group is in
+            // no document yet, so it takes the first one with room; only a
+            // repeated name looks into the documents.
+            var packed: [[Entry]] = []
+            var firstWithRoom = 0
+            var seen = Set<String>()
+            seen.reserveCapacity(group.entries.count)
+            for entry in group.entries {
+                let name = (snapshots.baseAddress! + entry.snapshot).pointee.name
+                var slot = firstWithRoom
+                if !seen.insert(name).inserted {
+                    while slot < packed.count, packed[slot].count >= Self.maximumMetricsPerDocument
+                            || packed[slot].contains(where: { (snapshots.baseAddress! + $0.snapshot).pointee.name == name }) {
+                        slot += 1
+                    }
+                }
+                if slot == packed.count { packed.append([]) }
+                packed[slot].append(entry)
+                while firstWithRoom < packed.count, packed[firstWithRoom].count >= Self.maximumMetricsPerDocument {
+                    firstWithRoom += 1
                 }
             }
-            for document in packed {
-                emit(document.entries, key: key, snapshots: snapshots, into: &documents, tooLarge: &tooLarge)
+            let dimensionNames = (snapshots.baseAddress! + group.representative).pointee.dimensions.map { names.wireName($0.0) }
+            for entries in packed {
+                emit(entries, group: group, dimensionNames: dimensionNames, snapshots: snapshots,
+                     into: &documents, tooLarge: &tooLarge)
             }
         }
         for index in tooLarge.sorted() {
@@ -129,13 +162,51 @@ struct EMFDocumentEncoder: Sendable {
         return (documents, rejected.sorted { $0.0 < $1.0 })
     }
 
+    /// The same dimensions on the wire: names after renaming, and values, in order.
+    private func sameDimensions(_ one: [(String, String)], _ other: [(String, String)]) -> Bool {
+        guard one.count == other.count else { return false }
+        for position in one.indices {
+            guard one[position].1 == other[position].1, names.wireName(one[position].0) == names.wireName(other[position].0)
+            else { return false }
+        }
+        return true
+    }
+
+    /// Mixes `text`'s UTF-8 bytes, eight at a time, and its length into
+    /// `hash` (a multiply-xorshift step per word, as in FNV and wyhash).
+    private static func mix(_ text: String, _ hash: UInt64) -> UInt64 {
+        var text = text
+        return text.withUTF8 { bytes in
+            var hash = mix(UInt64(bytes.count), hash)
+            var offset = 0
+            while offset + 8 <= bytes.count {
+                hash = mix(UnsafeRawBufferPointer(bytes).loadUnaligned(fromByteOffset: offset, as: UInt64.self), hash)
+                offset += 8
+            }
+            var tail: UInt64 = 0
+            while offset < bytes.count {
+                tail = tail << 8 | UInt64(bytes[offset])
+                offset += 1
+            }
+            return mix(tail, hash)
+        }
+    }
+
+    private static func mix(_ word: UInt64, _ hash: UInt64) -> UInt64 {
+        let product = (hash ^ word) &* 0x9E37_79B9_7F4A_7C15
+        return product ^ (product >> 29)
+    }
+
     /// Encodes `entries` as one document, or halves until each fits.
-    private func emit(_ entries: [Entry], key: GroupKey, snapshots: UnsafeBufferPointer<MetricSnapshot>,
+    private func emit(_ entries: [Entry], group: Group, dimensionNames: [String],
+                      snapshots: UnsafeBufferPointer<MetricSnapshot>,
                       into documents: inout [EMFDocument], tooLarge: inout Set<Int>) {
-        let bytes = document(entries, key: key, snapshots: snapshots)
+        let bytes = document(entries, group: group, dimensionNames: dimensionNames, snapshots: snapshots)
         if bytes.count <= maximumDocumentBytes {
-            documents.append(EMFDocument(timestamp: key.timestamp, bytes: bytes,
-                                         snapshots: Array(Set(entries.map(\.snapshot))).sorted()))
+            // Entries are in batch order, a snapshot's parts side by side.
+            var carried: [Int] = []
+            for entry in entries where carried.last != entry.snapshot { carried.append(entry.snapshot) }
+            documents.append(EMFDocument(timestamp: group.timestamp, bytes: bytes, snapshots: carried))
             return
         }
         guard entries.count > 1 else {
@@ -143,23 +214,27 @@ struct EMFDocumentEncoder: Sendable {
             return
         }
         let half = entries.count / 2
-        emit(Array(entries[..<half]), key: key, snapshots: snapshots, into: &documents, tooLarge: &tooLarge)
-        emit(Array(entries[half...]), key: key, snapshots: snapshots, into: &documents, tooLarge: &tooLarge)
+        emit(Array(entries[..<half]), group: group, dimensionNames: dimensionNames, snapshots: snapshots,
+             into: &documents, tooLarge: &tooLarge)
+        emit(Array(entries[half...]), group: group, dimensionNames: dimensionNames, snapshots: snapshots,
+             into: &documents, tooLarge: &tooLarge)
     }
 
-    private func document(_ entries: [Entry], key: GroupKey, snapshots: UnsafeBufferPointer<MetricSnapshot>) -> [UInt8] {
+    private func document(_ entries: [Entry], group: Group, dimensionNames: [String],
+                          snapshots: UnsafeBufferPointer<MetricSnapshot>) -> [UInt8] {
         var json = JSONBytes(capacity: 256 + entries.count * 96)
-        let dimensionNames = stride(from: 0, to: key.dimensions.count, by: 2).map { key.dimensions[$0] }
-        let properties = self.properties.filter { !dimensionNames.contains($0.key) }
-        let members = Set(dimensionNames).union(properties.map(\.key))
+        let properties = self.properties.isEmpty ? [] : self.properties.filter { !dimensionNames.contains($0.key) }
 
         json.raw("{\"_aws\":{\"Timestamp\":")
-        json.integer(key.timestamp)
+        json.integer(group.timestamp)
         json.raw(",\"CloudWatchMetrics\":[{\"Namespace\":")
         json.string(namespace)
         json.raw(",\"Dimensions\":[")
         var sets: [[String]] = [dimensionNames]
-        for set in defaultDimensions where set.allSatisfy(members.contains) && !sets.contains(set) { sets.append(set) }
+        if !defaultDimensions.isEmpty {
+            let members = Set(dimensionNames).union(properties.map(\.key))
+            for set in defaultDimensions where set.allSatisfy(members.contains) && !sets.contains(set) { sets.append(set) }
+        }
         for (index, set) in sets.enumerated() {
             if index > 0 { json.raw(0x2C) }
             json.raw(0x5B)
@@ -182,11 +257,11 @@ struct EMFDocumentEncoder: Sendable {
             json.raw(0x7D)
         }
         json.raw("]}]}")
-        for position in stride(from: 0, to: key.dimensions.count, by: 2) {
+        for (position, pair) in (snapshots.baseAddress! + group.representative).pointee.dimensions.enumerated() {
             json.raw(0x2C)
-            json.string(key.dimensions[position])
+            json.string(dimensionNames[position])
             json.raw(0x3A)
-            json.string(key.dimensions[position + 1])
+            json.string(pair.1)
         }
         for property in properties {
             json.raw(0x2C)
@@ -196,7 +271,7 @@ struct EMFDocumentEncoder: Sendable {
         }
         for entry in entries {
             json.raw(0x2C)
-            json.string(snapshots[entry.snapshot].name)
+            json.string((snapshots.baseAddress! + entry.snapshot).pointee.name)
             json.raw(0x3A)
             value(of: snapshots.baseAddress! + entry.snapshot, part: entry.part, parts: entry.parts, into: &json)
         }
