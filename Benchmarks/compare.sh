@@ -2,7 +2,9 @@
 # The SDK beside its peers, from one run: the Peers benchmarks
 # (package-benchmark; ours, swift-prometheus, swift-otel, a bare atomic),
 # botocore serialising and signing the same PutMetricData request in Python,
-# and `openssl speed` for SHA-256. Prints one table (case, ours, peer,
+# `openssl speed` for SHA-256, and the encoding rows of `metrics-bench`
+# (EMF beside PutMetricData, OTLP and Datadog histograms: package API the
+# Peers package cannot reach). Prints one table (case, ours, peer,
 # ratio) and the issue's targets, and writes both into Docs/performance.md
 # between its "compare.sh" markers.
 #
@@ -49,6 +51,16 @@ if [ "$smoke" = 0 ]; then
     fi
 fi
 
+metrics_bench="$out/metrics-bench.txt"
+: >"$metrics_bench"
+if [ "$smoke" = 0 ]; then
+    echo "== metrics-bench: EMF, PutMetricData, OTLP and Datadog encoding (release)" >&2
+    swift build -c release --product metrics-bench >&2
+    for filter in "emf" "sinks"; do
+        METRICS_BENCH_REPEATS=11 "$(swift build -c release --show-bin-path)/metrics-bench" "$filter" >>"$metrics_bench"
+    done
+fi
+
 openssl_bps=""
 if command -v openssl >/dev/null 2>&1; then
     echo "== openssl speed -evp sha256 (16 KiB blocks)" >&2
@@ -62,5 +74,6 @@ machine="$(uname -m), $(nproc) CPUs, $(awk -F': ' '/model name/ {print $2; exit}
 "$python" Benchmarks/compare.py \
     --influx "$(ls "$out"/*.influx.csv | head -1)" \
     --botocore-ms "$botocore_ms" --openssl-bytes-per-second "$openssl_bps" \
+    --metrics-bench "$metrics_bench" \
     --machine "$machine" --smoke "$smoke" \
     --docs "$root/Docs/performance.md"
