@@ -49,6 +49,51 @@ enum WindowCut {
         }
     }
 
+    /// What one part of a cut collected: its snapshots in chunks, and the
+    /// series idle for the expiry's windows in a row.
+    struct Collected {
+        var chunks: [SnapshotChunks.Chunk] = []
+        var idle: [ObjectIdentifier] = []
+    }
+
+    /// Series a cut collects on one thread before it splits the work:
+    /// below this, starting threads costs more than it saves.
+    static let seriesPerPart = 16_384
+
+    /// Collects every series' window, in order: with many series, in
+    /// contiguous parts on several cores at once (series are independent,
+    /// and only the cut collects them). Each series' idle windows are
+    /// counted as it is collected, while it is in cache, so expiry needs no
+    /// second pass. The parts, in order, hold the series' order.
+    static func collect(_ series: ContiguousArray<any RegisteredSeries>, bounds: CollectionWindow, expiry: Int?,
+                        chunkSize: Int, cores: Int = ProcessInfo.processInfo.activeProcessorCount) -> [Collected] {
+        let parts = Swift.max(1, Swift.min(cores, series.count / seriesPerPart))
+        @Sendable func collect(_ range: Range<Int>) -> Collected {
+            var chunker = Chunker(size: chunkSize)
+            chunker.expect(range.count)
+            var idle: [ObjectIdentifier] = []
+            for entry in series[range] {
+                let snapshot = entry.collect(bounds)
+                if let expiry, entry.windowEnded(observed: snapshot != nil) >= expiry {
+                    idle.append(ObjectIdentifier(entry))
+                }
+                if let snapshot { chunker.append(snapshot) }
+            }
+            return Collected(chunks: chunker.finish(), idle: idle)
+        }
+        guard parts > 1 else { return [collect(series.indices)] }
+        // Each part initialises its own element and reads none of the others'.
+        nonisolated(unsafe) let results = UnsafeMutableBufferPointer<Collected>.allocate(capacity: parts)
+        defer { results.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let range = (series.count * part / parts)..<(series.count * (part + 1) / parts)
+            (results.baseAddress! + part).initialize(to: collect(range))
+        }
+        let collected = Array(results)
+        _ = results.deinitialize()
+        return collected
+    }
+
     /// The rejections counted since the last report, by reason, in
     /// ``RejectionReason`` order: `totals` less what was `reported`.
     static func newRejections(totals: [RejectionReason: Int], reported: [RejectionReason: Int])
@@ -82,22 +127,21 @@ extension MetricsManager {
                     if let snapshot = salvaged(bounds) { chunker.append(snapshot) }
                 }
             }
-            // Collect every live series' window.
+            // Collect every live series' window, on several cores for a large one.
             let series = registry.all()
-            chunker.expect(series.count)
-            var observed = seriesExpiry == nil ? [] : [Bool](repeating: false, count: series.count)
-            for (index, entry) in series.enumerated() {
-                guard let snapshot = entry.collect(bounds) else { continue }
-                if seriesExpiry != nil { observed[index] = true }
-                chunker.append(snapshot)
+            var chunks = chunker.finish()
+            var idle: [ObjectIdentifier] = []
+            for part in WindowCut.collect(series, bounds: bounds, expiry: seriesExpiry, chunkSize: chunkSize) {
+                chunks += part.chunks
+                idle += part.idle
             }
-            // Expire the idle, then the rejections counted since the last cut.
-            let expired = seriesExpiry.map { registry.expire(series, observed: observed, after: $0) } ?? 0
+            // Retire the idle, then the rejections counted since the last cut.
+            let expired = idle.isEmpty ? 0 : registry.retire(idle)
             state.start = end
             let totals = control.rejections()
             let fresh = WindowCut.newRejections(totals: totals, reported: state.reportedRejections)
             state.reportedRejections = totals
-            return (chunker.finish(), fresh, expired)
+            return (chunks, fresh, expired)
         }
         let named = control.takeRejectedMetrics()
         for (reason, count) in rejections {

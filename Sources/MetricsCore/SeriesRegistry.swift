@@ -211,18 +211,14 @@ final class SeriesRegistry: @unchecked Sendable {
         }
     }
 
-    /// Ends a window for expiry: `observed[i]` says whether series `i` of
-    /// `series` (the array ``all()`` returned for this cut) had a snapshot.
-    /// Series idle for `after` windows in a row are retired (an observation
-    /// racing the retirement is found by the next ``reviveRecordedInto()``).
-    /// Returns how many were retired.
+    /// Retires the series in `idle`: those the window cut found idle for
+    /// the expiry's windows in a row (``RegisteredSeries/windowEnded(observed:)``,
+    /// counted as it collected them). One recorded into since the cut read
+    /// it is kept; an observation racing the retirement is found by the
+    /// next ``reviveRecordedInto()``. Returns how many were retired.
     @discardableResult
-    func expire(_ series: ContiguousArray<any RegisteredSeries>, observed: [Bool], after windows: Int) -> Int {
-        var candidates: [ObjectIdentifier] = []
-        for (index, entry) in series.enumerated()
-        where entry.windowEnded(observed: observed[index]) >= windows {
-            candidates.append(ObjectIdentifier(entry))
-        }
+    func retire(_ idle: [ObjectIdentifier]) -> Int {
+        let candidates = idle
         guard !candidates.isEmpty else { return 0 }
         let candidateSet = Set(candidates)
         return mutate { state -> Int in

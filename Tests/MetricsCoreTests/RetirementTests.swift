@@ -15,12 +15,18 @@ struct RetirementTests {
         return (registry, counter)
     }
 
+    /// What the window cut finds with an expiry of one window: every series
+    /// of `series` idle in it (nothing observed), counted as the cut counts.
+    private func idleAfterOneWindow(_ series: ContiguousArray<any RegisteredSeries>) -> [ObjectIdentifier] {
+        series.filter { $0.windowEnded(observed: false) >= 1 }.map { ObjectIdentifier($0) }
+    }
+
     @Test("an observation after the cut read the series idle, before it was retired: the series is kept")
     func observationBeforeRetirement() {
         let (registry, counter) = registryWithCounter()
         let series = registry.all()          // the cut's view: nothing observed in the window
         counter.increment()                  // lands between the cut's read and the retirement
-        #expect(registry.expire(series, observed: [false], after: 1) == 0)
+        #expect(registry.retire(idleAfterOneWindow(series)) == 0)
         #expect(registry.count == 1)
     }
 
@@ -29,7 +35,7 @@ struct RetirementTests {
         let (registry, counter) = registryWithCounter()
         var transient: Counter? = counter
         _ = consume counter
-        #expect(registry.expire(registry.all(), observed: [false], after: 1) == 1)
+        #expect(registry.retire(idleAfterOneWindow(registry.all())) == 1)
         transient?.increment(by: 3)
         transient = nil                                   // freed, with an observation in it
         #expect(registry.reviveRecordedInto() == 0)
@@ -40,7 +46,7 @@ struct RetirementTests {
     @Test("an observation after the retirement brings the series back at the next cut, with the observation")
     func observationAfterRetirement() {
         let (registry, counter) = registryWithCounter()
-        #expect(registry.expire(registry.all(), observed: [false], after: 1) == 1)
+        #expect(registry.retire(idleAfterOneWindow(registry.all())) == 1)
         #expect(registry.count == 0)
         counter.increment(by: 2)
         #expect(registry.reviveRecordedInto() == 1)
@@ -54,7 +60,7 @@ struct RetirementTests {
     func isExpired() {
         let (registry, counter) = registryWithCounter()
         #expect(!counter.isExpired)
-        #expect(registry.expire(registry.all(), observed: [false], after: 1) == 1)
+        #expect(registry.retire(idleAfterOneWindow(registry.all())) == 1)
         #expect(counter.isExpired)
         counter.increment()
         #expect(registry.reviveRecordedInto() == 1)
@@ -71,7 +77,7 @@ struct RetirementTests {
                 Counter(descriptor: SeriesDescriptor(name: $0, kind: .counter, unit: .count, dimensions: $1), control: control)
             }!
             weakCounter = counter
-            #expect(registry.expire(registry.all(), observed: [false], after: 1) == 1)
+            #expect(registry.retire(idleAfterOneWindow(registry.all())) == 1)
             #expect(registry.reviveRecordedInto() == 0)   // held here, idle: stays retired
             #expect(weakCounter != nil)
         }
