@@ -31,6 +31,34 @@ package struct JSONBytes {
         bytes.append(0x22)
     }
 
+    /// `first`, `separator` and `second` as one JSON string, escaped, with no
+    /// concatenated `String` built (a Datadog tag `key:value`, a prefixed name).
+    package mutating func string(_ first: String, _ separator: StaticString, _ second: String) {
+        bytes.append(0x22)
+        var first = first
+        first.withUTF8 { appendEscaped($0) }
+        separator.withUTF8Buffer { appendEscaped($0) }
+        var second = second
+        second.withUTF8 { appendEscaped($0) }
+        bytes.append(0x22)
+    }
+
+    /// Appends the last `length` bytes (at most 32: a number) `times` more
+    /// times, each after `separator`: a value repeated in a JSON array.
+    package mutating func repeatLast(_ length: Int, times: Int, separator: UInt8) {
+        guard times > 0, length > 0, length <= 32, length <= bytes.count else { return }
+        var copy: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &copy) { copy in
+            bytes.withUnsafeBytes { copy.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[($0.count - length)...])) }
+            let text = UnsafeRawBufferPointer(rebasing: copy[..<length])
+            bytes.reserveCapacity(bytes.count + times * (length + 1))
+            for _ in 0..<times {
+                bytes.append(separator)
+                bytes.append(contentsOf: text)
+            }
+        }
+    }
+
     /// `raw` (already UTF-8) as a JSON string, escaped: a document nested
     /// in a PutLogEvents message.
     package mutating func string(bytes raw: [UInt8]) {

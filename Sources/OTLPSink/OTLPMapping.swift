@@ -107,18 +107,21 @@ struct ExponentialBuckets: Equatable {
         if count > total {
             Self.place(mean, UInt64(count - total), zeros: &zeros, positive: &positiveCells, negative: &negativeCells)
         }
-        var scale = Self.initialScale
+        // Lowering the scale by one merges pairs of buckets (index >> 1):
+        // the shift that fits is found from each side's lowest and highest
+        // index alone, and the cells are placed once, at that shift.
         let limit = max(1, maxBuckets)
-        while scale > Self.lowestScale,
-              Self.span(positiveCells) > limit || Self.span(negativeCells) > limit {
-            scale -= 1
-            positiveCells = positiveCells.map { ($0.index >> 1, $0.count) }
-            negativeCells = negativeCells.map { ($0.index >> 1, $0.count) }
+        let positiveRange = Self.indexRange(positiveCells)
+        let negativeRange = Self.indexRange(negativeCells)
+        var shift = 0
+        while Self.initialScale - shift > Self.lowestScale,
+              Self.span(positiveRange, shift) > limit || Self.span(negativeRange, shift) > limit {
+            shift += 1
         }
-        self.scale = scale
+        scale = Self.initialScale - shift
         zeroCount = zeros
-        (positiveOffset, positive) = Self.dense(positiveCells)
-        (negativeOffset, negative) = Self.dense(negativeCells)
+        (positiveOffset, positive) = Self.dense(positiveCells, positiveRange, shift)
+        (negativeOffset, negative) = Self.dense(negativeCells, negativeRange, shift)
     }
 
     /// The bucket index of magnitude `value` at the initial scale.
@@ -140,15 +143,29 @@ struct ExponentialBuckets: Equatable {
         }
     }
 
-    private static func span(_ cells: [(index: Int, count: UInt64)]) -> Int {
-        guard let low = cells.map(\.index).min(), let high = cells.map(\.index).max() else { return 0 }
-        return high - low + 1
+    /// The lowest and highest index of `cells`, in one pass; `nil` when empty.
+    private static func indexRange(_ cells: [(index: Int, count: UInt64)]) -> ClosedRange<Int>? {
+        guard var low = cells.first?.index else { return nil }
+        var high = low
+        for cell in cells {
+            low = Swift.min(low, cell.index)
+            high = Swift.max(high, cell.index)
+        }
+        return low...high
     }
 
-    private static func dense(_ cells: [(index: Int, count: UInt64)]) -> (Int, [UInt64]) {
-        guard let low = cells.map(\.index).min(), let high = cells.map(\.index).max() else { return (0, []) }
-        var counts = [UInt64](repeating: 0, count: high - low + 1)
-        for cell in cells { counts[cell.index - low] += cell.count }
+    /// Buckets from the lowest to the highest index, `shift` scales down.
+    private static func span(_ range: ClosedRange<Int>?, _ shift: Int) -> Int {
+        guard let range else { return 0 }
+        return (range.upperBound >> shift) - (range.lowerBound >> shift) + 1
+    }
+
+    private static func dense(_ cells: [(index: Int, count: UInt64)], _ range: ClosedRange<Int>?,
+                              _ shift: Int) -> (Int, [UInt64]) {
+        guard let range else { return (0, []) }
+        let low = range.lowerBound >> shift
+        var counts = [UInt64](repeating: 0, count: span(range, shift))
+        for cell in cells { counts[(cell.index >> shift) - low] += cell.count }
         return (low, counts)
     }
 }

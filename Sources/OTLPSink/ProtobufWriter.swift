@@ -105,9 +105,18 @@ package struct ProtobufWriter {
             bytes[lengthAt] = UInt8(length)
             return
         }
-        var prefix = ProtobufWriter(capacity: 10)
-        prefix.varint(UInt64(length))
-        bytes.replaceSubrange(lengthAt..<(lengthAt + 1), with: prefix.bytes)
+        // The length's varint, on the stack, replaces the one byte reserved.
+        var prefix: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &prefix) { prefix in
+            var value = UInt64(length)
+            var size = 0
+            repeat {
+                prefix[size] = UInt8(truncatingIfNeeded: value & 0x7F) | (value >= 0x80 ? 0x80 : 0)
+                value >>= 7
+                size += 1
+            } while value > 0
+            bytes.replaceSubrange(lengthAt..<(lengthAt + 1), with: UnsafeRawBufferPointer(rebasing: prefix[..<size]))
+        }
     }
 
     private mutating func appendLittleEndian(_ value: UInt64) {

@@ -88,6 +88,20 @@ struct DatadogSinkTests {
         #expect(series[0]["type"] as? String == "distribution")
     }
 
+    @Test("JSON pieces: a number repeated byte for byte after separators, a tag written as one string of escaped parts")
+    func jsonPieces() {
+        var json = JSONBytes(capacity: 4)
+        json.raw(0x5B)
+        json.number(0.0001234)
+        json.repeatLast(json.count - 1, times: 2, separator: 0x2C)
+        json.repeatLast(json.count, times: 0, separator: 0x2C)     // nothing to repeat
+        json.raw(0x5D)
+        #expect(String(decoding: json.bytes, as: UTF8.self) == "[0.0001234,0.0001234,0.0001234]")
+        var tag = JSONBytes()
+        tag.string("k\"", ":", "v\\")
+        #expect(String(decoding: tag.bytes, as: UTF8.self) == #""k\":v\\""#)
+    }
+
     @Test("over the value limit, repetitions scale down in proportion; without a distribution, the mean count times")
     func capped() {
         let encoder = DatadogEncoder(prefix: "", host: nil, tags: [], maxValuesPerDistribution: 100)
