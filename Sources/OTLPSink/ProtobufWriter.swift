@@ -86,11 +86,26 @@ package struct ProtobufWriter {
         for value in values { appendLittleEndian(value) }
     }
 
-    /// A packed `repeated uint64` field.
+    /// A packed `repeated uint64` field: its length counted first, then
+    /// every varint written in place (a histogram's buckets, mostly zeros).
     package mutating func packedVarints(_ field: Int, _ values: [UInt64]) {
         guard !values.isEmpty else { return }
-        message(field) { writer in
-            for value in values { writer.varint(value) }
+        var length = 0
+        for value in values { length += value == 0 ? 1 : (70 - value.leadingZeroBitCount) / 7 }
+        tag(field, Self.lengthType)
+        varint(UInt64(length))
+        var at = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: length))
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            for var value in values {
+                while value >= 0x80 {
+                    buffer[at] = UInt8(truncatingIfNeeded: value) | 0x80
+                    value >>= 7
+                    at += 1
+                }
+                buffer[at] = UInt8(value)
+                at += 1
+            }
         }
     }
 

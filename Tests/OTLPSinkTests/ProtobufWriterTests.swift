@@ -54,6 +54,23 @@ struct ProtobufWriterTests {
         #expect(last == 4 && seven == 7 && inner.isAtEnd)
     }
 
+    @Test("packed varints: the counted length and every value read back, from 1 to 10 bytes each")
+    func packedVarints() throws {
+        let values: [UInt64] = [0, 1, 127, 128, 300, 16_383, 16_384, 1 << 35, .max] + Array(repeating: 0, count: 200)
+        var writer = ProtobufWriter()
+        writer.packedVarints(2, values)
+        var reader = ProtobufReader(writer.bytes)
+        let field = reader.field()
+        let (number, value) = try #require(field)
+        #expect(number == 2 && reader.isAtEnd)
+        guard case .bytes(let packed) = value else { Issue.record("not length-delimited"); return }
+        var items = ProtobufReader(packed)
+        var read: [UInt64] = []
+        while !items.isAtEnd, let item = items.varint() { read.append(item) }
+        #expect(read == values)
+        #expect(packed.count == 1 + 1 + 1 + 2 + 2 + 2 + 3 + 6 + 10 + 200)
+    }
+
     @Test("the reader gives nil for truncated or malformed input instead of crashing")
     func malformed() {
         for bytes: [UInt8] in [[0x0A, 0x05, 0x01], [0x08], [0x08, 0x80, 0x80], [0x00, 0x01], [0x0F], [0x11, 0x01]] {
