@@ -50,14 +50,19 @@ public final class Counter: InstrumentSeries {
 
     /// Adds `amount`. Zero is a no-op; a negative amount is rejected and
     /// counted as ``RejectionReason/negativeIncrement`` (counters only go up).
+    /// Inlined into the caller, as `increment()` is (the swift-metrics
+    /// backend's counter is this call).
+    @inlinable
     public func increment(by amount: Int) {
-        guard control.isRecording else { return control.reject(.afterShutdown) }
-        guard amount > 0 else {
-            if amount < 0 { control.reject(.negativeIncrement, metric: descriptor.name) }
-            return
-        }
+        guard control.isRecording else { return rejectAfterShutdown() }
+        guard amount > 0 else { return rejectNonPositive(amount) }
         value.add(amount)
-        if control.hasEventSinks { control.dispatch(descriptor, value: Double(amount)) }
+        if control.hasEventSinks { dispatch(Double(amount)) }
+    }
+
+    @usableFromInline @inline(never)
+    func rejectNonPositive(_ amount: Int) {
+        if amount < 0 { control.reject(.negativeIncrement, metric: descriptor.name) }
     }
 
     /// A retired series let go with observations in it (see SeriesLife):

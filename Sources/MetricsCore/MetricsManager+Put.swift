@@ -80,7 +80,7 @@ extension MetricsManager {
         let series = registry.series(name: name, kind: .histogram, dimensions: dimensions, hash: hash,
                                      knownMissing: missing, as: Histogram.self) {
             Histogram(
-                descriptor: SeriesDescriptor(name: $0, kind: .histogram, unit: unit, dimensions: $1),
+                descriptor: SeriesDescriptor(name: $0, kind: .histogram, unit: unit, dimensions: $1, hash: $2),
                 control: control, distribution: false)
         }
         series?.record(value)

@@ -60,14 +60,18 @@ enum WindowCut {
     /// below this, starting threads costs more than it saves.
     static let seriesPerPart = 16_384
 
+    /// The cores a cut may use, read once (Foundation reads the cgroup's
+    /// CPU quota from files to answer).
+    static let cores = ProcessInfo.processInfo.activeProcessorCount
+
     /// Collects every series' window, in order: with many series, in
     /// contiguous parts on several cores at once (series are independent,
     /// and only the cut collects them). Each series' idle windows are
     /// counted as it is collected, while it is in cache, so expiry needs no
     /// second pass. The parts, in order, hold the series' order.
     static func collect(_ series: ContiguousArray<any RegisteredSeries>, bounds: CollectionWindow, expiry: Int?,
-                        chunkSize: Int, cores: Int = ProcessInfo.processInfo.activeProcessorCount) -> [Collected] {
-        let parts = Swift.max(1, Swift.min(cores, series.count / seriesPerPart))
+                        chunkSize: Int, cores: Int = WindowCut.cores) -> [Collected] {
+        let parts = series.count < 2 * seriesPerPart ? 1 : Swift.max(1, Swift.min(cores, series.count / seriesPerPart))
         @Sendable func collect(_ range: Range<Int>) -> Collected {
             var chunker = Chunker(size: chunkSize)
             chunker.expect(range.count)

@@ -219,17 +219,17 @@ public final class MetricsManager: Sendable {
     ) -> S {
         // Level `.none`, and a rejected name, get an inert instrument that
         // belongs to no registry: recording into it does nothing.
-        let inert = SeriesDescriptor(name: name, kind: kind, unit: unit, dimensions: dimensions)
-        if level == .none { return make(inert, .inert) }
+        func inert() -> S { make(SeriesDescriptor(name: name, kind: kind, unit: unit, dimensions: dimensions), .inert) }
+        if level == .none { return inert() }
         guard !name.isEmpty else {
             control.reject(.emptyName)
-            return make(inert, .inert)
+            return inert()
         }
         let kept = level == .summary ? dimensions.filter { summaryDimensions.contains($0.0) } : dimensions
         let found = registry.series(name: name, kind: kind, dimensions: kept, as: type) {
-            make(SeriesDescriptor(name: $0, kind: kind, unit: unit, dimensions: $1), control)
+            make(SeriesDescriptor(name: $0, kind: kind, unit: unit, dimensions: $1, hash: $2), control)
         }
-        return found ?? make(inert, .inert)
+        return found ?? inert()
     }
 
     // MARK: Reading

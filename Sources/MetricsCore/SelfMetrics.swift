@@ -32,7 +32,7 @@ struct SelfMetrics: Sendable {
     private func counter(_ name: String, _ dimensions: [(String, String)]) -> Counter? {
         let full = config.prefix + name
         return registry.series(name: full, kind: .counter, dimensions: dimensions, as: Counter.self) {
-            Counter(descriptor: SeriesDescriptor(name: $0, kind: .counter, unit: .count, dimensions: $1), control: control)
+            Counter(descriptor: SeriesDescriptor(name: $0, kind: .counter, unit: .count, dimensions: $1, hash: $2), control: control)
         }
     }
 
@@ -46,7 +46,7 @@ struct SelfMetrics: Sendable {
             counter("SnapshotsExported", dimensions)?.increment(by: count)
             let name = config.prefix + "ExportLatency"
             registry.series(name: name, kind: .histogram, dimensions: dimensions, as: Histogram.self) {
-                Histogram(descriptor: SeriesDescriptor(name: $0, kind: .histogram, unit: .milliseconds, dimensions: $1),
+                Histogram(descriptor: SeriesDescriptor(name: $0, kind: .histogram, unit: .milliseconds, dimensions: $1, hash: $2),
                           control: control, distribution: true)
             }?.record(duration)
         case .retried:
@@ -72,7 +72,7 @@ struct SelfMetrics: Sendable {
         for worker in workers {
             let name = config.prefix + "QueueLength"
             registry.series(name: name, kind: .gauge, dimensions: [("sink", worker.name)], as: Gauge.self) {
-                Gauge(descriptor: SeriesDescriptor(name: $0, kind: .gauge, unit: .count, dimensions: $1), control: control)
+                Gauge(descriptor: SeriesDescriptor(name: $0, kind: .gauge, unit: .count, dimensions: $1, hash: $2), control: control)
             }?.set(worker.stats().queued)
         }
     }

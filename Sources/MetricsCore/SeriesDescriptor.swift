@@ -12,12 +12,14 @@ struct SeriesDescriptor: Sendable {
     /// `SeriesDescriptor.hash(name:kind:dimensions:)`, kept for the registry.
     let hash: Int
 
-    init(name: String, kind: MetricSnapshot.Kind, unit: MetricUnit, dimensions: [(String, String)]) {
+    /// `hash` is ``hash(name:kind:dimensions:)`` of the identity when the
+    /// caller has it already (the registry, creating the series it looked for).
+    init(name: String, kind: MetricSnapshot.Kind, unit: MetricUnit, dimensions: [(String, String)], hash: Int? = nil) {
         self.name = name
         self.kind = kind
         self.unit = unit
         self.dimensions = dimensions
-        self.hash = Self.hash(name: name, kind: kind, dimensions: dimensions)
+        self.hash = hash ?? Self.hash(name: name, kind: kind, dimensions: dimensions)
     }
 
     static func hash<D: DimensionPairs>(name: String, kind: MetricSnapshot.Kind, dimensions: D) -> Int {

@@ -104,7 +104,8 @@ final class SeriesRegistry: @unchecked Sendable {
     /// (`nil` only if an existing series of that identity has another type).
     /// Past a cardinality limit, the overflow series that takes its place
     /// (see ``CardinalityLimits``): `make` gets the name and dimensions of
-    /// the series to create, which are the overflow's when folded.
+    /// the series to create, which are the overflow's when folded, and
+    /// their ``SeriesDescriptor/hash(name:kind:dimensions:)``.
     ///
     /// `make` runs under the registry's lock and must not call back into it.
     ///
@@ -119,7 +120,7 @@ final class SeriesRegistry: @unchecked Sendable {
         hash knownHash: Int? = nil,
         knownMissing: Bool = false,
         as type: S.Type,
-        make: (_ name: String, _ dimensions: [(String, String)]) -> S
+        make: (_ name: String, _ dimensions: [(String, String)], _ hash: Int) -> S
     ) -> S? {
         let hash = knownHash ?? SeriesDescriptor.hash(name: name, kind: kind, dimensions: dimensions)
         let probe = dimensions.probe
@@ -154,12 +155,12 @@ final class SeriesRegistry: @unchecked Sendable {
                     let (existing, overflowSlot) = state.table.find(hash: overflowHash, name: overflowName, kind: kind,
                                                               dimensions: .list(overflow))
                     if let existing { return state.table.series[existing] as? S }
-                    let created = make(overflowName, overflow)
+                    let created = make(overflowName, overflow, overflowHash)
                     state.table.insert(created, hash: overflowHash, at: overflowSlot)
                     return created
                 }
             }
-            let created = make(name, dimensions.materialized())
+            let created = make(name, dimensions.materialized(), hash)
             state.table.insert(created, hash: hash, at: slot)
             return created
         }

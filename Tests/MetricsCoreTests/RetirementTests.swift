@@ -10,7 +10,7 @@ struct RetirementTests {
         let registry = SeriesRegistry()
         let control = RecordingControl(disabled: false, eventSinks: [], wallClock: SystemWallClock(), registry: registry)
         let counter = registry.series(name: "A", kind: .counter, dimensions: [("k", "v")], as: Counter.self) {
-            Counter(descriptor: SeriesDescriptor(name: $0, kind: .counter, unit: .count, dimensions: $1), control: control)
+            Counter(descriptor: SeriesDescriptor(name: $0, kind: .counter, unit: .count, dimensions: $1, hash: $2), control: control)
         }!
         return (registry, counter)
     }
@@ -74,7 +74,7 @@ struct RetirementTests {
         weak var weakCounter: Counter?
         do {
             let counter = registry.series(name: "B", kind: .counter, dimensions: [("k", "v")], as: Counter.self) {
-                Counter(descriptor: SeriesDescriptor(name: $0, kind: .counter, unit: .count, dimensions: $1), control: control)
+                Counter(descriptor: SeriesDescriptor(name: $0, kind: .counter, unit: .count, dimensions: $1, hash: $2), control: control)
             }!
             weakCounter = counter
             #expect(registry.retire(idleAfterOneWindow(registry.all())) == 1)

@@ -31,7 +31,7 @@ struct WindowCutTests {
         let count = WindowCut.seriesPerPart * 2 + 5
         let counters = (0..<count).map { index in
             registry.series(name: "C", kind: .counter, dimensions: [("n", "\(index)")], as: Counter.self) {
-                Counter(descriptor: SeriesDescriptor(name: $0, kind: .counter, unit: .count, dimensions: $1), control: control)
+                Counter(descriptor: SeriesDescriptor(name: $0, kind: .counter, unit: .count, dimensions: $1, hash: $2), control: control)
             }!
         }
         let bounds = CollectionWindow(start: Date(timeIntervalSince1970: 0), end: Date(timeIntervalSince1970: 60))
