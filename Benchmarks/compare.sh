@@ -2,9 +2,10 @@
 # The SDK beside its peers, from one run: the Peers benchmarks
 # (package-benchmark; ours, swift-prometheus, swift-otel, a bare atomic),
 # botocore serialising and signing the same PutMetricData request in Python,
-# `openssl speed` for SHA-256, and the encoding rows of `metrics-bench`
-# (EMF beside PutMetricData, OTLP and Datadog histograms: package API the
-# Peers package cannot reach). Prints one table (case, ours, peer,
+# `openssl speed` for SHA-256, and rows of `metrics-bench`: EMF beside
+# PutMetricData, OTLP and Datadog histograms (package API the Peers package
+# cannot reach), and heap per series measured without package-benchmark's
+# malloc interposer (which puts a 16-byte header before every allocation). Prints one table (case, ours, peer,
 # ratio) and the targets, and writes both into Docs/performance.md
 # between its "compare.sh" markers.
 #
@@ -56,7 +57,7 @@ metrics_bench="$out/metrics-bench.txt"
 if [ "$smoke" = 0 ]; then
     echo "== metrics-bench: EMF, PutMetricData, OTLP and Datadog encoding (release)" >&2
     swift build -c release --product metrics-bench >&2
-    for filter in "emf" "sinks"; do
+    for filter in "emf" "sinks" "heap per live counter series, 10k"; do
         METRICS_BENCH_REPEATS=11 "$(swift build -c release --show-bin-path)/metrics-bench" "$filter" >>"$metrics_bench"
     done
 fi

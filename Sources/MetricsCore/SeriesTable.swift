@@ -128,9 +128,12 @@ struct SeriesTable {
         perName[entry.descriptor.name, default: 0] += 1
     }
 
-    /// At most half the slots in use, so that probes stay short.
+    /// At most three quarters of the slots in use: probes stay short (a
+    /// slot is a word, eight to a cache line, and its tag rules out most
+    /// mismatches without touching the series), and a table of 10k series
+    /// takes 16k slots rather than 32k (13 bytes a series less).
     private mutating func growIfNeeded() {
-        guard series.count * 2 > slotCount else { return }
+        guard series.count * 4 > slotCount * 3 else { return }
         rehash(slotCount: slotCount * 2)
         for (index, entry) in series.enumerated() {
             let (found, slot) = find(entry)
