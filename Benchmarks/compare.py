@@ -175,9 +175,11 @@ def main():
         judge("cut + encode + sign, 100k series", show_time(end_to_end), "≤ 40 ms", end_to_end <= 40e6)
     emf = bench_rows.get("EMF: encode 10k series into PutLogEvents calls (ms)")
     put = bench_rows.get("PutMetricData: encode the same 10k series into requests (ms)")
-    if emf and put:
-        judge("EMF encode vs PutMetricData, same 10k series", f"{emf[0] / put[0]:.2f}× ({emf[0]:.1f} / {put[0]:.1f} ms)",
-              "≤ 1.0×", emf[0] <= put[0])
+    pairs = bench_rows.get("EMF / PutMetricData encoding time, same 10k series, pairs back to back (ratio)")
+    if pairs:
+        judge("EMF encode vs PutMetricData, same 10k series (median of back-to-back pairs)",
+              f"{pairs[0]:.2f}× (medians apart: {emf[0]:.1f} / {put[0]:.1f} ms)" if emf and put else f"{pairs[0]:.2f}×",
+              "≤ 1.0×", pairs[0] <= 1.0)
     otlp = bench_rows.get("OTLP protobuf: encode 1000 histograms (µs)")
     datadog = bench_rows.get("Datadog: encode 1000 histograms (µs)")
     if otlp:

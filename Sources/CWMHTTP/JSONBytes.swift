@@ -26,20 +26,27 @@ package struct JSONBytes {
     /// `\uXXXX`, everything else (UTF-8 included) as it is.
     package mutating func string(_ text: String) {
         bytes.append(0x22)
-        var text = text
-        text.withUTF8 { appendEscaped($0) }
+        appendEscaped(text)
         bytes.append(0x22)
+    }
+
+    /// `text`'s UTF-8, escaped: read in place when the string is contiguous
+    /// (native strings are), with no copy of the `String`.
+    private mutating func appendEscaped(_ text: String) {
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { appendEscaped($0) }
+        if done == nil {
+            var text = text
+            text.withUTF8 { appendEscaped($0) }
+        }
     }
 
     /// `first`, `separator` and `second` as one JSON string, escaped, with no
     /// concatenated `String` built (a Datadog tag `key:value`, a prefixed name).
     package mutating func string(_ first: String, _ separator: StaticString, _ second: String) {
         bytes.append(0x22)
-        var first = first
-        first.withUTF8 { appendEscaped($0) }
+        appendEscaped(first)
         separator.withUTF8Buffer { appendEscaped($0) }
-        var second = second
-        second.withUTF8 { appendEscaped($0) }
+        appendEscaped(second)
         bytes.append(0x22)
     }
 
@@ -107,7 +114,7 @@ package struct JSONBytes {
                 length += 1
             }
             if value < 0 { bytes.append(0x2D) }
-            bytes.append(contentsOf: buffer[(20 - length)...])
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(20 - length)...]))
         }
     }
 

@@ -76,7 +76,7 @@ struct EMFDocumentEncoder: Sendable {
         // dimensions (their bytes mixed a word at a time) and compared string by string:
         // no key array is built or hashed per series.
         var groups: [Group] = []
-        var firstWithHash: [UInt64: Int] = [:]
+        var firstWithHash = HashIndex(expected: snapshots.count)
         let propertyKeys = properties.isEmpty ? [] : Set(properties.map(\.key))
         for index in snapshots.indices {
             let snapshot = snapshots.baseAddress! + index
@@ -92,17 +92,20 @@ struct EMFDocumentEncoder: Sendable {
             let timestamp = Self.milliseconds(snapshot.pointee.windowEnd)
             var hash = Self.mix(UInt64(bitPattern: timestamp), 0xcbf2_9ce4_8422_2325)
             var clash = name == "_aws" || (!propertyKeys.isEmpty && propertyKeys.contains(name))
-            for (key, value) in snapshot.pointee.dimensions {
-                let wire = names.wireName(key)
-                if wire == name || wire == "_aws" { clash = true }
-                hash = Self.mix(wire, hash)
-                hash = Self.mix(value, hash)
+            // Through the array's buffer: the pairs are read in place, not copied.
+            snapshot.pointee.dimensions.withUnsafeBufferPointer { pairs in
+                for index in pairs.indices {
+                    let wire = names.wireName(pairs[index].0)
+                    if wire == name || wire == "_aws" { clash = true }
+                    hash = Self.mix(wire, hash)
+                    hash = Self.mix(pairs[index].1, hash)
+                }
             }
             if clash {
                 rejected.append((index, MetricDatumValidationError.metricNameClash(name: name)))
                 continue
             }
-            var slot = firstWithHash[hash] ?? -1
+            var slot = firstWithHash[hash]
             while slot >= 0, !(groups[slot].timestamp == timestamp
                                && sameDimensions((snapshots.baseAddress! + groups[slot].representative).pointee.dimensions,
                                                   snapshot.pointee.dimensions)) {
@@ -110,7 +113,7 @@ struct EMFDocumentEncoder: Sendable {
             }
             if slot < 0 {
                 slot = groups.count
-                groups.append(Group(timestamp: timestamp, representative: index, next: firstWithHash[hash] ?? -1))
+                groups.append(Group(timestamp: timestamp, representative: index, next: firstWithHash[hash]))
                 firstWithHash[hash] = slot
             }
             let parts = buckets ? (snapshot.pointee.distribution.count + Self.maximumValuesPerMetric - 1) / Self.maximumValuesPerMetric : 1
@@ -126,12 +129,16 @@ struct EMFDocumentEncoder: Sendable {
             // repeated name looks into the documents.
             var packed: [[Entry]] = []
             var firstWithRoom = 0
+            // Up to 16 entries, names are compared; beyond, hashed.
             var seen = Set<String>()
-            seen.reserveCapacity(group.entries.count)
+            let hashesNames = group.entries.count > 16
             for entry in group.entries {
                 let name = (snapshots.baseAddress! + entry.snapshot).pointee.name
                 var slot = firstWithRoom
-                if !seen.insert(name).inserted {
+                let repeated = hashesNames
+                    ? !seen.insert(name).inserted
+                    : packed.contains { $0.contains { (snapshots.baseAddress! + $0.snapshot).pointee.name == name } }
+                if repeated {
                     while slot < packed.count, packed[slot].count >= Self.maximumMetricsPerDocument
                             || packed[slot].contains(where: { (snapshots.baseAddress! + $0.snapshot).pointee.name == name }) {
                         slot += 1
@@ -166,7 +173,8 @@ struct EMFDocumentEncoder: Sendable {
     private func sameDimensions(_ one: [(String, String)], _ other: [(String, String)]) -> Bool {
         guard one.count == other.count else { return false }
         for position in one.indices {
-            guard one[position].1 == other[position].1, names.wireName(one[position].0) == names.wireName(other[position].0)
+            guard one[position].1 == other[position].1,
+                  one[position].0 == other[position].0 || names.wireName(one[position].0) == names.wireName(other[position].0)
             else { return false }
         }
         return true
@@ -175,21 +183,24 @@ struct EMFDocumentEncoder: Sendable {
     /// Mixes `text`'s UTF-8 bytes, eight at a time, and its length into
     /// `hash` (a multiply-xorshift step per word, as in FNV and wyhash).
     private static func mix(_ text: String, _ hash: UInt64) -> UInt64 {
+        if let mixed = text.utf8.withContiguousStorageIfAvailable({ mix($0, hash) }) { return mixed }
         var text = text
-        return text.withUTF8 { bytes in
-            var hash = mix(UInt64(bytes.count), hash)
-            var offset = 0
-            while offset + 8 <= bytes.count {
-                hash = mix(UnsafeRawBufferPointer(bytes).loadUnaligned(fromByteOffset: offset, as: UInt64.self), hash)
-                offset += 8
-            }
-            var tail: UInt64 = 0
-            while offset < bytes.count {
-                tail = tail << 8 | UInt64(bytes[offset])
-                offset += 1
-            }
-            return mix(tail, hash)
+        return text.withUTF8 { mix($0, hash) }
+    }
+
+    private static func mix(_ bytes: UnsafeBufferPointer<UInt8>, _ hash: UInt64) -> UInt64 {
+        var hash = mix(UInt64(bytes.count), hash)
+        var offset = 0
+        while offset + 8 <= bytes.count {
+            hash = mix(UnsafeRawBufferPointer(bytes).loadUnaligned(fromByteOffset: offset, as: UInt64.self), hash)
+            offset += 8
         }
+        var tail: UInt64 = 0
+        while offset < bytes.count {
+            tail = tail << 8 | UInt64(bytes[offset])
+            offset += 1
+        }
+        return mix(tail, hash)
     }
 
     private static func mix(_ word: UInt64, _ hash: UInt64) -> UInt64 {
@@ -332,4 +343,40 @@ struct EMFDocumentEncoder: Sendable {
     static func milliseconds(_ date: Date) -> Int64 {
         Int64((date.timeIntervalSince1970 * 1000).rounded())
     }
+}
+
+/// Hash → the latest group with that hash (an index), or -1: open
+/// addressing over a power-of-two array at most half full (sized for one
+/// group per snapshot), with no hashing of the hash.
+private struct HashIndex {
+    private var keys: [UInt64]
+    private var values: [Int]
+
+    init(expected: Int) {
+        let capacity = Swift.max(16, (Swift.max(1, expected) * 2).nextPowerOfTwo)
+        keys = Array(repeating: 0, count: capacity)
+        values = Array(repeating: -1, count: capacity)
+    }
+
+    subscript(hash: UInt64) -> Int {
+        get {
+            var slot = Int(truncatingIfNeeded: hash) & (keys.count - 1)
+            while values[slot] >= 0 {
+                if keys[slot] == hash { return values[slot] }
+                slot = (slot + 1) & (keys.count - 1)
+            }
+            return -1
+        }
+        set {
+            var slot = Int(truncatingIfNeeded: hash) & (keys.count - 1)
+            while values[slot] >= 0, keys[slot] != hash { slot = (slot + 1) & (keys.count - 1) }
+            keys[slot] = hash
+            values[slot] = newValue
+        }
+    }
+}
+
+private extension Int {
+    /// The smallest power of two at least `self` (for a positive value).
+    var nextPowerOfTwo: Int { self <= 1 ? 1 : 1 << (Int.bitWidth - (self - 1).leadingZeroBitCount) }
 }

@@ -71,6 +71,14 @@ enum EMFBenchmarks {
             Benchmark("emf", "PutMetricData: encode the same 10k series into requests (ms)", unit: "ms", repeats: 11) {
                 try await nanosecondsPerOperation(1) { try await cloudWatch.export(batch) } / 1e6
             },
+            // One EMF and one PutMetricData encoding back to back per sample,
+            // so that a noisy stretch of the machine hits both alike.
+            Benchmark("emf", "EMF / PutMetricData encoding time, same 10k series, pairs back to back (ratio)",
+                      unit: "x", repeats: 21) {
+                let emfTime = try await nanosecondsPerOperation(1) { try await emf.export(batch) }
+                let putTime = try await nanosecondsPerOperation(1) { try await cloudWatch.export(batch) }
+                return emfTime / putTime
+            },
             Benchmark("emf", "PutMetricData: bytes per series (JSON bodies, before gzip)", unit: "bytes", repeats: 1) {
                 putClient.bytes.withLock { $0 = 0 }
                 try await cloudWatch.export(batch)

@@ -73,6 +73,10 @@ struct EMFDocumentTests {
         let counts = parsed(documents).map { metrics($0).count }
         #expect(counts == [100, 100, 51])
         #expect(Set(documents.flatMap(\.snapshots)).count == 251)
+        // A small group (names compared rather than hashed) splits alike.
+        let small = ["A", "B", "A", "C", "A"].map { snapshot($0, dimensions: [("stream", "s")]) }
+        let (smallDocuments, _) = encoder().encode(small)
+        #expect(smallDocuments.map(\.snapshots) == [[0, 1, 3], [2], [4]])
     }
 
     @Test("a distribution over 100 values continues in further documents, with exact totals across them")
