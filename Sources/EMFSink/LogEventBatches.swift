@@ -7,17 +7,19 @@ enum LogEventBatches {
 
     /// Document indices per call, in the order the calls are made.
     static func cut(_ documents: [EMFDocument], maxEvents: Int, maxBytes: Int) -> [[Int]] {
-        let order = documents.indices.sorted {
-            (documents[$0].timestamp, $0) < (documents[$1].timestamp, $1)
-        }
+        // Times and sizes read once: a document read in the sort's
+        // comparisons would be copied, its arrays retained, every time.
+        let timestamps = documents.map(\.timestamp)
+        let sizes = documents.map { $0.bytes.count + overheadPerEvent }
+        let order = documents.indices.sorted { (timestamps[$0], $0) < (timestamps[$1], $1) }
         var batches: [[Int]] = []
         var current: [Int] = []
         var bytes = 0
         for index in order {
-            let size = documents[index].bytes.count + overheadPerEvent
+            let size = sizes[index]
             if let first = current.first,
                current.count >= maxEvents || bytes + size > maxBytes
-                || documents[index].timestamp - documents[first].timestamp > maximumSpan {
+                || timestamps[index] - timestamps[first] > maximumSpan {
                 batches.append(current)
                 current = []
                 bytes = 0
