@@ -66,7 +66,7 @@ def load_metrics_bench(path):
         return rows
     with open(path) as handle:
         for line in handle:
-            match = re.match(r"^(\S.*?)\s{2,}([0-9.]+) (\S+)\s+\[", line)
+            match = re.match(r"^(\S.*?)\s+([0-9.]+) (\S+)\s+\[", line)
             if match:
                 rows[match.group(1)] = (float(match.group(2)), match.group(3))
     return rows

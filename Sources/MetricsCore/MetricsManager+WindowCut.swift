@@ -77,11 +77,14 @@ enum WindowCut {
             chunker.expect(range.count)
             var idle: [ObjectIdentifier] = []
             for entry in series[range] {
-                let snapshot = entry.collect(bounds)
-                if let expiry, entry.windowEnded(observed: snapshot != nil) >= expiry {
-                    idle.append(ObjectIdentifier(entry))
+                // Bound and handed on at once: the snapshot moves into the
+                // chunk, with no copy of its strings and arrays.
+                guard let snapshot = entry.collect(bounds) else {
+                    if let expiry, entry.windowEnded(observed: false) >= expiry { idle.append(ObjectIdentifier(entry)) }
+                    continue
                 }
-                if let snapshot { chunker.append(snapshot) }
+                if expiry != nil { _ = entry.windowEnded(observed: true) }
+                chunker.append(snapshot)
             }
             return Collected(chunks: chunker.finish(), idle: idle)
         }

@@ -88,6 +88,7 @@ enum CoreBenchmarks {
                 withExtendedLifetime(manager) {}
                 return Double(Int(after) - Int(before)) / Double(names.count)
             },
+            snapshotBenchmark(series: 1_000),
             snapshotBenchmark(series: 10_000),
             snapshotBenchmark(series: 100_000),
             peekBenchmark(series: 100_000),
