@@ -1,8 +1,10 @@
 // The window cut: how MetricsManager ends a window of every series, and the
-// steps it is made of (chunking, rejection deltas) as values tested alone
-// (WindowCutTests). The order of a cut: revive series recorded into after
-// their retirement, salvage what retired series held, collect every live
-// series, chunk, expire the idle, report the rejections since the last cut.
+// steps it is made of (chunking, collection, rejection deltas) as values
+// tested alone (WindowCutTests). The order of a cut: revive series recorded
+// into after their retirement, salvage what retired series held, collect
+// every live series into chunks (on several cores for a large window),
+// counting idle windows as it goes, retire the idle, report the rejections
+// since the last cut.
 
 import Foundation
 
