@@ -122,6 +122,23 @@ struct QueueTests {
         try await manager.shutdown()
     }
 
+    @Test("at the shutdown deadline, the 3 batches out are of unknown outcome and the 7 queued dropped, exactly")
+    func abandonConcurrentBatches() async throws {
+        let stuck = BlockingSink(maxConcurrentExports: 3)
+        let manager = MetricsManager(level: .detailed, sink: stuck, uploadInterval: .seconds(3600),
+                                     shutdownTimeout: .milliseconds(200),
+                                     configuration: .init(batching: BatchingConfig(maxBatchSize: 1)))
+        try await manager.start()
+        for counter in counters(manager, 10, prefix: "Stuck") { counter.increment() }
+        manager.tick()
+        await stuck.waitUntilEntered(3)
+        try await manager.shutdown()
+        let stats = try #require(manager.stats()[sink: "blocking"])
+        #expect((stats.unknownOutcome, stats.exported, stats.dropped[.shutdownDeadline, default: 0]) == (3, 0, 7))
+        #expect((stats.inFlight, stats.queued) == (0, 0))
+        stuck.release()
+    }
+
     @Test("flush() returns only when the queues are empty")
     func flushWaits() async throws {
         let gate = BlockingSink()
