@@ -37,32 +37,38 @@ public final class Counter: InstrumentSeries {
     /// state and one atomic add.
     @inlinable
     public func increment() {
-        guard control.isRecording else { return rejectAfterShutdown() }
+        guard control.isPlainRecording else { return incrementWithEvents(1) }
         value.add(1)
-        if control.hasEventSinks { dispatch(1) }
     }
 
+    /// The rest of an increment when recording is off or eventful sinks
+    /// take each observation: out of line, so the inlined path stays one
+    /// load, one comparison and one add.
     @usableFromInline @inline(never)
-    func rejectAfterShutdown() { control.reject(.afterShutdown) }
-
-    @usableFromInline @inline(never)
-    func dispatch(_ amount: Double) { control.dispatch(descriptor, value: amount) }
+    func incrementWithEvents(_ amount: Int) {
+        guard control.isRecording else { return control.reject(.afterShutdown) }
+        value.add(amount)
+        control.dispatch(descriptor, value: Double(amount))
+    }
 
     /// Adds `amount`. Zero is a no-op; a negative amount is rejected and
     /// counted as ``RejectionReason/negativeIncrement`` (counters only go up).
     /// Inlined into the caller, as `increment()` is (the swift-metrics
     /// backend's counter is this call).
-    @inlinable
+    @inlinable @inline(__always)
     public func increment(by amount: Int) {
-        guard control.isRecording else { return rejectAfterShutdown() }
-        guard amount > 0 else { return rejectNonPositive(amount) }
+        guard control.isPlainRecording, amount > 0 else { return incrementUncommonly(by: amount) }
         value.add(amount)
-        if control.hasEventSinks { dispatch(Double(amount)) }
     }
 
     @usableFromInline @inline(never)
-    func rejectNonPositive(_ amount: Int) {
-        if amount < 0 { control.reject(.negativeIncrement, metric: descriptor.name) }
+    func incrementUncommonly(by amount: Int) {
+        guard control.isRecording else { return control.reject(.afterShutdown) }
+        guard amount > 0 else {
+            if amount < 0 { control.reject(.negativeIncrement, metric: descriptor.name) }
+            return
+        }
+        incrementWithEvents(amount)
     }
 
     /// A retired series let go with observations in it (see SeriesLife):

@@ -46,18 +46,20 @@ public final class Histogram: InstrumentSeries {
     /// Inlined into the caller: one atomic exchange and a few stores.
     @inlinable
     public func record(_ value: Double) {
-        guard control.isRecording, value.isFinite else { return reject(value) }
+        guard control.isPlainRecording, value.isFinite else { return recordUncommonly(value) }
         stats.record(value)
-        if control.hasEventSinks { dispatch(value) }
     }
 
+    /// The rest of a record when recording is off, the value is not finite
+    /// or eventful sinks take each observation: out of line.
     @usableFromInline @inline(never)
-    func reject(_ value: Double) {
-        control.reject(control.isRecording ? .nonFiniteValue : .afterShutdown, metric: descriptor.name)
+    func recordUncommonly(_ value: Double) {
+        guard control.isRecording, value.isFinite else {
+            return control.reject(control.isRecording ? .nonFiniteValue : .afterShutdown, metric: descriptor.name)
+        }
+        stats.record(value)
+        control.dispatch(descriptor, value: value)
     }
-
-    @usableFromInline @inline(never)
-    func dispatch(_ value: Double) { control.dispatch(descriptor, value: value) }
 
     /// Records an integer observation.
     public func record(_ value: Int) { record(Double(value)) }

@@ -6,12 +6,17 @@ import Synchronization
 /// the rejection counters, and the eventful sinks to call per observation.
 ///
 /// Instruments read `state` with one relaxed load per observation; it only
-/// changes when the manager shuts down.
+/// changes when the manager shuts down. Its low bits say whether recording
+/// is on; one more bit says whether eventful sinks take each observation,
+/// so the common case (recording, no eventful sink) is one load and one
+/// comparison with zero (``isPlainRecording``).
 @usableFromInline
 final class RecordingControl: Sendable {
-    @usableFromInline static let recording = 0
+    private static let recording = 0
     private static let closed = 1
     private static let disabled = 2
+    private static let phase = 3
+    private static let eventful = 4
 
     /// The control of instruments handed out at level `.none`: inert, and
     /// they count nothing (that level promises zero work).
@@ -36,7 +41,7 @@ final class RecordingControl: Sendable {
 
     init(disabled: Bool, eventSinks: [any EventfulSink], wallClock: any WallClock, registry: SeriesRegistry?) {
         self.registry = registry
-        self.state = Atomic(disabled ? Self.disabled : Self.recording)
+        self.state = Atomic((disabled ? Self.disabled : Self.recording) | (eventSinks.isEmpty ? 0 : Self.eventful))
         self.eventSinks = eventSinks
         self.hasEventSinks = !eventSinks.isEmpty
         self.wallClock = wallClock
@@ -44,14 +49,22 @@ final class RecordingControl: Sendable {
 
     /// True while observations are recorded.
     @inlinable
-    var isRecording: Bool { state.load(ordering: .relaxed) == Self.recording }
+    var isRecording: Bool { state.load(ordering: .relaxed) & 3 == 0 }
+
+    /// True while observations are recorded and no eventful sink takes
+    /// them: an instrument's fast path, one load.
+    @inlinable
+    var isPlainRecording: Bool { state.load(ordering: .relaxed) == 0 }
 
     /// True for the level-`.none` control.
-    var isDisabled: Bool { state.load(ordering: .relaxed) == Self.disabled }
+    var isDisabled: Bool { state.load(ordering: .relaxed) & Self.phase == Self.disabled }
 
     /// Stops recording; later observations are counted as `.afterShutdown`.
     func close() {
-        _ = state.compareExchange(expected: Self.recording, desired: Self.closed, ordering: .sequentiallyConsistent)
+        let current = state.load(ordering: .relaxed)
+        guard current & Self.phase == Self.recording else { return }
+        _ = state.compareExchange(
+            expected: current, desired: current | Self.closed, ordering: .sequentiallyConsistent)
     }
 
     /// Counts `count` observations that were not recorded, unless this is
@@ -59,7 +72,7 @@ final class RecordingControl: Sendable {
     /// `metric` names the metric, when known, for
     /// ``MetricsEvent/observationsRejectedFor(metric:reason:)``.
     func reject(_ reason: RejectionReason, count: Int = 1, metric: String? = nil) {
-        let current = state.load(ordering: .relaxed)
+        let current = state.load(ordering: .relaxed) & Self.phase
         if current == Self.disabled { return }
         if let metric, current == Self.recording { name(metric, rejectedFor: reason) }
         // Anything refused after shutdown is counted as such, whatever else is wrong with it.

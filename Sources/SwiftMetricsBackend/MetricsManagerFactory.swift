@@ -170,6 +170,8 @@ final class CounterBox: CounterHandler, CachedHandler {
     let counter: MetricsCore.Counter
     init(_ counter: MetricsCore.Counter) { self.counter = counter }
     var isExpired: Bool { counter.isExpired }
+    /// Inlined into the protocol witness, so the facade's call lands here directly.
+    @inline(__always)
     func increment(by amount: Int64) { counter.increment(by: Int(truncatingIfNeeded: amount)) }
     func reset() {}
 }
