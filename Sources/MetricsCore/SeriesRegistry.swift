@@ -137,8 +137,10 @@ final class SeriesRegistry: @unchecked Sendable {
         return mutate { state -> S? in
             let (found, slot) = state.table.find(hash: hash, name: name, kind: kind, dimensions: probe)
             if let found { return state.table.series[found] as? S }
+            var nameIndex: Dictionary<String, Int>.Index?
             if let limits {
-                let ofName = state.table.perName[name, default: 0]
+                let ofName: Int
+                (ofName, nameIndex) = state.table.seriesCount(named: name)
                 let overTotal = state.table.series.count >= limits.total
                 if overTotal || (dimensions.pairCount > 0 && ofName >= limits.perMetric) {
                     // Folded. A metric that has series and dimensions: its own
@@ -161,7 +163,7 @@ final class SeriesRegistry: @unchecked Sendable {
                 }
             }
             let created = make(name, dimensions.materialized(), hash)
-            state.table.insert(created, hash: hash, at: slot)
+            state.table.insert(created, hash: hash, at: slot, nameIndex: nameIndex)
             return created
         }
     }

@@ -3,9 +3,12 @@
 /// revival, salvage) is ``SeriesRegistry``'s.
 ///
 /// Series are kept in creation order in `series`. Each slot packs the top
-/// 32 bits of a series' hash with its index + 1 (0 is an empty slot), so a
-/// probe compares hashes without touching the series and asks a series to
-/// compare its identity only on a hash match. ``probe(_:mask:hash:matches:)``
+/// 32 bits of a series' hash (its tag) with its index + 1 (0 is an empty
+/// slot), so a probe compares hashes without touching the series and asks a
+/// series to compare its identity only on a hash match. A series' home slot
+/// comes from its tag too, so growing the table moves slot words alone and
+/// never reads a series (which, past a few thousand, would be a cache miss
+/// each). ``probe(_:mask:hash:matches:)``
 /// is the one probe loop: lookups from any thread, insertion, growth and
 /// rebuilding all go through it.
 ///
@@ -36,6 +39,12 @@ struct SeriesTable {
         UInt64(UInt(bitPattern: hash)) & tagMask | UInt64(index + 1)
     }
 
+    /// The home slot of a tag (or of a slot entry, whose top half it is).
+    @inline(__always)
+    private static func home(_ tagged: UInt64, mask: Int) -> Int {
+        Int(truncatingIfNeeded: tagged >> 32) & mask
+    }
+
     /// The one probe loop: from `hash`'s home slot, the first series whose
     /// tag is `hash`'s and for which `matches(index)` holds, with its slot;
     /// or `nil` and the empty slot where such a series goes. `matches` may
@@ -45,7 +54,7 @@ struct SeriesTable {
     static func probe(_ slots: UnsafeMutablePointer<UInt64>, mask: Int, hash: Int,
                       matches: (Int) -> Bool) -> (found: Int?, slot: Int) {
         let tag = UInt64(UInt(bitPattern: hash)) & tagMask
-        var slot = hash & mask
+        var slot = home(tag, mask: mask)
         while true {
             let entry = slots[slot]
             if entry == 0 { return (nil, slot) }
@@ -75,10 +84,20 @@ struct SeriesTable {
     // MARK: Changes (under the registry lock's write side)
 
     /// Adds `entry` at `slot` (from a `find` that missed).
-    mutating func insert(_ entry: any RegisteredSeries, hash: Int, at slot: Int) {
+    /// `nameIndex`: where `perName` holds the entry's name, when the caller
+    /// looked it up (``seriesCount(named:)``), so it is not hashed again.
+    mutating func insert(_ entry: any RegisteredSeries, hash: Int, at slot: Int,
+                         nameIndex: Dictionary<String, Int>.Index? = nil) {
         slots[slot] = Self.entry(hash: hash, index: series.count)
-        appendSeries(entry)
+        appendSeries(entry, nameIndex: nameIndex)
         growIfNeeded()
+    }
+
+    /// The live series of metric `name`, and where `perName` holds it (for
+    /// an ``insert(_:hash:at:nameIndex:)`` with no other change between).
+    func seriesCount(named name: String) -> (count: Int, index: Dictionary<String, Int>.Index?) {
+        guard let index = perName.index(forKey: name) else { return (0, nil) }
+        return (perName.values[index], index)
     }
 
     /// Adds `entry` if no series has its identity; otherwise keeps it
@@ -109,7 +128,7 @@ struct SeriesTable {
     }
 
     /// Appends to `series` and its raw mirror.
-    private mutating func appendSeries(_ entry: any RegisteredSeries) {
+    private mutating func appendSeries(_ entry: any RegisteredSeries, nameIndex: Dictionary<String, Int>.Index? = nil) {
         if series.count == objectCapacity {
             let capacity = objectCapacity * 2
             let grownObjects = UnsafeMutablePointer<UnsafeMutableRawPointer>.allocate(capacity: capacity)
@@ -125,7 +144,11 @@ struct SeriesTable {
         (objects + series.count).initialize(to: Unmanaged.passUnretained(entry as AnyObject).toOpaque())
         (kinds + series.count).initialize(to: UInt8(entry.descriptor.kind.hashCode))
         series.append(entry)
-        perName[entry.descriptor.name, default: 0] += 1
+        if let nameIndex {
+            perName.values[nameIndex] += 1
+        } else {
+            perName[entry.descriptor.name, default: 0] += 1
+        }
     }
 
     /// At most three quarters of the slots in use: probes stay short (a
@@ -134,12 +157,20 @@ struct SeriesTable {
     /// takes 16k slots rather than 32k (13 bytes a series less).
     private mutating func growIfNeeded() {
         guard series.count * 4 > slotCount * 3 else { return }
-        rehash(slotCount: slotCount * 2)
-        for (index, entry) in series.enumerated() {
-            let (found, slot) = find(entry)
-            // A second series of one identity (see `add`) stays unfound.
-            if found == nil { slots[slot] = Self.entry(hash: entry.descriptor.hash, index: index) }
+        let old = slots
+        let oldCount = slotCount
+        slots = Self.allocateSlots(oldCount * 2)
+        slotCount = oldCount * 2
+        let mask = slotCount - 1
+        // Each entry to the first free slot from its home: the entries are
+        // distinct series (a second one of an identity has no slot, see
+        // `add`), so no identity is compared.
+        for index in 0..<oldCount where old[index] != 0 {
+            var slot = Self.home(old[index], mask: mask)
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = old[index]
         }
+        old.deallocate()
     }
 
     /// Replaces the slots with `slotCount` empty ones.

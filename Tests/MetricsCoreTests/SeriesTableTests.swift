@@ -60,10 +60,11 @@ struct SeriesTableTests {
         let slots = UnsafeMutablePointer<UInt64>.allocate(capacity: 8)
         defer { slots.deallocate() }
         slots.initialize(repeating: 0, count: 8)
-        let hash = 0x1234_5678_0000_0002
+        // The home slot comes from the tag (the top 32 bits): 0x1234_567A & 7 == 2.
+        let hash = 0x1234_567A_0000_0007
         // Slot 2 (home) holds another tag, slot 3 the right tag (index 4), slot 4 is empty.
         slots[2] = 0x9999_9999_0000_0001
-        slots[3] = 0x1234_5678_0000_0005
+        slots[3] = 0x1234_567A_0000_0005
         var asked: [Int] = []
         let hit = SeriesTable.probe(slots, mask: 7, hash: hash) { asked.append($0); return true }
         #expect(hit.found == 4 && hit.slot == 3 && asked == [4])
