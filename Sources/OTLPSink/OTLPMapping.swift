@@ -124,9 +124,28 @@ struct ExponentialBuckets: Equatable {
         (negativeOffset, negative) = Self.dense(negativeCells, negativeRange, shift)
     }
 
-    /// The bucket index of magnitude `value` at the initial scale.
+    /// The bucket index of a positive, finite `magnitude` at the initial
+    /// scale: bucket `i` holds (2^(i/64), 2^((i+1)/64)]. Read from the
+    /// binary exponent and the significand, with no logarithm: the
+    /// significand's top 8 bits pick a cell of [1, 2) holding at most one
+    /// of the octave's 64 bounds (the closest two are 0.0109 apart, a cell
+    /// is 0.0039 wide), so one comparison with that bound finishes it.
     static func index(of magnitude: Double) -> Int {
-        Int((log2(magnitude) * Double(1 << initialScale)).rounded(.up)) - 1
+        let significand = magnitude.significand
+        let cell = Int(truncatingIfNeeded: significand.bitPattern >> 44) & 0xFF
+        let below = Int(boundsBelowCell[cell])
+        let inOctave = below + (octaveBounds[below] < significand ? 1 : 0)
+        return Int(magnitude.exponent) << initialScale + inOctave - 1
+    }
+
+    /// 2^(k/64) for k in 0...64: the octave's bucket bounds, and 2 to end it.
+    static let octaveBounds: [Double] = (0...64).map { $0 == 64 ? 2 : exp2(Double($0) / 64) }
+
+    /// For each 1/256-wide cell of [1, 2): how many of `octaveBounds` lie
+    /// below its start.
+    static let boundsBelowCell: [UInt8] = (0..<256).map { cell in
+        let start = 1 + Double(cell) / 256
+        return UInt8(octaveBounds.prefix(64).count { $0 < start })
     }
 
     private static func place(_ value: Double, _ count: UInt64, zeros: inout UInt64,

@@ -72,6 +72,36 @@ struct OTLPEncoderTests {
         #expect(buckets.negative == [2] && buckets.negativeOffset == ExponentialBuckets.index(of: 3))
     }
 
+    @Test("the bucket index without a logarithm: each bound is in its own bucket, every value agrees with log2 away from one")
+    func indexWithoutLogarithm() {
+        // Each bound 2^(k/64), over octaves from the least normal to huge: on it, the lower bucket;
+        // one step above it, the next.
+        for exponent in [-1022, -20, -1, 0, 1, 7, 40, 1000] {
+            for k in 0..<64 {
+                let bound = ExponentialBuckets.octaveBounds[k] * exp2(Double(exponent))
+                guard bound.isNormal else { continue }
+                let expected = exponent * 64 + k
+                #expect(ExponentialBuckets.index(of: bound) == expected - 1, "2^(\(exponent) + \(k)/64)")
+                #expect(ExponentialBuckets.index(of: bound.nextUp) == expected, "above 2^(\(exponent) + \(k)/64)")
+            }
+        }
+        #expect(ExponentialBuckets.index(of: .leastNonzeroMagnitude) == -1074 * 64 - 1)
+        #expect(ExponentialBuckets.index(of: .greatestFiniteMagnitude) == 1024 * 64 - 1)
+        // Everywhere else, the logarithm's answer (a fixed sequence of values, no seed).
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var compared = 0
+        for _ in 0..<20_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let value = Double(state >> 11) / Double(1 << 53) * exp2(Double(Int(state & 0x3F) - 32))
+            guard value > 0 else { continue }
+            let scaled = log2(value) * 64
+            guard abs(scaled - scaled.rounded()) > 1e-9 else { continue }
+            #expect(ExponentialBuckets.index(of: value) == Int(scaled.rounded(.up)) - 1, "\(value)")
+            compared += 1
+        }
+        #expect(compared > 19_000)
+    }
+
     @Test("a distribution wider than the bucket limit drops scale until it fits, counts kept")
     func downscale() {
         let distribution = [MetricSnapshot.Bucket(value: 0.001, count: 3), .init(value: 1_000_000, count: 7)]
