@@ -98,17 +98,36 @@ package struct OTLPEncoder: Sendable {
         let instrument: OTLPMapping.Instrument
     }
 
+    /// A snapshot's own name, unit and instrument: the key it is grouped by
+    /// first, so that a name is prefixed, lowercased and its unit mapped
+    /// once per request, not once per snapshot.
+    private struct SnapshotKey: Hashable {
+        let name: String
+        let unit: MetricUnit
+        let instrument: OTLPMapping.Instrument
+    }
+
     func group(_ snapshots: [MetricSnapshot]) -> [Metric] {
         var metrics: [Metric] = []
         var positions: [MetricKey: Int] = [:]
+        var bySnapshotKey: [SnapshotKey: Int] = [:]
         for snapshot in snapshots {
+            let instrument = OTLPMapping.instrument(for: snapshot, kinesisProducerTypes: kinesisProducerTypes)
+            let snapshotKey = SnapshotKey(name: snapshot.name, unit: snapshot.unit, instrument: instrument)
+            if let position = bySnapshotKey[snapshotKey] {
+                metrics[position].points.append(snapshot)
+                continue
+            }
+            // Two names can become one once prefixed and lowercased: they share a Metric.
             let name = prefix + snapshot.name
             let key = MetricKey(name: lowercaseNames ? name.lowercased() : name, unit: OTLPMapping.ucum(snapshot.unit),
-                                instrument: OTLPMapping.instrument(for: snapshot, kinesisProducerTypes: kinesisProducerTypes))
+                                instrument: instrument)
             if let position = positions[key] {
                 metrics[position].points.append(snapshot)
+                bySnapshotKey[snapshotKey] = position
             } else {
                 positions[key] = metrics.count
+                bySnapshotKey[snapshotKey] = metrics.count
                 metrics.append(Metric(name: key.name, unit: key.unit, instrument: key.instrument, points: [snapshot]))
             }
         }

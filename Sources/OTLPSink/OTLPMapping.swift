@@ -94,18 +94,23 @@ struct ExponentialBuckets: Equatable {
     init(_ distribution: [MetricSnapshot.Bucket], count: Int, mean: Double, maxBuckets: Int) {
         var positiveCells: [(index: Int, count: UInt64)] = []
         var negativeCells: [(index: Int, count: UInt64)] = []
+        // Observations are positive far more often than not: room for all of
+        // them at once, rather than growing the array five times.
+        positiveCells.reserveCapacity(distribution.count + 1)
         var zeros: UInt64 = 0
         var total = 0
+        let tables = Self.indexTables
         for bucket in distribution where bucket.count > 0 {
             total += bucket.count
-            Self.place(bucket.value, UInt64(bucket.count), zeros: &zeros, positive: &positiveCells,
+            Self.place(bucket.value, UInt64(bucket.count), tables, zeros: &zeros, positive: &positiveCells,
                        negative: &negativeCells)
         }
         // A window cut while observations were being recorded can see one in
         // the count before its bucket: the difference goes to the mean's
         // bucket, so the buckets always add up to the exact count.
         if count > total {
-            Self.place(mean, UInt64(count - total), zeros: &zeros, positive: &positiveCells, negative: &negativeCells)
+            Self.place(mean, UInt64(count - total), tables, zeros: &zeros, positive: &positiveCells,
+                       negative: &negativeCells)
         }
         // Lowering the scale by one merges pairs of buckets (index >> 1):
         // the shift that fits is found from each side's lowest and highest
@@ -130,25 +135,43 @@ struct ExponentialBuckets: Equatable {
     /// significand's top 8 bits pick a cell of [1, 2) holding at most one
     /// of the octave's 64 bounds (the closest two are 0.0109 apart, a cell
     /// is 0.0039 wide), so one comparison with that bound finishes it.
-    static func index(of magnitude: Double) -> Int {
-        let significand = magnitude.significand
+    static func index(of magnitude: Double) -> Int { index(of: magnitude, indexTables) }
+
+    @inline(__always)
+    private static func index(of magnitude: Double, _ tables: IndexTables) -> Int {
+        let bits = magnitude.bitPattern
+        let biased = Int(truncatingIfNeeded: bits >> 52) & 0x7FF
+        // A normal number's exponent and significand straight from its bits;
+        // a subnormal one through the standard library's normalisation.
+        let exponent = biased != 0 ? biased - 1023 : Int(magnitude.exponent)
+        let significand = biased != 0
+            ? Double(bitPattern: bits & 0x000F_FFFF_FFFF_FFFF | 0x3FF0_0000_0000_0000) : magnitude.significand
         let cell = Int(truncatingIfNeeded: significand.bitPattern >> 44) & 0xFF
-        let below = Int(boundsBelowCell[cell])
-        let inOctave = below + (octaveBounds[below] < significand ? 1 : 0)
-        return Int(magnitude.exponent) << initialScale + inOctave - 1
+        let below = Int(tables.boundsBelowCell[cell])
+        let inOctave = below + (tables.octaveBounds[below] < significand ? 1 : 0)
+        return exponent << initialScale + inOctave - 1
     }
 
-    /// 2^(k/64) for k in 0...64: the octave's bucket bounds, and 2 to end it.
-    static let octaveBounds: [Double] = (0...64).map { $0 == 64 ? 2 : exp2(Double($0) / 64) }
+    /// The two tables ``index(of:)`` reads, built once.
+    struct IndexTables {
+        /// 2^(k/64) for k in 0...64: the octave's bucket bounds, and 2 to end it.
+        let octaveBounds: [Double]
 
-    /// For each 1/256-wide cell of [1, 2): how many of `octaveBounds` lie
-    /// below its start.
-    static let boundsBelowCell: [UInt8] = (0..<256).map { cell in
-        let start = 1 + Double(cell) / 256
-        return UInt8(octaveBounds.prefix(64).count { $0 < start })
+        /// For each 1/256-wide cell of [1, 2): how many of `octaveBounds` lie
+        /// below its start.
+        let boundsBelowCell: [UInt8]
+
+        init() {
+            let bounds = (0...64).map { $0 == 64 ? 2 : exp2(Double($0) / 64) }
+            octaveBounds = bounds
+            boundsBelowCell = (0..<256).map { cell in UInt8(bounds.prefix(64).count { $0 < 1 + Double(cell) / 256 }) }
+        }
     }
 
-    private static func place(_ value: Double, _ count: UInt64, zeros: inout UInt64,
+    static let indexTables = IndexTables()
+    static var octaveBounds: [Double] { indexTables.octaveBounds }
+
+    private static func place(_ value: Double, _ count: UInt64, _ tables: IndexTables, zeros: inout UInt64,
                               positive: inout [(index: Int, count: UInt64)],
                               negative: inout [(index: Int, count: UInt64)]) {
         guard value.isFinite, value != 0 else {
@@ -156,9 +179,9 @@ struct ExponentialBuckets: Equatable {
             return
         }
         if value > 0 {
-            positive.append((index(of: value), count))
+            positive.append((index(of: value, tables), count))
         } else {
-            negative.append((index(of: -value), count))
+            negative.append((index(of: -value, tables), count))
         }
     }
 

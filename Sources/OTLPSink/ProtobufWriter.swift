@@ -90,13 +90,20 @@ package struct ProtobufWriter {
     /// every varint written in place (a histogram's buckets, mostly zeros).
     package mutating func packedVarints(_ field: Int, _ values: [UInt64]) {
         guard !values.isEmpty else { return }
-        var length = 0
-        for value in values { length += value == 0 ? 1 : (70 - value.leadingZeroBitCount) / 7 }
+        // A byte per started 7 bits (zero too): one each, and the rest for
+        // the few values of 128 or more.
+        var length = values.count
+        for value in values where value >= 0x80 { length &+= (63 &- value.leadingZeroBitCount) / 7 }
         tag(field, Self.lengthType)
         varint(UInt64(length))
         var at = bytes.count
         bytes.append(contentsOf: repeatElement(0, count: length))
         bytes.withUnsafeMutableBufferPointer { buffer in
+            if length == values.count {
+                // Every value under 128 (a histogram's usual counts): one byte each.
+                for offset in values.indices { buffer[at &+ offset] = UInt8(truncatingIfNeeded: values[offset]) }
+                return
+            }
             for var value in values {
                 while value >= 0x80 {
                     buffer[at] = UInt8(truncatingIfNeeded: value) | 0x80
