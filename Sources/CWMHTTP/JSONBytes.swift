@@ -22,6 +22,10 @@ package struct JSONBytes {
         bytes.append(contentsOf: other)
     }
 
+    package mutating func raw(_ other: UnsafeRawBufferPointer) {
+        bytes.append(contentsOf: other)
+    }
+
     /// `text` as a JSON string: `"` and `\` escaped, control characters as
     /// `\uXXXX`, everything else (UTF-8 included) as it is.
     package mutating func string(_ text: String) {

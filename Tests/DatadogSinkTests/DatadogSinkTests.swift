@@ -102,6 +102,24 @@ struct DatadogSinkTests {
         #expect(String(decoding: tag.bytes, as: UTF8.self) == #""k\":v\\""#)
     }
 
+    @Test("formatted numbers copied from one pass's table are the bytes formatting writes, through collisions and a full table")
+    func formattedNumbers() {
+        // 600 distinct values (more than the table's 256 slots), each written three times in
+        // three rounds, and a few that are not finite or do not fit a slot.
+        var values = (0..<600).map { Double($0) * 0.37 + 1e-3 } + [-0.0, .nan, .infinity, -.infinity, 1e300, -2.5e-308]
+        values += values + values.reversed()
+        var numbers = FormattedNumbers()
+        var cached = JSONBytes()
+        var plain = JSONBytes()
+        for value in values {
+            numbers.append(value, to: &cached)
+            cached.raw(0x2C)
+            plain.number(value)
+            plain.raw(0x2C)
+        }
+        #expect(cached.bytes == plain.bytes)
+    }
+
     @Test("over the value limit, repetitions scale down in proportion; without a distribution, the mean count times")
     func capped() {
         let encoder = DatadogEncoder(prefix: "", host: nil, tags: [], maxValuesPerDistribution: 100)
