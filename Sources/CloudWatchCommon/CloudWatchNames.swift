@@ -51,13 +51,17 @@ package struct CloudWatchNames: Sendable {
     /// checked) instead of sum, minimum and maximum.
     /// Returns whether its dimension names and values need no JSON escaping
     /// (no `"` or `\`), so the encoder can copy them without scanning again.
+    /// `dimensionsChecked`: the caller knows the dimensions are those of a
+    /// snapshot that passed (the same names on the wire and values), so
+    /// they are not checked again, and the result is `false`.
     @discardableResult
-    package func validate(_ snapshot: MetricSnapshot, checkingBuckets: Bool) throws(MetricDatumValidationError) -> Bool {
+    package func validate(_ snapshot: MetricSnapshot, checkingBuckets: Bool,
+                          dimensionsChecked: Bool = false) throws(MetricDatumValidationError) -> Bool {
         let name = snapshot.name
         if name.isEmpty { throw .emptyMetricName }
         if name.utf8.count > 255 { throw .metricNameTooLong(length: name.utf8.count) }
         guard snapshot.count > 0 else { throw .noObservations }
-        let plain = try validateDimensions(snapshot.dimensions)
+        let plain = dimensionsChecked ? false : try validateDimensions(snapshot.dimensions)
         if snapshot.unit != .none, !MetricUnit.standardUnits.contains(snapshot.unit) {
             throw .unsupportedUnit(snapshot.unit.rawValue)
         }

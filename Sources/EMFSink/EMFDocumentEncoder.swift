@@ -81,13 +81,6 @@ struct EMFDocumentEncoder: Sendable {
         for index in snapshots.indices {
             let snapshot = snapshots.baseAddress! + index
             let buckets = snapshot.pointee.kind == .histogram && !snapshot.pointee.distribution.isEmpty
-            do {
-                try names.validate(snapshot.pointee, checkingBuckets: false)
-                if buckets { for bucket in snapshot.pointee.distribution { _ = try CloudWatchNames.checked(bucket.value, field: "Values") } }
-            } catch {
-                rejected.append((index, error))
-                continue
-            }
             let name = snapshot.pointee.name
             let timestamp = Self.milliseconds(snapshot.pointee.windowEnd)
             var hash = Self.mix(UInt64(bitPattern: timestamp), 0xcbf2_9ce4_8422_2325)
@@ -101,15 +94,24 @@ struct EMFDocumentEncoder: Sendable {
                     hash = Self.mix(pairs[index].1, hash)
                 }
             }
-            if clash {
-                rejected.append((index, MetricDatumValidationError.metricNameClash(name: name)))
-                continue
-            }
+            // The group first: a group's dimensions are those of a snapshot
+            // that passed, so its later members' are not checked again.
             var slot = firstWithHash[hash]
             while slot >= 0, !(groups[slot].timestamp == timestamp
                                && sameDimensions((snapshots.baseAddress! + groups[slot].representative).pointee.dimensions,
                                                   snapshot.pointee.dimensions)) {
                 slot = groups[slot].next
+            }
+            do {
+                try names.validate(snapshot.pointee, checkingBuckets: false, dimensionsChecked: slot >= 0)
+                if buckets { for bucket in snapshot.pointee.distribution { _ = try CloudWatchNames.checked(bucket.value, field: "Values") } }
+            } catch {
+                rejected.append((index, error))
+                continue
+            }
+            if clash {
+                rejected.append((index, MetricDatumValidationError.metricNameClash(name: name)))
+                continue
             }
             if slot < 0 {
                 slot = groups.count

@@ -112,12 +112,16 @@ struct EMFDocumentTests {
             snapshot("Bad", sum: .nan), snapshot("Good"), snapshot("", dimensions: []),
             snapshot("host", dimensions: [("host", "h")]), snapshot("Service"),
             snapshot("Hist", kind: .histogram, distribution: [.init(value: .infinity, count: 1)]),
+            // Dimensions are checked once per group: a rejected snapshot makes no group, so the
+            // next one with the same dimensions is checked (and rejected) too.
+            snapshot("Empty1", dimensions: [("stream", "")]), snapshot("Empty2", dimensions: [("stream", "")]),
         ])
         #expect(documents.flatMap(\.snapshots) == [1])
-        #expect(rejected.map(\.0) == [0, 2, 3, 4, 5])
+        #expect(rejected.map(\.0) == [0, 2, 3, 4, 5, 6, 7])
         #expect(rejected.map { $0.1 as? MetricDatumValidationError } == [
             .nonFiniteValue(field: "Sum"), .emptyMetricName, .metricNameClash(name: "host"),
             .metricNameClash(name: "Service"), .nonFiniteValue(field: "Values"),
+            .emptyDimensionValue(dimension: "StreamName"), .emptyDimensionValue(dimension: "StreamName"),
         ])
     }
 
