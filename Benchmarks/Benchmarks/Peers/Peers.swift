@@ -313,9 +313,38 @@ let benchmarks: @Sendable () -> Void = {
 
     // MARK: memory per live series (heap bytes, malloc's accounting)
 
-    // 10k series: Prometheus' creation cost grows with the series of a
-    // metric (see above), and per-series memory does not need more.
+    // 10k series of one metric; and 1M, Prometheus' spread over metrics of
+    // 100 (its creation cost grows with the series of a metric, see above).
     let live = seriesCount(10_000)
+    let million = seriesCount(1_000_000)
+    Benchmark(
+        "heap bytes per live counter series (1M series) | ours",
+        configuration: .init(metrics: [.custom("bytes per series", useScalingFactor: false)],
+                             warmupIterations: 0, maxIterations: 1)
+    ) { benchmark in
+        let names = (0..<million).map { "user-\($0)" }
+        let manager = try await startedManager(limit: 2 * million)
+        let before = heapBytesInUse()
+        for name in names { _ = manager.counter("Requests", dimensions: [("user", name)]) }
+        benchmark.measurement(.custom("bytes per series", useScalingFactor: false),
+                              (heapBytesInUse() - before) / names.count)
+        withExtendedLifetime(manager) {}
+    }
+    Benchmark(
+        "heap bytes per live counter series (1M series) | prometheus",
+        configuration: .init(metrics: [.custom("bytes per series", useScalingFactor: false)],
+                             warmupIterations: 0, maxIterations: 1)
+    ) { benchmark in
+        let names = (0..<million).map { "user-\($0)" }
+        let registry = PrometheusCollectorRegistry()
+        let before = heapBytesInUse()
+        for (index, name) in names.enumerated() {
+            _ = registry.makeCounter(name: "requests_\(index / 100)", labels: [("user", name)])
+        }
+        benchmark.measurement(.custom("bytes per series", useScalingFactor: false),
+                              (heapBytesInUse() - before) / names.count)
+        withExtendedLifetime(registry) {}
+    }
 
     Benchmark(
         "heap bytes per live counter series (10k series) | ours",
@@ -346,13 +375,14 @@ let benchmarks: @Sendable () -> Void = {
 
     // MARK: the window cut, and cut + encode + sign
 
-    for full in [1_000, 10_000, 100_000] {
+    for full in [1_000, 10_000, 100_000, 1_000_000] {
         let count = seriesCount(full)
+        let label = full < 1_000_000 ? "\(full / 1000)k" : "1M"
         // Ours: every series swapped to a new window and its snapshot built
         // (no sink). Prometheus: its exposition of every series (its only
         // way out), the closest operation it has.
-        Benchmark("window cut, \(full / 1000)k series | ours", configuration: whole) { benchmark in
-            let manager = try await startedManager()
+        Benchmark("window cut, \(label) series | ours", configuration: whole) { benchmark in
+            let manager = try await startedManager(limit: 2 * count)
             let counters = (0..<count).map { manager.counter("Requests", dimensions: [("user", "user-\($0)")]) }
             for counter in counters { counter.increment() }
             benchmark.startMeasurement()
@@ -363,7 +393,7 @@ let benchmarks: @Sendable () -> Void = {
         // Built once and kept: Prometheus' cost per new label set grows with
         // the metric's series, so its series are spread over metrics of 100.
         let prometheus = Growing<(PrometheusCollectorRegistry, [Prometheus.Counter])>()
-        Benchmark("window cut, \(full / 1000)k series | prometheus", configuration: whole) { benchmark in
+        Benchmark("window cut, \(label) series | prometheus", configuration: whole) { benchmark in
             if prometheus.value == nil {
                 let registry = PrometheusCollectorRegistry()
                 let counters = (0..<count).map {
