@@ -71,13 +71,21 @@ package struct DatadogEncoder: Sendable {
     /// one): percentiles stay right, the count is capped. A histogram created
     /// without a distribution sends its mean, `count` times (capped alike).
     func values(of snapshot: MetricSnapshot) -> [(value: Double, repeats: Int)] {
-        let buckets = snapshot.distribution.isEmpty
-            ? [MetricSnapshot.Bucket(value: snapshot.average, count: snapshot.count)]
-            : snapshot.distribution.filter { $0.count > 0 }
-        let total = buckets.reduce(0) { $0 + $1.count }
-        guard total > maxValuesPerDistribution else { return buckets.map { ($0.value, $0.count) } }
-        let scale = Double(maxValuesPerDistribution) / Double(total)
-        return buckets.map { ($0.value, max(1, Int((Double($0.count) * scale).rounded()))) }
+        var values: [(value: Double, repeats: Int)] = []
+        forEachValue(of: snapshot) { values.append(($0, $1)) }
+        return values
+    }
+
+    /// ``values(of:)`` one at a time, with no array built.
+    func forEachValue(of snapshot: MetricSnapshot, _ body: (_ value: Double, _ repeats: Int) -> Void) {
+        guard !snapshot.distribution.isEmpty else {
+            return body(snapshot.average, min(snapshot.count, maxValuesPerDistribution))
+        }
+        let total = snapshot.distribution.reduce(0) { $0 + $1.count }
+        let scale = total > maxValuesPerDistribution ? Double(maxValuesPerDistribution) / Double(total) : 1
+        for bucket in snapshot.distribution where bucket.count > 0 {
+            body(bucket.value, scale == 1 ? bucket.count : max(1, Int((Double(bucket.count) * scale).rounded())))
+        }
     }
 
     /// The requests for `snapshots`, and the snapshots that cannot be sent.
@@ -112,6 +120,9 @@ package struct DatadogEncoder: Sendable {
         var requests: [Request] = []
         var body: [UInt8] = []
         var indices: [Int] = []
+        // What the entries not yet packed take, separators and wrapper
+        // included: a body gets its whole room at once (up to the limit).
+        var remaining = entries.reduce(13) { $0 + $1.entry.count + 1 }
         func close() {
             guard !indices.isEmpty else { return }
             body.append(contentsOf: Array("]}".utf8))
@@ -121,8 +132,14 @@ package struct DatadogEncoder: Sendable {
         }
         for (entry, index) in entries {
             if !indices.isEmpty, body.count + 1 + entry.count + 2 > maxBytes { close() }
-            if indices.isEmpty { body = Array("{\"series\":[".utf8) } else { body.append(0x2C) }
+            if indices.isEmpty {
+                body.reserveCapacity(min(maxBytes, remaining))
+                body.append(contentsOf: Array("{\"series\":[".utf8))
+            } else {
+                body.append(0x2C)
+            }
             body.append(contentsOf: entry)
+            remaining -= entry.count + 1
             indices.append(index)
         }
         close()
@@ -132,7 +149,10 @@ package struct DatadogEncoder: Sendable {
     /// One series object.
     /// `numbers`: the values formatted so far in this pass, to copy.
     func entry(_ snapshot: MetricSnapshot, _ kind: Kind, numbers: inout FormattedNumbers) -> [UInt8] {
-        var json = JSONBytes(capacity: 160 + snapshot.name.utf8.count)
+        // Room for the usual entry at once: the fixed parts, the name, and
+        // for a distribution some 8 bytes a value.
+        let values = kind == .distribution ? min(snapshot.count, maxValuesPerDistribution) : 0
+        var json = JSONBytes(capacity: 160 + snapshot.name.utf8.count + 8 * values)
         let timestamp = Int64(snapshot.windowEnd.timeIntervalSince1970.rounded(.down))
         json.raw("{\"metric\":")
         json.string(prefix, "", snapshot.name)
@@ -153,7 +173,8 @@ package struct DatadogEncoder: Sendable {
             json.integer(timestamp)
             json.raw(",[")
             var first = true
-            for (value, repeats) in values(of: snapshot) where repeats > 0 {
+            forEachValue(of: snapshot) { value, repeats in
+                guard repeats > 0 else { return }
                 if !first { json.raw(0x2C) }
                 first = false
                 // Formatted once per pass, then copied: formatting is most of the cost.
