@@ -40,19 +40,19 @@ extension OTLPEncoder {
         for (position, point) in metric.points.enumerated() {
             if position > 0 { json.raw(0x2C) }
             json.raw("{\"attributes\":")
-            Self.attributes(point.dimensions, &json)
+            Self.attributes(point.pointee.dimensions, &json)
             json.raw(",\"startTimeUnixNano\":")
-            Self.uint64(OTLPMapping.nanoseconds(point.windowStart), &json)
+            Self.uint64(OTLPMapping.nanoseconds(point.pointee.windowStart), &json)
             json.raw(",\"timeUnixNano\":")
-            Self.uint64(OTLPMapping.nanoseconds(point.windowEnd), &json)
+            Self.uint64(OTLPMapping.nanoseconds(point.pointee.windowEnd), &json)
             switch metric.instrument {
             case .sum, .gauge:
                 json.raw(",\"asDouble\":")
-                json.number(OTLPMapping.value(of: point, as: metric.instrument))
+                json.number(OTLPMapping.value(of: point.pointee, as: metric.instrument))
             case .histogram:
                 histogramFields(point, &json)
                 json.raw(",\"bucketCounts\":[")
-                Self.uint64(UInt64(point.count), &json)
+                Self.uint64(UInt64(point.pointee.count), &json)
                 json.raw("]")
             case .exponentialHistogram:
                 let buckets = self.buckets(point)
@@ -80,15 +80,15 @@ extension OTLPEncoder {
         }
     }
 
-    private func histogramFields(_ point: MetricSnapshot, _ json: inout JSONBytes) {
+    private func histogramFields(_ point: UnsafePointer<MetricSnapshot>, _ json: inout JSONBytes) {
         json.raw(",\"count\":")
-        Self.uint64(UInt64(point.count), &json)
+        Self.uint64(UInt64(point.pointee.count), &json)
         json.raw(",\"sum\":")
-        json.number(point.sum)
+        json.number(point.pointee.sum)
         json.raw(",\"min\":")
-        json.number(point.min)
+        json.number(point.pointee.min)
         json.raw(",\"max\":")
-        json.number(point.max)
+        json.number(point.pointee.max)
     }
 
     private static func buckets(_ offset: Int, _ counts: [UInt64], _ json: inout JSONBytes) {

@@ -46,11 +46,22 @@ package struct OTLPEncoder: Sendable {
     /// `maxBytes`) is returned with its error instead.
     package func requests(_ snapshots: [MetricSnapshot], maxPoints: Int,
                           maxBytes: Int) -> (requests: [Request], rejected: [(Int, any Error)]) {
+        // Through the array's buffer: the snapshots are read in place, never
+        // copied (a copy retains and releases every string and array in it).
+        snapshots.withUnsafeBufferPointer { requests($0, maxPoints: maxPoints, maxBytes: maxBytes) }
+    }
+
+    private func requests(_ snapshots: UnsafeBufferPointer<MetricSnapshot>, maxPoints: Int,
+                          maxBytes: Int) -> (requests: [Request], rejected: [(Int, any Error)]) {
         var rejected: [(Int, any Error)] = []
         var valid: [Int] = []
         valid.reserveCapacity(snapshots.count)
-        for (index, snapshot) in snapshots.enumerated() {
-            if let error = snapshot.dataPointProblem { rejected.append((index, error)) } else { valid.append(index) }
+        for index in snapshots.indices {
+            if let error = (snapshots.baseAddress! + index).pointee.dataPointProblem {
+                rejected.append((index, error))
+            } else {
+                valid.append(index)
+            }
         }
         var requests: [Request] = []
         var pending = stride(from: 0, to: valid.count, by: max(1, maxPoints)).map {
@@ -59,7 +70,7 @@ package struct OTLPEncoder: Sendable {
         pending.reverse()
         // Halve a request that encodes larger than the limit until it fits.
         while let chunk = pending.popLast() {
-            let body = encode(chunk.map { snapshots[$0] })
+            let body = encode(chunk.map { snapshots.baseAddress! + $0 })
             if body.count <= maxBytes {
                 requests.append(Request(body: body, snapshots: chunk))
             } else if chunk.count == 1 {
@@ -76,7 +87,13 @@ package struct OTLPEncoder: Sendable {
 
     /// One request body for `snapshots` (all valid).
     package func encode(_ snapshots: [MetricSnapshot]) -> [UInt8] {
-        let metrics = group(snapshots)
+        snapshots.withUnsafeBufferPointer { buffer in encode(buffer.indices.map { buffer.baseAddress! + $0 }) }
+    }
+
+    /// One request body for the snapshots `points` address (all valid, and
+    /// alive for the call).
+    func encode(_ points: [UnsafePointer<MetricSnapshot>]) -> [UInt8] {
+        let metrics = group(points)
         switch encoding {
         case .protobuf: return protobuf(metrics)
         case .json: return json(metrics)
@@ -85,11 +102,13 @@ package struct OTLPEncoder: Sendable {
 
     // MARK: Grouping
 
+    /// A metric and its points, which address snapshots the caller keeps
+    /// alive while the metric is used.
     struct Metric {
         let name: String
         let unit: String
         let instrument: OTLPMapping.Instrument
-        var points: [MetricSnapshot]
+        var points: [UnsafePointer<MetricSnapshot>]
     }
 
     private struct MetricKey: Hashable {
@@ -107,35 +126,35 @@ package struct OTLPEncoder: Sendable {
         let instrument: OTLPMapping.Instrument
     }
 
-    func group(_ snapshots: [MetricSnapshot]) -> [Metric] {
+    func group(_ points: [UnsafePointer<MetricSnapshot>]) -> [Metric] {
         var metrics: [Metric] = []
         var positions: [MetricKey: Int] = [:]
         var bySnapshotKey: [SnapshotKey: Int] = [:]
-        for snapshot in snapshots {
-            let instrument = OTLPMapping.instrument(for: snapshot, kinesisProducerTypes: kinesisProducerTypes)
-            let snapshotKey = SnapshotKey(name: snapshot.name, unit: snapshot.unit, instrument: instrument)
+        for point in points {
+            let instrument = OTLPMapping.instrument(for: point.pointee, kinesisProducerTypes: kinesisProducerTypes)
+            let snapshotKey = SnapshotKey(name: point.pointee.name, unit: point.pointee.unit, instrument: instrument)
             if let position = bySnapshotKey[snapshotKey] {
-                metrics[position].points.append(snapshot)
+                metrics[position].points.append(point)
                 continue
             }
             // Two names can become one once prefixed and lowercased: they share a Metric.
-            let name = prefix + snapshot.name
-            let key = MetricKey(name: lowercaseNames ? name.lowercased() : name, unit: OTLPMapping.ucum(snapshot.unit),
-                                instrument: instrument)
+            let name = prefix + point.pointee.name
+            let key = MetricKey(name: lowercaseNames ? name.lowercased() : name,
+                                unit: OTLPMapping.ucum(point.pointee.unit), instrument: instrument)
             if let position = positions[key] {
-                metrics[position].points.append(snapshot)
+                metrics[position].points.append(point)
                 bySnapshotKey[snapshotKey] = position
             } else {
                 positions[key] = metrics.count
                 bySnapshotKey[snapshotKey] = metrics.count
-                metrics.append(Metric(name: key.name, unit: key.unit, instrument: key.instrument, points: [snapshot]))
+                metrics.append(Metric(name: key.name, unit: key.unit, instrument: key.instrument, points: [point]))
             }
         }
         return metrics
     }
 
-    func buckets(_ snapshot: MetricSnapshot) -> ExponentialBuckets {
-        ExponentialBuckets(snapshot.distribution, count: snapshot.count, mean: snapshot.average,
+    func buckets(_ snapshot: UnsafePointer<MetricSnapshot>) -> ExponentialBuckets {
+        ExponentialBuckets(snapshot.pointee.distribution, count: snapshot.pointee.count, mean: snapshot.pointee.average,
                            maxBuckets: maxHistogramBuckets)
     }
 
@@ -178,13 +197,13 @@ package struct OTLPEncoder: Sendable {
             writer.message(9) { histogram in
                 for point in metric.points {
                     histogram.message(1) { data in
-                        for (key, value) in point.dimensions { data.message(9) { Self.keyValue(&$0, key, value) } }
+                        for (key, value) in point.pointee.dimensions { data.message(9) { Self.keyValue(&$0, key, value) } }
                         Self.times(point, &data)
-                        data.fixed64(4, UInt64(point.count))
-                        data.double(5, point.sum)
-                        data.packedFixed64(6, [UInt64(point.count)])   // one bucket: (-inf, +inf)
-                        data.double(11, point.min)
-                        data.double(12, point.max)
+                        data.fixed64(4, UInt64(point.pointee.count))
+                        data.double(5, point.pointee.sum)
+                        data.packedFixed64(6, [UInt64(point.pointee.count)])   // one bucket: (-inf, +inf)
+                        data.double(11, point.pointee.min)
+                        data.double(12, point.pointee.max)
                     }
                 }
                 histogram.uint(2, 1)
@@ -194,10 +213,10 @@ package struct OTLPEncoder: Sendable {
                 for point in metric.points {
                     histogram.message(1) { data in
                         let buckets = self.buckets(point)
-                        for (key, value) in point.dimensions { data.message(1) { Self.keyValue(&$0, key, value) } }
+                        for (key, value) in point.pointee.dimensions { data.message(1) { Self.keyValue(&$0, key, value) } }
                         Self.times(point, &data)
-                        data.fixed64(4, UInt64(point.count))
-                        data.double(5, point.sum)
+                        data.fixed64(4, UInt64(point.pointee.count))
+                        data.double(5, point.pointee.sum)
                         data.sint(6, Int64(buckets.scale))
                         if buckets.zeroCount > 0 { data.fixed64(7, buckets.zeroCount) }
                         if !buckets.positive.isEmpty {
@@ -212,8 +231,8 @@ package struct OTLPEncoder: Sendable {
                                 $0.packedVarints(2, buckets.negative)
                             }
                         }
-                        data.double(12, point.min)
-                        data.double(13, point.max)
+                        data.double(12, point.pointee.min)
+                        data.double(13, point.pointee.max)
                     }
                 }
                 histogram.uint(2, 1)
@@ -221,16 +240,16 @@ package struct OTLPEncoder: Sendable {
         }
     }
 
-    private func numberPoint(_ point: MetricSnapshot, _ instrument: OTLPMapping.Instrument,
+    private func numberPoint(_ point: UnsafePointer<MetricSnapshot>, _ instrument: OTLPMapping.Instrument,
                              _ data: inout ProtobufWriter) {
-        for (key, value) in point.dimensions { data.message(7) { Self.keyValue(&$0, key, value) } }
+        for (key, value) in point.pointee.dimensions { data.message(7) { Self.keyValue(&$0, key, value) } }
         Self.times(point, &data)
-        data.double(4, OTLPMapping.value(of: point, as: instrument))
+        data.double(4, OTLPMapping.value(of: point.pointee, as: instrument))
     }
 
-    private static func times(_ point: MetricSnapshot, _ data: inout ProtobufWriter) {
-        data.fixed64(2, OTLPMapping.nanoseconds(point.windowStart))
-        data.fixed64(3, OTLPMapping.nanoseconds(point.windowEnd))
+    private static func times(_ point: UnsafePointer<MetricSnapshot>, _ data: inout ProtobufWriter) {
+        data.fixed64(2, OTLPMapping.nanoseconds(point.pointee.windowStart))
+        data.fixed64(3, OTLPMapping.nanoseconds(point.pointee.windowEnd))
     }
 
     private static func keyValue(_ writer: inout ProtobufWriter, _ key: String, _ value: String) {
