@@ -49,7 +49,7 @@ final class RecordingControl: Sendable {
 
     /// True while observations are recorded.
     @inlinable
-    var isRecording: Bool { state.load(ordering: .relaxed) & 3 == 0 }
+    var isRecording: Bool { state.load(ordering: .relaxed) & 3 == 0 }   // 3: `phase`, spelled out for inlining
 
     /// True while observations are recorded and no eventful sink takes
     /// them: an instrument's fast path, one load.

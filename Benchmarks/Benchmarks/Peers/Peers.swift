@@ -315,62 +315,38 @@ let benchmarks: @Sendable () -> Void = {
 
     // 10k series of one metric; and 1M, Prometheus' spread over metrics of
     // 100 (its creation cost grows with the series of a metric, see above).
-    let live = seriesCount(10_000)
-    let million = seriesCount(1_000_000)
-    Benchmark(
-        "heap bytes per live counter series (1M series) | ours",
-        configuration: .init(metrics: [.custom("bytes per series", useScalingFactor: false)],
-                             warmupIterations: 0, maxIterations: 1)
-    ) { benchmark in
-        let names = (0..<million).map { "user-\($0)" }
-        let manager = try await startedManager(limit: 2 * million)
-        let before = heapBytesInUse()
-        for name in names { _ = manager.counter("Requests", dimensions: [("user", name)]) }
-        benchmark.measurement(.custom("bytes per series", useScalingFactor: false),
-                              (heapBytesInUse() - before) / names.count)
-        withExtendedLifetime(manager) {}
-    }
-    Benchmark(
-        "heap bytes per live counter series (1M series) | prometheus",
-        configuration: .init(metrics: [.custom("bytes per series", useScalingFactor: false)],
-                             warmupIterations: 0, maxIterations: 1)
-    ) { benchmark in
-        let names = (0..<million).map { "user-\($0)" }
-        let registry = PrometheusCollectorRegistry()
-        let before = heapBytesInUse()
-        for (index, name) in names.enumerated() {
-            _ = registry.makeCounter(name: "requests_\(index / 100)", labels: [("user", name)])
+    // (name, series, Prometheus' series per metric or nil for one metric, samples)
+    let heapCases: [(String, Int, Int?, Int)] = [
+        ("10k", seriesCount(10_000), nil, smoke ? 1 : 3),
+        ("1M", seriesCount(1_000_000), 100, 1),
+    ]
+    for (label, live, perMetric, samples) in heapCases {
+        let configuration = Benchmark.Configuration(
+            metrics: [.custom("bytes per series", useScalingFactor: false)], warmupIterations: 0,
+            maxIterations: samples)
+        Benchmark("heap bytes per live counter series (\(label) series) | ours",
+                  configuration: configuration) { benchmark in
+            let names = (0..<live).map { "user-\($0)" }
+            let manager = try await startedManager(limit: max(1_000_000, 2 * live))
+            let before = heapBytesInUse()
+            for name in names { _ = manager.counter("Requests", dimensions: [("user", name)]) }
+            benchmark.measurement(.custom("bytes per series", useScalingFactor: false),
+                                  (heapBytesInUse() - before) / names.count)
+            withExtendedLifetime(manager) {}
         }
-        benchmark.measurement(.custom("bytes per series", useScalingFactor: false),
-                              (heapBytesInUse() - before) / names.count)
-        withExtendedLifetime(registry) {}
-    }
-
-    Benchmark(
-        "heap bytes per live counter series (10k series) | ours",
-        configuration: .init(metrics: [.custom("bytes per series", useScalingFactor: false)],
-                             warmupIterations: 0, maxIterations: smoke ? 1 : 3)
-    ) { benchmark in
-        let names = (0..<live).map { "user-\($0)" }
-        let manager = try await startedManager()
-        let before = heapBytesInUse()
-        for name in names { _ = manager.counter("Requests", dimensions: [("user", name)]) }
-        benchmark.measurement(.custom("bytes per series", useScalingFactor: false),
-                              (heapBytesInUse() - before) / names.count)
-        withExtendedLifetime(manager) {}
-    }
-    Benchmark(
-        "heap bytes per live counter series (10k series) | prometheus",
-        configuration: .init(metrics: [.custom("bytes per series", useScalingFactor: false)],
-                             warmupIterations: 0, maxIterations: smoke ? 1 : 3)
-    ) { benchmark in
-        let names = (0..<live).map { "user-\($0)" }
-        let registry = PrometheusCollectorRegistry()
-        let before = heapBytesInUse()
-        for name in names { _ = registry.makeCounter(name: "requests", labels: [("user", name)]) }
-        benchmark.measurement(.custom("bytes per series", useScalingFactor: false),
-                              (heapBytesInUse() - before) / names.count)
-        withExtendedLifetime(registry) {}
+        Benchmark("heap bytes per live counter series (\(label) series) | prometheus",
+                  configuration: configuration) { benchmark in
+            let names = (0..<live).map { "user-\($0)" }
+            let registry = PrometheusCollectorRegistry()
+            let before = heapBytesInUse()
+            for (index, name) in names.enumerated() {
+                let metric = perMetric.map { "requests_\(index / $0)" } ?? "requests"
+                _ = registry.makeCounter(name: metric, labels: [("user", name)])
+            }
+            benchmark.measurement(.custom("bytes per series", useScalingFactor: false),
+                                  (heapBytesInUse() - before) / names.count)
+            withExtendedLifetime(registry) {}
+        }
     }
 
     // MARK: the window cut, and cut + encode + sign
