@@ -169,7 +169,6 @@ struct ExponentialBuckets: Equatable {
     }
 
     static let indexTables = IndexTables()
-    static var octaveBounds: [Double] { indexTables.octaveBounds }
 
     private static func place(_ value: Double, _ count: UInt64, _ tables: IndexTables, zeros: inout UInt64,
                               positive: inout [(index: Int, count: UInt64)],

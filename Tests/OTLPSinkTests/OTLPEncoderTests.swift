@@ -78,7 +78,7 @@ struct OTLPEncoderTests {
         // one step above it, the next.
         for exponent in [-1022, -20, -1, 0, 1, 7, 40, 1000] {
             for k in 0..<64 {
-                let bound = ExponentialBuckets.octaveBounds[k] * exp2(Double(exponent))
+                let bound = ExponentialBuckets.indexTables.octaveBounds[k] * exp2(Double(exponent))
                 guard bound.isNormal else { continue }
                 let expected = exponent * 64 + k
                 #expect(ExponentialBuckets.index(of: bound) == expected - 1, "2^(\(exponent) + \(k)/64)")
