@@ -24,17 +24,20 @@ struct FormattedNumbers {
         guard value.isFinite else { return json.number(value) }
         let bits = value.bitPattern
         let home = Int(truncatingIfNeeded: (bits &* 0x9E37_79B9_7F4A_7C15) >> 56)
+        // Where the value goes if it is not found: the first empty slot, else home.
         var slot = home
         for probe in 0..<4 {
-            slot = (home + probe) & (Self.slots - 1)
-            if keys[slot] == bits {
-                let offset = slot * Self.width
-                let length = Int(lengths[slot])
+            let candidate = (home + probe) & (Self.slots - 1)
+            if keys[candidate] == bits {
+                let offset = candidate * Self.width
+                let length = Int(lengths[candidate])
                 text.withUnsafeBytes { json.raw(UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + length)])) }
                 return
             }
-            if keys[slot] == Self.empty { break }
-            if probe == 3 { slot = home }
+            if keys[candidate] == Self.empty {
+                slot = candidate
+                break
+            }
         }
         let offset = slot * Self.width
         let start = json.count
