@@ -25,7 +25,10 @@ import Darwin
 /// ```
 package final class Locked<Value: Sendable>: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    private var value: Value
+    /// Accessed only under `mutex`, which keeps accesses apart (a nested
+    /// `withLock` would wait for itself before it could overlap one), so
+    /// Swift's dynamic exclusivity check, a runtime call per access, is off.
+    @exclusivity(unchecked) private var value: Value
 
     /// Protects `value`.
     package init(_ value: Value) {

@@ -108,9 +108,11 @@ public struct MetricSnapshot: Sendable, Equatable, CustomStringConvertible {
     package var dataPointProblem: DataPointError? {
         if name.isEmpty { return .emptyMetricName }
         if count <= 0 { return .noObservations }
-        for (field, value) in [("sum", sum), ("min", min), ("max", max), ("last", last ?? 0)] where !value.isFinite {
-            return .nonFiniteValue(field: field)
-        }
+        // One test per field, no array of them: checked for every snapshot of every export.
+        if !sum.isFinite { return .nonFiniteValue(field: "sum") }
+        if !min.isFinite { return .nonFiniteValue(field: "min") }
+        if !max.isFinite { return .nonFiniteValue(field: "max") }
+        if let last, !last.isFinite { return .nonFiniteValue(field: "last") }
         return nil
     }
 

@@ -137,10 +137,8 @@ final class SeriesRegistry: @unchecked Sendable {
         return mutate { state -> S? in
             let (found, slot) = state.table.find(hash: hash, name: name, kind: kind, dimensions: probe)
             if let found { return state.table.series[found] as? S }
-            var nameIndex: Dictionary<String, Int>.Index?
             if let limits {
-                let ofName: Int
-                (ofName, nameIndex) = state.table.seriesCount(named: name)
+                let ofName = state.table.seriesCount(named: name)
                 let overTotal = state.table.series.count >= limits.total
                 if overTotal || (dimensions.pairCount > 0 && ofName >= limits.perMetric) {
                     // Folded. A metric that has series and dimensions: its own
@@ -163,7 +161,7 @@ final class SeriesRegistry: @unchecked Sendable {
                 }
             }
             let created = make(name, dimensions.materialized(), hash)
-            state.table.insert(created, hash: hash, at: slot, nameIndex: nameIndex)
+            state.table.insert(created, hash: hash, at: slot)
             return created
         }
     }

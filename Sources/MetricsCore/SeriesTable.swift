@@ -28,6 +28,13 @@ struct SeriesTable {
     private var objectCapacity = 64
     /// Live series per metric name, for the cardinality limits.
     private(set) var perName: [String: Int] = [:]
+    /// The name `perName` was last looked up with, and where it holds it:
+    /// a run of creations of one metric (one name, many dimension values,
+    /// the common way to many series) compares the name instead of hashing
+    /// it. Cleared when `perName` gains or loses keys (which may move its
+    /// entries).
+    private var lastName = ""
+    private var lastNameIndex: Dictionary<String, Int>.Index?
 
     // MARK: The slot encoding and the probe
 
@@ -84,20 +91,24 @@ struct SeriesTable {
     // MARK: Changes (under the registry lock's write side)
 
     /// Adds `entry` at `slot` (from a `find` that missed).
-    /// `nameIndex`: where `perName` holds the entry's name, when the caller
-    /// looked it up (``seriesCount(named:)``), so it is not hashed again.
-    mutating func insert(_ entry: any RegisteredSeries, hash: Int, at slot: Int,
-                         nameIndex: Dictionary<String, Int>.Index? = nil) {
+    mutating func insert(_ entry: any RegisteredSeries, hash: Int, at slot: Int) {
         slots[slot] = Self.entry(hash: hash, index: series.count)
-        appendSeries(entry, nameIndex: nameIndex)
+        appendSeries(entry)
         growIfNeeded()
     }
 
-    /// The live series of metric `name`, and where `perName` holds it (for
-    /// an ``insert(_:hash:at:nameIndex:)`` with no other change between).
-    func seriesCount(named name: String) -> (count: Int, index: Dictionary<String, Int>.Index?) {
-        guard let index = perName.index(forKey: name) else { return (0, nil) }
-        return (perName.values[index], index)
+    /// The live series of metric `name`.
+    mutating func seriesCount(named name: String) -> Int {
+        perNameIndex(name).map { perName.values[$0] } ?? 0
+    }
+
+    /// Where `perName` holds `name`, if it does.
+    private mutating func perNameIndex(_ name: String) -> Dictionary<String, Int>.Index? {
+        if let lastNameIndex, lastName == name { return lastNameIndex }
+        guard let index = perName.index(forKey: name) else { return nil }
+        lastName = name
+        lastNameIndex = index
+        return index
     }
 
     /// Adds `entry` if no series has its identity; otherwise keeps it
@@ -117,6 +128,7 @@ struct SeriesTable {
         series = []
         series.reserveCapacity(kept.count)
         perName = [:]
+        lastNameIndex = nil
         rehash(slotCount: capacity)
         for entry in kept { add(entry) }
     }
@@ -128,7 +140,7 @@ struct SeriesTable {
     }
 
     /// Appends to `series` and its raw mirror.
-    private mutating func appendSeries(_ entry: any RegisteredSeries, nameIndex: Dictionary<String, Int>.Index? = nil) {
+    private mutating func appendSeries(_ entry: any RegisteredSeries) {
         if series.count == objectCapacity {
             let capacity = objectCapacity * 2
             let grownObjects = UnsafeMutablePointer<UnsafeMutableRawPointer>.allocate(capacity: capacity)
@@ -141,13 +153,15 @@ struct SeriesTable {
             kinds = grownKinds
             objectCapacity = capacity
         }
+        let descriptor = entry.descriptor
         (objects + series.count).initialize(to: Unmanaged.passUnretained(entry as AnyObject).toOpaque())
-        (kinds + series.count).initialize(to: UInt8(entry.descriptor.kind.hashCode))
+        (kinds + series.count).initialize(to: UInt8(descriptor.kind.hashCode))
         series.append(entry)
-        if let nameIndex {
-            perName.values[nameIndex] += 1
+        if let index = perNameIndex(descriptor.name) {
+            perName.values[index] += 1
         } else {
-            perName[entry.descriptor.name, default: 0] += 1
+            perName[descriptor.name] = 1
+            lastNameIndex = nil
         }
     }
 

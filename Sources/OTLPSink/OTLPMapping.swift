@@ -92,41 +92,44 @@ struct ExponentialBuckets: Equatable {
     static let lowestScale = -10
 
     init(_ distribution: [MetricSnapshot.Bucket], count: Int, mean: Double, maxBuckets: Int) {
-        var positiveCells: [(index: Int, count: UInt64)] = []
-        var negativeCells: [(index: Int, count: UInt64)] = []
-        // Observations are positive far more often than not: room for all of
-        // them at once, rather than growing the array five times.
-        positiveCells.reserveCapacity(distribution.count + 1)
-        var zeros: UInt64 = 0
-        var total = 0
-        let tables = Self.indexTables
-        for bucket in distribution where bucket.count > 0 {
-            total += bucket.count
-            Self.place(bucket.value, UInt64(bucket.count), tables, zeros: &zeros, positive: &positiveCells,
-                       negative: &negativeCells)
-        }
-        // A window cut while observations were being recorded can see one in
-        // the count before its bucket: the difference goes to the mean's
-        // bucket, so the buckets always add up to the exact count.
-        if count > total {
-            Self.place(mean, UInt64(count - total), tables, zeros: &zeros, positive: &positiveCells,
-                       negative: &negativeCells)
-        }
-        // Lowering the scale by one merges pairs of buckets (index >> 1):
-        // the shift that fits is found from each side's lowest and highest
-        // index alone, and the cells are placed once, at that shift.
-        let limit = max(1, maxBuckets)
-        let positiveRange = Self.indexRange(positiveCells)
-        let negativeRange = Self.indexRange(negativeCells)
-        var shift = 0
-        while Self.initialScale - shift > Self.lowestScale,
-              Self.span(positiveRange, shift) > limit || Self.span(negativeRange, shift) > limit {
-            shift += 1
-        }
-        scale = Self.initialScale - shift
-        zeroCount = zeros
-        (positiveOffset, positive) = Self.dense(positiveCells, positiveRange, shift)
-        (negativeOffset, negative) = Self.dense(negativeCells, negativeRange, shift)
+        // Each side's cells (index at the initial scale, count) go to
+        // scratch space on the stack, room for all of them on either side:
+        // no allocation and no growth checks per cell.
+        let capacity = distribution.count + 1
+        (scale, zeroCount, positiveOffset, positive, negativeOffset, negative) =
+            withUnsafeTemporaryAllocation(of: Cell.self, capacity: 2 * capacity) { scratch in
+                var positiveCells = Cells(scratch.baseAddress!)
+                var negativeCells = Cells(scratch.baseAddress! + capacity)
+                var zeros: UInt64 = 0
+                var total = 0
+                let tables = Self.indexTables
+                for bucket in distribution where bucket.count > 0 {
+                    total += bucket.count
+                    Self.place(bucket.value, UInt64(bucket.count), tables, zeros: &zeros,
+                               positive: &positiveCells, negative: &negativeCells)
+                }
+                // A window cut while observations were being recorded can see
+                // one in the count before its bucket: the difference goes to
+                // the mean's bucket, so the buckets always add up to the
+                // exact count.
+                if count > total {
+                    Self.place(mean, UInt64(count - total), tables, zeros: &zeros,
+                               positive: &positiveCells, negative: &negativeCells)
+                }
+                // Lowering the scale by one merges pairs of buckets (index >> 1):
+                // the shift that fits is found from each side's lowest and
+                // highest index alone, and the cells are placed once, at that
+                // shift.
+                let limit = max(1, maxBuckets)
+                var shift = 0
+                while Self.initialScale - shift > Self.lowestScale,
+                      positiveCells.span(shift) > limit || negativeCells.span(shift) > limit {
+                    shift += 1
+                }
+                let (positiveOffset, positive) = positiveCells.dense(shift)
+                let (negativeOffset, negative) = negativeCells.dense(shift)
+                return (Self.initialScale - shift, zeros, positiveOffset, positive, negativeOffset, negative)
+            }
     }
 
     /// The bucket index of a positive, finite `magnitude` at the initial
@@ -170,43 +173,57 @@ struct ExponentialBuckets: Equatable {
 
     static let indexTables = IndexTables()
 
+    /// One distribution bucket's index at the initial scale and count.
+    private typealias Cell = (index: Int, count: UInt64)
+
+    /// One side's cells, appended into scratch space the caller sized, and
+    /// their lowest and highest index.
+    private struct Cells {
+        let base: UnsafeMutablePointer<Cell>
+        var count = 0
+        var low = Int.max
+        var high = Int.min
+
+        init(_ base: UnsafeMutablePointer<Cell>) { self.base = base }
+
+        @inline(__always)
+        mutating func append(_ index: Int, _ cellCount: UInt64) {
+            (base + count).initialize(to: (index, cellCount))
+            count += 1
+            low = Swift.min(low, index)
+            high = Swift.max(high, index)
+        }
+
+        /// Buckets from the lowest to the highest index, `shift` scales down.
+        func span(_ shift: Int) -> Int {
+            count == 0 ? 0 : (high >> shift) - (low >> shift) + 1
+        }
+
+        /// The offset and counts of the buckets, `shift` scales down.
+        func dense(_ shift: Int) -> (Int, [UInt64]) {
+            guard count > 0 else { return (0, []) }
+            let offset = low >> shift
+            var counts = [UInt64](repeating: 0, count: span(shift))
+            counts.withUnsafeMutableBufferPointer { counts in
+                for cell in UnsafeBufferPointer(start: base, count: count) {
+                    counts[(cell.index >> shift) - offset] += cell.count
+                }
+            }
+            return (offset, counts)
+        }
+    }
+
+    @inline(__always)
     private static func place(_ value: Double, _ count: UInt64, _ tables: IndexTables, zeros: inout UInt64,
-                              positive: inout [(index: Int, count: UInt64)],
-                              negative: inout [(index: Int, count: UInt64)]) {
+                              positive: inout Cells, negative: inout Cells) {
         guard value.isFinite, value != 0 else {
             zeros += count
             return
         }
         if value > 0 {
-            positive.append((index(of: value, tables), count))
+            positive.append(index(of: value, tables), count)
         } else {
-            negative.append((index(of: -value, tables), count))
+            negative.append(index(of: -value, tables), count)
         }
-    }
-
-    /// The lowest and highest index of `cells`, in one pass; `nil` when empty.
-    private static func indexRange(_ cells: [(index: Int, count: UInt64)]) -> ClosedRange<Int>? {
-        guard var low = cells.first?.index else { return nil }
-        var high = low
-        for cell in cells {
-            low = Swift.min(low, cell.index)
-            high = Swift.max(high, cell.index)
-        }
-        return low...high
-    }
-
-    /// Buckets from the lowest to the highest index, `shift` scales down.
-    private static func span(_ range: ClosedRange<Int>?, _ shift: Int) -> Int {
-        guard let range else { return 0 }
-        return (range.upperBound >> shift) - (range.lowerBound >> shift) + 1
-    }
-
-    private static func dense(_ cells: [(index: Int, count: UInt64)], _ range: ClosedRange<Int>?,
-                              _ shift: Int) -> (Int, [UInt64]) {
-        guard let range else { return (0, []) }
-        let low = range.lowerBound >> shift
-        var counts = [UInt64](repeating: 0, count: span(range, shift))
-        for cell in cells { counts[(cell.index >> shift) - low] += cell.count }
-        return (low, counts)
     }
 }

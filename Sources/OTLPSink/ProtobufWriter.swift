@@ -96,23 +96,24 @@ package struct ProtobufWriter {
         for value in values where value >= 0x80 { length &+= (63 &- value.leadingZeroBitCount) / 7 }
         tag(field, Self.lengthType)
         varint(UInt64(length))
-        var at = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: length))
-        bytes.withUnsafeMutableBufferPointer { buffer in
+        // Written into scratch space on the stack, then appended at once.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { scratch in
             if length == values.count {
                 // Every value under 128 (a histogram's usual counts): one byte each.
-                for offset in values.indices { buffer[at &+ offset] = UInt8(truncatingIfNeeded: values[offset]) }
-                return
-            }
-            for var value in values {
-                while value >= 0x80 {
-                    buffer[at] = UInt8(truncatingIfNeeded: value) | 0x80
-                    value >>= 7
+                for offset in values.indices { scratch[offset] = UInt8(truncatingIfNeeded: values[offset]) }
+            } else {
+                var at = 0
+                for var value in values {
+                    while value >= 0x80 {
+                        scratch[at] = UInt8(truncatingIfNeeded: value) | 0x80
+                        value >>= 7
+                        at += 1
+                    }
+                    scratch[at] = UInt8(value)
                     at += 1
                 }
-                buffer[at] = UInt8(value)
-                at += 1
             }
+            bytes.append(contentsOf: UnsafeBufferPointer(scratch))
         }
     }
 

@@ -55,6 +55,30 @@ struct SeriesTableTests {
         #expect(table.perName["Depth"] == 1)
     }
 
+    @Test("series per name stay exact across interleaved names (new names move the dictionary) and rebuilding")
+    func perNameCounts() {
+        var table = SeriesTable()
+        defer { table.deallocate() }
+        var expected: [String: Int] = [:]
+        // Runs of one name (the remembered lookup hits), and new names in
+        // between (the dictionary grows, which may move every entry).
+        for index in 0..<600 {
+            let name = index % 7 == 0 ? "Name\(index)" : "Run\(index / 50)"
+            table.add(counter(name, [("series", "s\(index)")]))
+            expected[name, default: 0] += 1
+            #expect(table.seriesCount(named: name) == expected[name])
+        }
+        #expect(table.perName == expected)
+        #expect(table.seriesCount(named: "Missing") == 0)
+        let kept = table.series.filter { $0.descriptor.name != "Run3" }
+        table.rebuild(keeping: ContiguousArray(kept))
+        expected["Run3"] = nil
+        #expect(table.seriesCount(named: "Run3") == 0, "the name remembered before rebuilding is forgotten")
+        #expect(table.perName == expected)
+        table.add(counter("Run3", [("series", "again")]))
+        #expect(table.seriesCount(named: "Run3") == 1)
+    }
+
     @Test("the probe stops at the first empty slot, and asks only series whose tag matches")
     func probe() {
         let slots = UnsafeMutablePointer<UInt64>.allocate(capacity: 8)
