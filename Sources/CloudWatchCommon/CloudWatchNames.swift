@@ -62,7 +62,7 @@ package struct CloudWatchNames: Sendable {
         if name.utf8.count > 255 { throw .metricNameTooLong(length: name.utf8.count) }
         guard snapshot.count > 0 else { throw .noObservations }
         let plain = dimensionsChecked ? false : try validateDimensions(snapshot.dimensions)
-        if snapshot.unit != .none, !MetricUnit.standardUnits.contains(snapshot.unit) {
+        if !snapshot.unit.isStandard {
             throw .unsupportedUnit(snapshot.unit.rawValue)
         }
         if checkingBuckets {

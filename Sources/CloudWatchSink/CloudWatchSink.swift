@@ -133,11 +133,14 @@ public final class CloudWatchSink: CloudWatchBilledSink, CustomStringConvertible
         }
         var valid: [(index: Int, plain: Bool)] = []
         valid.reserveCapacity(snapshots.count)
-        for (index, snapshot) in snapshots.enumerated() {
-            do {
-                valid.append((index, try mapper.validate(snapshot)))
-            } catch {
-                result.reject(snapshot, error: error)
+        // Read in place: iterating the array would copy every snapshot.
+        snapshots.withUnsafeBufferPointer { batch in
+            for index in batch.indices {
+                do {
+                    valid.append((index, try mapper.validate(batch[index])))
+                } catch {
+                    result.reject(batch[index], error: error)
+                }
             }
         }
         let buffer = scratch.withLock { $0.popLast() } ?? ByteStorage(capacity: min(maxRequestBytes + 16, 1 << 20))

@@ -49,24 +49,30 @@ final class MetricDatumMapper: Sendable {
     /// (no `"` or `\`), so the encoder can copy them without scanning again.
     @discardableResult
     func validate(_ snapshot: MetricSnapshot) throws(MetricDatumValidationError) -> Bool {
-        try names.validate(snapshot, checkingBuckets: usesDistribution(snapshot))
+        try names.validate(snapshot, checkingBuckets: usesDistribution(snapshot.kind, buckets: snapshot.distribution.count))
     }
 
-    func usesDistribution(_ snapshot: MetricSnapshot) -> Bool {
-        snapshot.kind == .histogram && !snapshot.distribution.isEmpty && histogramEncoding == .valuesAndCounts
+    /// Whether a snapshot of `kind` with `buckets` buckets is sent as
+    /// `Values`/`Counts`. Takes the two fields, not the snapshot: callers
+    /// read them through a pointer, where passing the whole snapshot would
+    /// copy it (retaining every string and array in it).
+    @inline(__always)
+    func usesDistribution(_ kind: MetricSnapshot.Kind, buckets: Int) -> Bool {
+        kind == .histogram && buckets > 0 && histogramEncoding == .valuesAndCounts
     }
 
     /// How many datums a valid snapshot becomes: one, or one per 150 buckets.
-    func datumCount(for snapshot: MetricSnapshot) -> Int {
-        guard usesDistribution(snapshot) else { return 1 }
-        return (snapshot.distribution.count + Self.maximumValuesPerDatum - 1) / Self.maximumValuesPerDatum
+    func datumCount(for snapshot: UnsafePointer<MetricSnapshot>) -> Int {
+        let buckets = snapshot.pointee.distribution.count
+        guard usesDistribution(snapshot.pointee.kind, buckets: buckets) else { return 1 }
+        return (buckets + Self.maximumValuesPerDatum - 1) / Self.maximumValuesPerDatum
     }
 
     /// The datums `snapshot` becomes, validated.
     func datums(for snapshot: MetricSnapshot) throws(MetricDatumValidationError) -> [MetricDatum] {
         try validate(snapshot)
         return withUnsafePointer(to: snapshot) { pointer in
-            (0..<datumCount(for: snapshot)).map { MetricDatum(SnapshotDatum(pointer, mapper: self, part: $0)) }
+            (0..<datumCount(for: pointer)).map { MetricDatum(SnapshotDatum(pointer, mapper: self, part: $0)) }
         }
     }
 
@@ -140,7 +146,7 @@ struct SnapshotDatum: DatumFields {
         self.snapshot = snapshot
         self.mapper = mapper
         self.dimensionsArePlain = plain
-        if mapper.usesDistribution(snapshot.pointee) {
+        if mapper.usesDistribution(snapshot.pointee.kind, buckets: snapshot.pointee.distribution.count) {
             let start = part * MetricDatumMapper.maximumValuesPerDatum
             buckets = start..<min(start + MetricDatumMapper.maximumValuesPerDatum, snapshot.pointee.distribution.count)
         } else {

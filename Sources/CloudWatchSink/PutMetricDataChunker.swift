@@ -66,7 +66,7 @@ struct PutMetricDataChunker {
             for (index, isPlain) in valid {
                 plain = isPlain
                 let snapshot = batch.baseAddress! + index
-                let parts = 0..<mapper.datumCount(for: snapshot.pointee)
+                let parts = 0..<mapper.datumCount(for: snapshot)
                 let checkpoint = body.checkpoint
                 appendParts(snapshot, parts)
                 if !fits() {

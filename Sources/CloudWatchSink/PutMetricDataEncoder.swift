@@ -113,8 +113,10 @@ struct PutMetricDataBody {
             appendNumber(statistics.maximum)
             append("}")
         }
-        appendJSONNumbers(", \"Values\": [", count: datum.valueCount, datum.value(at:))
-        appendJSONNumbers(", \"Counts\": [", count: datum.countCount, datum.count(at:))
+        // Closures written out, not `datum.value(at:)`: a method reference
+        // boxes the datum on the heap, for every datum.
+        appendJSONNumbers(", \"Values\": [", count: datum.valueCount) { datum.value(at: $0) }
+        appendJSONNumbers(", \"Counts\": [", count: datum.countCount) { datum.count(at: $0) }
         if let timestamp = datum.time {
             append(", \"Timestamp\": ")
             appendInteger(Int(timestamp.timeIntervalSince1970.rounded(.down)))

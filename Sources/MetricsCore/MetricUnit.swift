@@ -79,4 +79,13 @@ public struct MetricUnit: RawRepresentable, Hashable, Sendable, CustomStringConv
         .gigabytesPerSecond, .terabytesPerSecond, .bitsPerSecond, .kilobitsPerSecond,
         .megabitsPerSecond, .gigabitsPerSecond, .terabitsPerSecond, .countPerSecond, .none,
     ]
+
+    /// Whether CloudWatch accepts this unit (one of ``standardUnits``).
+    /// Checked for every snapshot sent: the units most series carry are
+    /// compared first (short strings, compared in place), before the set
+    /// hashes the name.
+    package var isStandard: Bool {
+        self == .none || self == .count || self == .milliseconds || self == .seconds || self == .bytes
+            || Self.standardUnits.contains(self)
+    }
 }

@@ -17,6 +17,31 @@ struct SnapshotTests {
         #expect(a != b)
     }
 
+    @Test("a unit is standard exactly when CloudWatch's 27 (and None) hold it; the common ones' shortcut agrees")
+    func standardUnits() {
+        for unit in MetricUnit.standardUnits { #expect(unit.isStandard, "\(unit)") }
+        for raw in ["count", "Count ", "", "Furlongs", "Milliseconds/Second", "Byte"] {
+            #expect(!MetricUnit(rawValue: raw).isStandard, "\(raw)")
+        }
+    }
+
+    @Test("a data point's problem names the first bad field, in order: name, count, sum, min, max, last")
+    func dataPointProblem() {
+        func problem(name: String = "A", count: Int = 1, sum: Double = 1, min: Double = 1, max: Double = 1,
+                     last: Double? = nil) -> DataPointError? {
+            MetricSnapshot(name: name, windowStart: start, windowEnd: start + 60, count: count, sum: sum, min: min,
+                           max: max, last: last).dataPointProblem
+        }
+        #expect(problem() == nil)
+        #expect(problem(last: 3) == nil)
+        #expect(problem(name: "", sum: .nan) == .emptyMetricName)
+        #expect(problem(count: 0, sum: .nan) == .noObservations)
+        #expect(problem(sum: .nan, min: .infinity) == .nonFiniteValue(field: "sum"))
+        #expect(problem(min: -.infinity) == .nonFiniteValue(field: "min"))
+        #expect(problem(max: .nan) == .nonFiniteValue(field: "max"))
+        #expect(problem(last: .infinity) == .nonFiniteValue(field: "last"))
+    }
+
     @Test("percentile uses nearest rank over the distribution")
     func percentile() {
         let snapshot = MetricSnapshot(
