@@ -137,14 +137,17 @@ extension MetricDatum: DatumFields {
 /// counting; use it only inside that scope.
 struct SnapshotDatum: DatumFields {
     private let snapshot: UnsafePointer<MetricSnapshot>
-    private unowned(unsafe) let mapper: MetricDatumMapper
+    /// Used without a retain: several exports encode at once on other
+    /// threads, and a retain of the one shared mapper per dimension would
+    /// bounce its cache line between their cores.
+    private let mapper: Unmanaged<MetricDatumMapper>
     private let buckets: Range<Int>?
     let dimensionsArePlain: Bool
 
     /// - parameter plain: what `validate` returned for the snapshot.
     init(_ snapshot: UnsafePointer<MetricSnapshot>, mapper: MetricDatumMapper, part: Int, plain: Bool = false) {
         self.snapshot = snapshot
-        self.mapper = mapper
+        self.mapper = .passUnretained(mapper)
         self.dimensionsArePlain = plain
         if mapper.usesDistribution(snapshot.pointee.kind, buckets: snapshot.pointee.distribution.count) {
             let start = part * MetricDatumMapper.maximumValuesPerDatum
@@ -158,7 +161,7 @@ struct SnapshotDatum: DatumFields {
     var dimensionCount: Int { snapshot.pointee.dimensions.count }
     func dimension(at index: Int) -> (name: String, value: String) {
         let (key, value) = snapshot.pointee.dimensions[index]
-        return (mapper.wireName(key), value)
+        return (mapper._withUnsafeGuaranteedRef { $0.wireName(key) }, value)
     }
     var singleValue: Double? { nil }
     var statistics: MetricDatum.StatisticSet? {
@@ -177,5 +180,5 @@ struct SnapshotDatum: DatumFields {
     func count(at index: Int) -> Double { Double(snapshot.pointee.distribution[buckets!.lowerBound + index].count) }
     var unitName: String? { snapshot.pointee.unit == .none ? nil : snapshot.pointee.unit.rawValue }
     var time: Date? { snapshot.pointee.windowEnd }
-    var resolution: Int? { mapper.storageResolution }
+    var resolution: Int? { mapper._withUnsafeGuaranteedRef { $0.storageResolution } }
 }

@@ -18,7 +18,11 @@ import Foundation
 /// past a limit.
 struct PutMetricDataBody {
     let `protocol`: CloudWatchProtocol
-    fileprivate(set) var storage: ByteStorage
+    /// A `let`: a method called on a `var`'s class reference from a
+    /// mutating method retains and releases it around the call (the
+    /// property could be reassigned meanwhile), and a datum makes some
+    /// thirty such calls.
+    let storage: ByteStorage
     private(set) var datumCount = 0
     var lastTimestamp: (time: Date, encoded: [UInt8])?
 
@@ -148,6 +152,7 @@ struct PutMetricDataBody {
     /// A JSON string with Python's `ensure_ascii` escaping. Plain ASCII
     /// (the usual case) is copied in one go.
     private mutating func appendJSONString(_ string: String) {
+        let storage = storage
         storage.append(0x22)
         let plain: Bool? = string.utf8.withContiguousStorageIfAvailable { utf8 in
             for byte in utf8 where byte >= 0x7F || byte < 0x20 || byte == 0x22 || byte == 0x5C {
