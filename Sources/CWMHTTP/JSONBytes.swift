@@ -1,37 +1,89 @@
 /// A growable UTF-8 buffer with the few JSON pieces the sinks' bodies are
 /// made of (EMF documents, PutLogEvents, OTLP/JSON, Datadog series):
 /// strings (escaped), integers, doubles.
-package struct JSONBytes {
-    package private(set) var bytes: [UInt8] = []
+///
+/// Written through a pointer into memory it owns: an append is a bounds
+/// check and a copy (an array's append also checks, every time, that its
+/// buffer is not shared). ``bytes`` copies out what was written. Not
+/// copyable: the buffer has one owner and is freed with it.
+package struct JSONBytes: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    /// Bytes written so far.
+    package private(set) var count = 0
 
     package init(capacity: Int = 1024) {
-        bytes.reserveCapacity(capacity)
+        self.capacity = Swift.max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
     }
 
-    package var count: Int { bytes.count }
+    deinit { base.deallocate() }
+
+    /// What was written, copied into an array.
+    package var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    /// Reads what was written, in place.
+    package func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try body(UnsafeRawBufferPointer(start: base, count: count))
+    }
+
+    @inline(__always)
+    private mutating func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(to: count + extra) }
+    }
+
+    private mutating func grow(to needed: Int) {
+        var grown = capacity * 2
+        while grown < needed { grown *= 2 }
+        let memory = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+        memory.update(from: base, count: count)
+        base.deallocate()
+        base = memory
+        capacity = grown
+    }
+
+    @inline(__always)
+    private mutating func append(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
+
+    @inline(__always)
+    private mutating func append(_ source: UnsafeRawBufferPointer) {
+        guard let start = source.baseAddress, source.count > 0 else { return }
+        reserve(source.count)
+        UnsafeMutableRawPointer(base + count).copyMemory(from: start, byteCount: source.count)
+        count += source.count
+    }
+
+    @inline(__always)
+    private mutating func append(_ source: UnsafeBufferPointer<UInt8>) {
+        append(UnsafeRawBufferPointer(source))
+    }
 
     package mutating func raw(_ text: StaticString) {
-        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     package mutating func raw(_ byte: UInt8) {
-        bytes.append(byte)
+        append(byte)
     }
 
     package mutating func raw(_ other: [UInt8]) {
-        bytes.append(contentsOf: other)
+        other.withUnsafeBytes { append($0) }
     }
 
     package mutating func raw(_ other: UnsafeRawBufferPointer) {
-        bytes.append(contentsOf: other)
+        append(other)
     }
 
     /// `text` as a JSON string: `"` and `\` escaped, control characters as
     /// `\uXXXX`, everything else (UTF-8 included) as it is.
     package mutating func string(_ text: String) {
-        bytes.append(0x22)
+        append(0x22)
         appendEscaped(text)
-        bytes.append(0x22)
+        append(0x22)
     }
 
     /// `text`'s UTF-8, escaped: read in place when the string is contiguous
@@ -47,35 +99,32 @@ package struct JSONBytes {
     /// `first`, `separator` and `second` as one JSON string, escaped, with no
     /// concatenated `String` built (a Datadog tag `key:value`, a prefixed name).
     package mutating func string(_ first: String, _ separator: StaticString, _ second: String) {
-        bytes.append(0x22)
+        append(0x22)
         appendEscaped(first)
         separator.withUTF8Buffer { appendEscaped($0) }
         appendEscaped(second)
-        bytes.append(0x22)
+        append(0x22)
     }
 
     /// Appends the last `length` bytes (at most 32: a number) `times` more
     /// times, each after `separator`: a value repeated in a JSON array.
     package mutating func repeatLast(_ length: Int, times: Int, separator: UInt8) {
-        guard times > 0, length > 0, length <= 32, length <= bytes.count else { return }
-        var copy: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &copy) { copy in
-            bytes.withUnsafeBytes { copy.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[($0.count - length)...])) }
-            let text = UnsafeRawBufferPointer(rebasing: copy[..<length])
-            bytes.reserveCapacity(bytes.count + times * (length + 1))
-            for _ in 0..<times {
-                bytes.append(separator)
-                bytes.append(contentsOf: text)
-            }
+        guard times > 0, length > 0, length <= 32, length <= count else { return }
+        reserve(times * (length + 1))
+        // Room for all the copies first: `base` stays where it is meanwhile.
+        let text = UnsafeRawBufferPointer(start: base + count - length, count: length)
+        for _ in 0..<times {
+            append(separator)
+            append(text)
         }
     }
 
     /// `raw` (already UTF-8) as a JSON string, escaped: a document nested
     /// in a PutLogEvents message.
     package mutating func string(bytes raw: [UInt8]) {
-        bytes.append(0x22)
+        append(0x22)
         raw.withUnsafeBufferPointer { appendEscaped($0) }
-        bytes.append(0x22)
+        append(0x22)
     }
 
     private mutating func appendEscaped(_ text: UnsafeBufferPointer<UInt8>) {
@@ -83,7 +132,7 @@ package struct JSONBytes {
         for index in 0..<text.count {
             let byte = text[index]
             guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
-            if index > start { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<index])) }
+            if index > start { append(UnsafeBufferPointer(rebasing: text[start..<index])) }
             switch byte {
             case 0x22: raw("\\\"")
             case 0x5C: raw("\\\\")
@@ -93,17 +142,17 @@ package struct JSONBytes {
             default:
                 raw("\\u00")
                 let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                bytes.append(hex[Int(byte >> 4)])
-                bytes.append(hex[Int(byte & 0xF)])
+                append(hex[Int(byte >> 4)])
+                append(hex[Int(byte & 0xF)])
             }
             start = index + 1
         }
-        if start < text.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[start...])) }
+        if start < text.count { append(UnsafeBufferPointer(rebasing: text[start...])) }
     }
 
     package mutating func integer(_ value: Int64) {
         if value == 0 {
-            bytes.append(0x30)
+            append(0x30)
             return
         }
         var magnitude = value.magnitude
@@ -117,8 +166,8 @@ package struct JSONBytes {
                 magnitude /= 10
                 length += 1
             }
-            if value < 0 { bytes.append(0x2D) }
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(20 - length)...]))
+            if value < 0 { append(0x2D) }
+            append(UnsafeRawBufferPointer(rebasing: buffer[(20 - length)...]))
         }
     }
 
@@ -128,11 +177,11 @@ package struct JSONBytes {
     /// a fraction, others in Swift's shortest round-trip form (`1e-05`).
     package mutating func number(_ value: Double) {
         if value == value.rounded(), abs(value) < 9_007_199_254_740_992 {
-            if value == 0, value.sign == .minus { bytes.append(0x2D) }
+            if value == 0, value.sign == .minus { append(0x2D) }
             integer(Int64(value))
         } else {
             var text = value.description
-            text.withUTF8 { bytes.append(contentsOf: $0) }
+            text.withUTF8 { append($0) }
         }
     }
 }

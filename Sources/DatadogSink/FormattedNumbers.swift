@@ -46,7 +46,7 @@ struct FormattedNumbers {
         guard length <= Self.width else { return }
         keys[slot] = bits
         lengths[slot] = UInt8(length)
-        json.bytes.withUnsafeBytes { written in
+        json.withUnsafeBytes { written in
             text.withUnsafeMutableBytes { table in
                 table.baseAddress!.advanced(by: offset).copyMemory(from: written.baseAddress!.advanced(by: start),
                                                                    byteCount: length)

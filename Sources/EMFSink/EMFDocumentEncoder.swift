@@ -54,7 +54,8 @@ struct EMFDocumentEncoder: Sendable {
         let representative: Int
         /// The next group with the same hash (an index into the groups), or -1.
         var next: Int
-        var entries: [Entry] = []
+        /// Its entries (a snapshot's parts count one each).
+        var count = 0
     }
 
     private struct Entry {
@@ -76,6 +77,9 @@ struct EMFDocumentEncoder: Sendable {
         // dimensions (their bytes mixed a word at a time) and compared string by string:
         // no key array is built or hashed per series.
         var groups: [Group] = []
+        // Each entry and its group, in batch order.
+        var assigned: [(group: Int, entry: Entry)] = []
+        assigned.reserveCapacity(snapshots.count)
         var firstWithHash = HashIndex(expected: snapshots.count)
         let propertyKeys = properties.isEmpty ? [] : Set(properties.map(\.key))
         for index in snapshots.indices {
@@ -119,12 +123,24 @@ struct EMFDocumentEncoder: Sendable {
                 firstWithHash[hash] = slot
             }
             let parts = buckets ? (snapshot.pointee.distribution.count + Self.maximumValuesPerMetric - 1) / Self.maximumValuesPerMetric : 1
-            for part in 0..<parts { groups[slot].entries.append(Entry(snapshot: index, part: part, parts: parts)) }
+            for part in 0..<parts { assigned.append((slot, Entry(snapshot: index, part: part, parts: parts))) }
+            groups[slot].count += parts
+        }
+        // Each group's entries side by side, in batch order (a counting
+        // sort): one array for all, rather than one growing per group.
+        var starts = [Int](repeating: 0, count: groups.count + 1)
+        for (slot, group) in groups.enumerated() { starts[slot + 1] = starts[slot] + group.count }
+        var ordered = [Entry](repeating: Entry(snapshot: 0, part: 0, parts: 0), count: assigned.count)
+        var cursors = starts
+        for (slot, entry) in assigned {
+            ordered[cursors[slot]] = entry
+            cursors[slot] += 1
         }
 
         var documents: [EMFDocument] = []
         var tooLarge = Set<Int>()
-        for group in groups {
+        for (slot, group) in groups.enumerated() {
+            let entries = ordered[starts[slot]..<starts[slot + 1]]
             // Greedy packing: each entry goes to the first document with room
             // and without a metric of that name. A name new to the group is in
             // no document yet, so it takes the first one with room; only a
@@ -133,8 +149,8 @@ struct EMFDocumentEncoder: Sendable {
             var firstWithRoom = 0
             // Up to 16 entries, names are compared; beyond, hashed.
             var seen = Set<String>()
-            let hashesNames = group.entries.count > 16
-            for entry in group.entries {
+            let hashesNames = group.count > 16
+            for entry in entries {
                 let name = (snapshots.baseAddress! + entry.snapshot).pointee.name
                 var slot = firstWithRoom
                 let repeated = hashesNames
@@ -146,7 +162,10 @@ struct EMFDocumentEncoder: Sendable {
                         slot += 1
                     }
                 }
-                if slot == packed.count { packed.append([]) }
+                if slot == packed.count {
+                    packed.append([])
+                    packed[slot].reserveCapacity(min(group.count, Self.maximumMetricsPerDocument))
+                }
                 packed[slot].append(entry)
                 while firstWithRoom < packed.count, packed[firstWithRoom].count >= Self.maximumMetricsPerDocument {
                     firstWithRoom += 1
@@ -218,6 +237,7 @@ struct EMFDocumentEncoder: Sendable {
         if bytes.count <= maximumDocumentBytes {
             // Entries are in batch order, a snapshot's parts side by side.
             var carried: [Int] = []
+            carried.reserveCapacity(entries.count)
             for entry in entries where carried.last != entry.snapshot { carried.append(entry.snapshot) }
             documents.append(EMFDocument(timestamp: group.timestamp, bytes: bytes, snapshots: carried))
             return
@@ -235,7 +255,8 @@ struct EMFDocumentEncoder: Sendable {
 
     private func document(_ entries: [Entry], group: Group, dimensionNames: [String],
                           snapshots: UnsafeBufferPointer<MetricSnapshot>) -> [UInt8] {
-        var json = JSONBytes(capacity: 256 + entries.count * 96)
+        // A metric takes about 130 bytes (its definition and its value).
+        var json = JSONBytes(capacity: 320 + entries.count * 160)
         let properties = self.properties.isEmpty ? [] : self.properties.filter { !dimensionNames.contains($0.key) }
 
         json.raw("{\"_aws\":{\"Timestamp\":")
