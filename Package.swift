@@ -168,7 +168,7 @@ let package = Package(
             name: "EMFSinkTests",
             dependencies: ["EMFSink", "MetricsCore", "AWSCore", "CWMLocking", "CloudWatchMetricsTestKit", "CWMTestSupport",
                            "CWMHTTPTestSupport", "MetricsCoreTestKit"]),
-        .testTarget(name: "OTLPSinkTests", dependencies: ["OTLPSink", "MetricsCore", "AWSCore", "CWMHTTPTestSupport"]),
+        .testTarget(name: "OTLPSinkTests", dependencies: ["OTLPSink", "MetricsCore", "AWSCore", "CWMHTTP", "CWMHTTPTestSupport"]),
         .testTarget(name: "DatadogSinkTests", dependencies: ["DatadogSink", "MetricsCore", "CWMHTTP", "CloudWatchMetricsTestKit", "CWMHTTPTestSupport"]),
         .testTarget(name: "CWMSystemMetricsTests", dependencies: ["CWMSystemMetrics", "metrics-fuzz"]),
         .testTarget(

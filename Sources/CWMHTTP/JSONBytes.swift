@@ -2,68 +2,37 @@
 /// made of (EMF documents, PutLogEvents, OTLP/JSON, Datadog series):
 /// strings (escaped), integers, doubles.
 ///
-/// Written through a pointer into memory it owns: an append is a bounds
-/// check and a copy (an array's append also checks, every time, that its
-/// buffer is not shared). ``bytes`` copies out what was written. Not
-/// copyable: the buffer has one owner and is freed with it.
+/// Written into a ``ByteBuffer`` of its own; ``bytes`` copies out what was
+/// written. Not copyable, as its buffer is not.
 package struct JSONBytes: ~Copyable {
-    private var base: UnsafeMutablePointer<UInt8>
-    private var capacity: Int
-    /// Bytes written so far.
-    package private(set) var count = 0
+    private var buffer: ByteBuffer
 
     package init(capacity: Int = 1024) {
-        self.capacity = Swift.max(capacity, 16)
-        base = .allocate(capacity: self.capacity)
+        buffer = ByteBuffer(capacity: capacity)
     }
 
-    deinit { base.deallocate() }
+    /// Bytes written so far.
+    package var count: Int { buffer.count }
 
     /// What was written, copied into an array.
-    package var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+    package var bytes: [UInt8] { buffer.bytes }
 
     /// Reads what was written, in place.
     package func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
-        try body(UnsafeRawBufferPointer(start: base, count: count))
+        try buffer.withUnsafeBytes(body)
     }
 
     @inline(__always)
-    private mutating func reserve(_ extra: Int) {
-        if count + extra > capacity { grow(to: count + extra) }
-    }
-
-    private mutating func grow(to needed: Int) {
-        var grown = capacity * 2
-        while grown < needed { grown *= 2 }
-        let memory = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
-        memory.update(from: base, count: count)
-        base.deallocate()
-        base = memory
-        capacity = grown
-    }
+    private mutating func append(_ byte: UInt8) { buffer.append(byte) }
 
     @inline(__always)
-    private mutating func append(_ byte: UInt8) {
-        reserve(1)
-        base[count] = byte
-        count += 1
-    }
+    private mutating func append(_ bytes: UnsafeRawBufferPointer) { buffer.append(bytes) }
 
     @inline(__always)
-    private mutating func append(_ source: UnsafeRawBufferPointer) {
-        guard let start = source.baseAddress, source.count > 0 else { return }
-        reserve(source.count)
-        UnsafeMutableRawPointer(base + count).copyMemory(from: start, byteCount: source.count)
-        count += source.count
-    }
-
-    @inline(__always)
-    private mutating func append(_ source: UnsafeBufferPointer<UInt8>) {
-        append(UnsafeRawBufferPointer(source))
-    }
+    private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) { buffer.append(bytes) }
 
     package mutating func raw(_ text: StaticString) {
-        append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        buffer.append(text)
     }
 
     package mutating func raw(_ byte: UInt8) {
@@ -109,14 +78,8 @@ package struct JSONBytes: ~Copyable {
     /// Appends the last `length` bytes (at most 32: a number) `times` more
     /// times, each after `separator`: a value repeated in a JSON array.
     package mutating func repeatLast(_ length: Int, times: Int, separator: UInt8) {
-        guard times > 0, length > 0, length <= 32, length <= count else { return }
-        reserve(times * (length + 1))
-        // Room for all the copies first: `base` stays where it is meanwhile.
-        let text = UnsafeRawBufferPointer(start: base + count - length, count: length)
-        for _ in 0..<times {
-            append(separator)
-            append(text)
-        }
+        guard length <= 32 else { return }
+        buffer.repeatBytes(from: count - length, length: length, times: times, separator: separator)
     }
 
     /// `raw` (already UTF-8) as a JSON string, escaped: a document nested
@@ -151,24 +114,8 @@ package struct JSONBytes: ~Copyable {
     }
 
     package mutating func integer(_ value: Int64) {
-        if value == 0 {
-            append(0x30)
-            return
-        }
-        var magnitude = value.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var length = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            while magnitude > 0 {
-                buffer[19 - length] = UInt8(truncatingIfNeeded: magnitude % 10) + 0x30
-                magnitude /= 10
-                length += 1
-            }
-            if value < 0 { append(0x2D) }
-            append(UnsafeRawBufferPointer(rebasing: buffer[(20 - length)...]))
-        }
+        if value < 0 { append(0x2D) }
+        buffer.appendDecimal(value.magnitude)
     }
 
     package mutating func integer(_ value: Int) { integer(Int64(value)) }

@@ -1,3 +1,5 @@
+import CWMHTTP
+
 /// The protocol buffers wire format, as much of it as an OTLP metrics
 /// request needs: varints, zigzag varints, 64-bit fixed fields, doubles,
 /// strings and nested messages. No schema, no reflection: the encoder calls
@@ -7,14 +9,18 @@
 /// length, the message is written after it, and when the length needs more
 /// than one byte the body moves right by the difference (a small copy that
 /// only messages of 128 bytes or more pay, once each).
-package struct ProtobufWriter {
-    package private(set) var bytes: [UInt8] = []
+/// Not copyable, as its buffer is not.
+package struct ProtobufWriter: ~Copyable {
+    private var buffer: ByteBuffer
 
     package init(capacity: Int = 4096) {
-        bytes.reserveCapacity(capacity)
+        buffer = ByteBuffer(capacity: capacity)
     }
 
-    package var count: Int { bytes.count }
+    package var count: Int { buffer.count }
+
+    /// What was written, copied into an array.
+    package var bytes: [UInt8] { buffer.bytes }
 
     // Wire types.
     private static let varintType: UInt64 = 0
@@ -22,12 +28,21 @@ package struct ProtobufWriter {
     private static let lengthType: UInt64 = 2
 
     package mutating func varint(_ value: UInt64) {
+        buffer.write(upTo: 10) { Self.writeVarint(value, at: $0) }
+    }
+
+    /// Writes `value` as a varint at `end` (room for 10 bytes); returns its size.
+    @inline(__always)
+    private static func writeVarint(_ value: UInt64, at end: UnsafeMutablePointer<UInt8>) -> Int {
         var value = value
+        var size = 0
         while value >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            end[size] = UInt8(truncatingIfNeeded: value) | 0x80
             value >>= 7
+            size += 1
         }
-        bytes.append(UInt8(value))
+        end[size] = UInt8(value)
+        return size + 1
     }
 
     private mutating func tag(_ field: Int, _ wireType: UInt64) {
@@ -74,7 +89,7 @@ package struct ProtobufWriter {
         var text = text
         text.withUTF8 { utf8 in
             varint(UInt64(utf8.count))
-            bytes.append(contentsOf: utf8)
+            buffer.append(utf8)
         }
     }
 
@@ -96,54 +111,41 @@ package struct ProtobufWriter {
         for value in values where value >= 0x80 { length &+= (63 &- value.leadingZeroBitCount) / 7 }
         tag(field, Self.lengthType)
         varint(UInt64(length))
-        // Written into scratch space on the stack, then appended at once.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { scratch in
+        buffer.write(upTo: length) { end in
             if length == values.count {
                 // Every value under 128 (a histogram's usual counts): one byte each.
-                for offset in values.indices { scratch[offset] = UInt8(truncatingIfNeeded: values[offset]) }
-            } else {
-                var at = 0
-                for var value in values {
-                    while value >= 0x80 {
-                        scratch[at] = UInt8(truncatingIfNeeded: value) | 0x80
-                        value >>= 7
-                        at += 1
-                    }
-                    scratch[at] = UInt8(value)
-                    at += 1
-                }
+                for offset in values.indices { end[offset] = UInt8(truncatingIfNeeded: values[offset]) }
+                return length
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(scratch))
+            var at = 0
+            for value in values { at += Self.writeVarint(value, at: end + at) }
+            return at
         }
     }
 
     /// A nested message (or any length-delimited field) written by `body`.
     package mutating func message(_ field: Int, _ body: (inout ProtobufWriter) -> Void) {
         tag(field, Self.lengthType)
-        let lengthAt = bytes.count
-        bytes.append(0)
+        let lengthAt = buffer.count
+        buffer.append(0)
         body(&self)
-        let length = bytes.count - lengthAt - 1
+        let length = buffer.count - lengthAt - 1
         if length < 0x80 {
-            bytes[lengthAt] = UInt8(length)
+            buffer.set(UInt8(length), at: lengthAt)
             return
         }
-        // The length's varint, on the stack, replaces the one byte reserved.
+        // The length's varint: its first byte in the one reserved, the rest
+        // inserted after it (the body moves right by that much).
         var prefix: (UInt64, UInt64) = (0, 0)
         withUnsafeMutableBytes(of: &prefix) { prefix in
-            var value = UInt64(length)
-            var size = 0
-            repeat {
-                prefix[size] = UInt8(truncatingIfNeeded: value & 0x7F) | (value >= 0x80 ? 0x80 : 0)
-                value >>= 7
-                size += 1
-            } while value > 0
-            bytes.replaceSubrange(lengthAt..<(lengthAt + 1), with: UnsafeRawBufferPointer(rebasing: prefix[..<size]))
+            let size = Self.writeVarint(UInt64(length), at: prefix.baseAddress!.assumingMemoryBound(to: UInt8.self))
+            buffer.set(prefix[0], at: lengthAt)
+            buffer.insert(UnsafeRawBufferPointer(rebasing: prefix[1..<size]), at: lengthAt + 1)
         }
     }
 
     private mutating func appendLittleEndian(_ value: UInt64) {
-        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: value.littleEndian) { buffer.append($0) }
     }
 }
 
