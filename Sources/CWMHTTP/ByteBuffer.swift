@@ -30,13 +30,20 @@ package struct ByteBuffer: ~Copyable {
     }
 
     private mutating func grow(to needed: Int) {
-        var grown = capacity * 2
+        (base, capacity) = Self.grow(base, count: count, capacity: capacity, toHold: needed)
+    }
+
+    /// Moves the `count` bytes at `base` (an allocation of `capacity`) to a
+    /// new one of at least `needed`, doubling, and frees the old one. Also
+    /// how CloudWatchSink's `ByteStorage` grows.
+    package static func grow(_ base: UnsafeMutablePointer<UInt8>, count: Int, capacity: Int,
+                             toHold needed: Int) -> (base: UnsafeMutablePointer<UInt8>, capacity: Int) {
+        var grown = Swift.max(capacity, 1) * 2
         while grown < needed { grown *= 2 }
         let memory = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
         memory.update(from: base, count: count)
         base.deallocate()
-        base = memory
-        capacity = grown
+        return (memory, grown)
     }
 
     @inline(__always)

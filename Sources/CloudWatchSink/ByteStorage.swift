@@ -1,12 +1,15 @@
+import CWMHTTP
+
 /// A growable byte buffer for the encoder: appends are a bounds check and
 /// a `memcpy`, cheaper than `Array.append(contentsOf:)` for the many short
 /// pieces a datum is made of.
 ///
-/// CWMHTTP's `ByteBuffer` is the same idea for the other sinks' bodies.
-/// This one stays in this module, and a class: its appends must inline into
-/// the encoder, which Swift 6.3 does not do with a `package` function of
-/// another module (measured: the PutMetricData encoding 10 to 20 % slower),
-/// and the sink keeps a few for reuse across exports.
+/// CWMHTTP's `ByteBuffer` is the same idea for the other sinks' bodies, and
+/// grows this one too. This one stays in this module, and a class: its
+/// appends must inline into the encoder, which Swift 6.3 does not do with a
+/// `package` function of another module (measured: the PutMetricData
+/// encoding 10 to 20 % slower), and the sink keeps a few for reuse across
+/// exports.
 ///
 /// Not thread-safe, but `Sendable` as a whole value handed over: the sink
 /// takes its buffer out of a lock for one export and puts it back after,
@@ -29,13 +32,7 @@ final class ByteStorage: @unchecked Sendable {
     }
 
     private func grow(to needed: Int) {
-        var newCapacity = capacity * 2
-        while newCapacity < needed { newCapacity *= 2 }
-        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-        grown.update(from: base, count: count)
-        base.deallocate()
-        base = grown
-        capacity = newCapacity
+        (base, capacity) = ByteBuffer.grow(base, count: count, capacity: capacity, toHold: needed)
     }
 
     @inline(__always)
