@@ -55,22 +55,24 @@ package struct CloudWatchNames: Sendable {
     /// snapshot that passed (the same names on the wire and values), so
     /// they are not checked again, and the result is `false`.
     @discardableResult
-    package func validate(_ snapshot: MetricSnapshot, checkingBuckets: Bool,
+    package func validate(_ snapshot: UnsafePointer<MetricSnapshot>, checkingBuckets: Bool,
                           dimensionsChecked: Bool = false) throws(MetricDatumValidationError) -> Bool {
-        let name = snapshot.name
-        if name.isEmpty { throw .emptyMetricName }
-        if name.utf8.count > 255 { throw .metricNameTooLong(length: name.utf8.count) }
-        guard snapshot.count > 0 else { throw .noObservations }
-        let plain = dimensionsChecked ? false : try validateDimensions(snapshot.dimensions)
-        if !snapshot.unit.isStandard {
-            throw .unsupportedUnit(snapshot.unit.rawValue)
+        // Field by field through the pointer: a copy of the snapshot would
+        // retain and release every string and array in it.
+        let nameLength = snapshot.pointee.name.utf8.count
+        if nameLength == 0 { throw .emptyMetricName }
+        if nameLength > 255 { throw .metricNameTooLong(length: nameLength) }
+        guard snapshot.pointee.count > 0 else { throw .noObservations }
+        let plain = dimensionsChecked ? false : try validateDimensions(snapshot.pointee.dimensions)
+        if !snapshot.pointee.unit.isStandard {
+            throw .unsupportedUnit(snapshot.pointee.unit.rawValue)
         }
         if checkingBuckets {
-            for bucket in snapshot.distribution { _ = try Self.checked(bucket.value, field: "Values") }
+            for bucket in snapshot.pointee.distribution { _ = try Self.checked(bucket.value, field: "Values") }
         } else {
-            _ = try Self.checked(snapshot.sum, field: "Sum")
-            _ = try Self.checked(snapshot.min, field: "Minimum")
-            _ = try Self.checked(snapshot.max, field: "Maximum")
+            _ = try Self.checked(snapshot.pointee.sum, field: "Sum")
+            _ = try Self.checked(snapshot.pointee.min, field: "Minimum")
+            _ = try Self.checked(snapshot.pointee.max, field: "Maximum")
         }
         return plain
     }

@@ -137,7 +137,7 @@ public final class CloudWatchSink: CloudWatchBilledSink, CustomStringConvertible
         snapshots.withUnsafeBufferPointer { batch in
             for index in batch.indices {
                 do {
-                    valid.append((index, try mapper.validate(batch[index])))
+                    valid.append((index, try mapper.validate(batch.baseAddress! + index)))
                 } catch {
                     result.reject(batch[index], error: error)
                 }

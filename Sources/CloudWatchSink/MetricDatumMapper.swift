@@ -48,8 +48,9 @@ final class MetricDatumMapper: Sendable {
     /// Returns whether its dimension names and values need no JSON escaping
     /// (no `"` or `\`), so the encoder can copy them without scanning again.
     @discardableResult
-    func validate(_ snapshot: MetricSnapshot) throws(MetricDatumValidationError) -> Bool {
-        try names.validate(snapshot, checkingBuckets: usesDistribution(snapshot.kind, buckets: snapshot.distribution.count))
+    func validate(_ snapshot: UnsafePointer<MetricSnapshot>) throws(MetricDatumValidationError) -> Bool {
+        try names.validate(snapshot, checkingBuckets: usesDistribution(snapshot.pointee.kind,
+                                                                       buckets: snapshot.pointee.distribution.count))
     }
 
     /// Whether a snapshot of `kind` with `buckets` buckets is sent as
@@ -70,9 +71,9 @@ final class MetricDatumMapper: Sendable {
 
     /// The datums `snapshot` becomes, validated.
     func datums(for snapshot: MetricSnapshot) throws(MetricDatumValidationError) -> [MetricDatum] {
-        try validate(snapshot)
-        return withUnsafePointer(to: snapshot) { pointer in
-            (0..<datumCount(for: pointer)).map { MetricDatum(SnapshotDatum(pointer, mapper: self, part: $0)) }
+        try withUnsafePointer(to: snapshot) { pointer throws(MetricDatumValidationError) in
+            try validate(pointer)
+            return (0..<datumCount(for: pointer)).map { MetricDatum(SnapshotDatum(pointer, mapper: self, part: $0)) }
         }
     }
 

@@ -115,15 +115,8 @@ extension PutMetricDataBody {
 
     private static let upperHex: [UInt8] = Array("0123456789ABCDEF".utf8)
 
-    /// The form-encoded timestamp of a datum; the datums of a request
-    /// nearly always share one (their window's end), so the last one is kept.
+    /// The form-encoded timestamp of a datum.
     private mutating func appendFormTimestamp(_ time: Date) {
-        if let cached = lastTimestamp, cached.time == time {
-            cached.encoded.withUnsafeBufferPointer { storage.append($0) }
-            return
-        }
-        let start = storage.count
-        appendFormEncoded(AWSDate.iso8601(time))
-        lastTimestamp = (time, storage.slice(from: start))
+        appendTimestamp(time) { $0.appendFormEncoded(AWSDate.iso8601(time)) }
     }
 }

@@ -123,7 +123,7 @@ struct PutMetricDataBody {
         appendJSONNumbers(", \"Counts\": [", count: datum.countCount) { datum.count(at: $0) }
         if let timestamp = datum.time {
             append(", \"Timestamp\": ")
-            appendInteger(Int(timestamp.timeIntervalSince1970.rounded(.down)))
+            appendTimestamp(timestamp) { $0.appendInteger(Int(timestamp.timeIntervalSince1970.rounded(.down))) }
         }
         if let unit = datum.unitName {
             append(", \"Unit\": ")
@@ -134,6 +134,19 @@ struct PutMetricDataBody {
             appendInteger(resolution)
         }
         append("}")
+    }
+
+    /// A datum's timestamp as `write` encodes it. The datums of a request
+    /// nearly always share one (their window's end), so the last one's
+    /// bytes are kept and copied.
+    mutating func appendTimestamp(_ time: Date, write: (inout PutMetricDataBody) -> Void) {
+        if let cached = lastTimestamp, cached.time == time {
+            cached.encoded.withUnsafeBufferPointer { storage.append($0) }
+            return
+        }
+        let start = storage.count
+        write(&self)
+        lastTimestamp = (time, storage.slice(from: start))
     }
 
     /// `opening` then `count` numbers and `]`; nothing when `count` is 0.
@@ -233,11 +246,12 @@ struct PutMetricDataBody {
             storage.append(0x30 + UInt8(value))
             return
         }
-        var digits = 1
-        var probe = value
-        while probe >= 10 {
-            probe /= 10
+        // Digits counted by comparison, not division.
+        var digits = 2
+        var bound: UInt = 100
+        while digits < 20, value >= bound {
             digits += 1
+            bound &*= 10
         }
         storage.appendDigits(value, count: digits)
     }

@@ -107,7 +107,7 @@ struct EMFDocumentEncoder: Sendable {
                 slot = groups[slot].next
             }
             do {
-                try names.validate(snapshot.pointee, checkingBuckets: false, dimensionsChecked: slot >= 0)
+                try names.validate(snapshot, checkingBuckets: false, dimensionsChecked: slot >= 0)
                 if buckets { for bucket in snapshot.pointee.distribution { _ = try CloudWatchNames.checked(bucket.value, field: "Values") } }
             } catch {
                 rejected.append((index, error))
