@@ -18,10 +18,8 @@ import Foundation
 /// past a limit.
 struct PutMetricDataBody {
     let `protocol`: CloudWatchProtocol
-    /// A `let`: a method called on a `var`'s class reference from a
-    /// mutating method retains and releases it around the call (the
-    /// property could be reassigned meanwhile), and a datum makes some
-    /// thirty such calls.
+    /// The buffer the body is written into (the sink's, reused across
+    /// requests; a body never replaces it).
     let storage: ByteStorage
     private(set) var datumCount = 0
     var lastTimestamp: (time: Date, encoded: [UInt8])?

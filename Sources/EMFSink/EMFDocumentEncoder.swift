@@ -87,15 +87,15 @@ struct EMFDocumentEncoder: Sendable {
             let buckets = snapshot.pointee.kind == .histogram && !snapshot.pointee.distribution.isEmpty
             let name = snapshot.pointee.name
             let timestamp = Self.milliseconds(snapshot.pointee.windowEnd)
-            var hash = Self.mix(UInt64(bitPattern: timestamp), 0xcbf2_9ce4_8422_2325)
+            var hash = HashIndex.mix(UInt64(bitPattern: timestamp), 0xcbf2_9ce4_8422_2325)
             var clash = name == "_aws" || (!propertyKeys.isEmpty && propertyKeys.contains(name))
             // Through the array's buffer: the pairs are read in place, not copied.
             snapshot.pointee.dimensions.withUnsafeBufferPointer { pairs in
                 for index in pairs.indices {
                     let wire = names.wireName(pairs[index].0)
                     if wire == name || wire == "_aws" { clash = true }
-                    hash = Self.mix(wire, hash)
-                    hash = Self.mix(pairs[index].1, hash)
+                    hash = HashIndex.mix(wire, hash)
+                    hash = HashIndex.mix(pairs[index].1, hash)
                 }
             }
             // The group first: a group's dimensions are those of a snapshot
@@ -129,7 +129,7 @@ struct EMFDocumentEncoder: Sendable {
         // Each group's entries side by side, in batch order (a counting
         // sort): one array for all, rather than one growing per group.
         var starts = [Int](repeating: 0, count: groups.count + 1)
-        for (slot, group) in groups.enumerated() { starts[slot + 1] = starts[slot] + group.count }
+        for (groupIndex, group) in groups.enumerated() { starts[groupIndex + 1] = starts[groupIndex] + group.count }
         var ordered = [Entry](repeating: Entry(snapshot: 0, part: 0, parts: 0), count: assigned.count)
         var cursors = starts
         for (slot, entry) in assigned {
@@ -139,8 +139,8 @@ struct EMFDocumentEncoder: Sendable {
 
         var documents: [EMFDocument] = []
         var tooLarge = Set<Int>()
-        for (slot, group) in groups.enumerated() {
-            let entries = ordered[starts[slot]..<starts[slot + 1]]
+        for (groupIndex, group) in groups.enumerated() {
+            let entries = ordered[starts[groupIndex]..<starts[groupIndex + 1]]
             // Greedy packing: each entry goes to the first document with room
             // and without a metric of that name. A name new to the group is in
             // no document yet, so it takes the first one with room; only a
@@ -199,34 +199,6 @@ struct EMFDocumentEncoder: Sendable {
             else { return false }
         }
         return true
-    }
-
-    /// Mixes `text`'s UTF-8 bytes, eight at a time, and its length into
-    /// `hash` (a multiply-xorshift step per word, as in FNV and wyhash).
-    private static func mix(_ text: String, _ hash: UInt64) -> UInt64 {
-        if let mixed = text.utf8.withContiguousStorageIfAvailable({ mix($0, hash) }) { return mixed }
-        var text = text
-        return text.withUTF8 { mix($0, hash) }
-    }
-
-    private static func mix(_ bytes: UnsafeBufferPointer<UInt8>, _ hash: UInt64) -> UInt64 {
-        var hash = mix(UInt64(bytes.count), hash)
-        var offset = 0
-        while offset + 8 <= bytes.count {
-            hash = mix(UnsafeRawBufferPointer(bytes).loadUnaligned(fromByteOffset: offset, as: UInt64.self), hash)
-            offset += 8
-        }
-        var tail: UInt64 = 0
-        while offset < bytes.count {
-            tail = tail << 8 | UInt64(bytes[offset])
-            offset += 1
-        }
-        return mix(tail, hash)
-    }
-
-    private static func mix(_ word: UInt64, _ hash: UInt64) -> UInt64 {
-        let product = (hash ^ word) &* 0x9E37_79B9_7F4A_7C15
-        return product ^ (product >> 29)
     }
 
     /// Encodes `entries` as one document, or halves until each fits.

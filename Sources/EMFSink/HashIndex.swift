@@ -1,5 +1,6 @@
 // The index EMFDocumentEncoder groups series with: a hash of a series'
-// dimensions to the latest group with that hash.
+// timestamp and dimensions to the latest group with that hash; and the
+// hash itself.
 
 /// Hash → the latest group with that hash (an index), or -1: open
 /// addressing over a power-of-two array at most half full (sized for one
@@ -29,6 +30,38 @@ struct HashIndex {
             keys[slot] = hash
             values[slot] = newValue
         }
+    }
+}
+
+/// The hash EMFDocumentEncoder keys a group by: its timestamp and its
+/// dimensions' wire names and values, mixed in order.
+extension HashIndex {
+    /// Mixes `text`'s UTF-8 bytes, eight at a time, and its length into
+    /// `hash` (a multiply-xorshift step per word, as in FNV and wyhash).
+    static func mix(_ text: String, _ hash: UInt64) -> UInt64 {
+        if let mixed = text.utf8.withContiguousStorageIfAvailable({ mix($0, hash) }) { return mixed }
+        var text = text
+        return text.withUTF8 { mix($0, hash) }
+    }
+
+    static func mix(_ bytes: UnsafeBufferPointer<UInt8>, _ hash: UInt64) -> UInt64 {
+        var hash = mix(UInt64(bytes.count), hash)
+        var offset = 0
+        while offset + 8 <= bytes.count {
+            hash = mix(UnsafeRawBufferPointer(bytes).loadUnaligned(fromByteOffset: offset, as: UInt64.self), hash)
+            offset += 8
+        }
+        var tail: UInt64 = 0
+        while offset < bytes.count {
+            tail = tail << 8 | UInt64(bytes[offset])
+            offset += 1
+        }
+        return mix(tail, hash)
+    }
+
+    static func mix(_ word: UInt64, _ hash: UInt64) -> UInt64 {
+        let product = (hash ^ word) &* 0x9E37_79B9_7F4A_7C15
+        return product ^ (product >> 29)
     }
 }
 
