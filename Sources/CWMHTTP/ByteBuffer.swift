@@ -81,21 +81,34 @@ package struct ByteBuffer: ~Copyable {
         count += body(base + count)
     }
 
-    /// `value` in decimal digits, written from the last digit back.
+    /// `value` in decimal digits.
     package mutating func appendDecimal(_ value: UInt64) {
-        var digits = 1
-        var rest = value
-        while rest >= 10 {
-            rest /= 10
-            digits += 1
-        }
+        let digits = Self.decimalDigits(value)
         write(upTo: digits) { end in
-            var rest = value
-            for position in stride(from: digits - 1, through: 0, by: -1) {
-                end[position] = 0x30 + UInt8(truncatingIfNeeded: rest % 10)
-                rest /= 10
-            }
+            Self.writeDecimal(value, digits: digits, at: end)
             return digits
+        }
+    }
+
+    /// How many decimal digits `value` takes (counted by comparison, not
+    /// division).
+    package static func decimalDigits(_ value: UInt64) -> Int {
+        var digits = 1
+        var bound: UInt64 = 10
+        while digits < 20, value >= bound {
+            digits += 1
+            bound &*= 10
+        }
+        return digits
+    }
+
+    /// Writes `value` as its `digits` decimal digits at `end`, from the
+    /// last digit back. Also how CloudWatchSink's `ByteStorage` writes them.
+    package static func writeDecimal(_ value: UInt64, digits: Int, at end: UnsafeMutablePointer<UInt8>) {
+        var rest = value
+        for position in stride(from: digits - 1, through: 0, by: -1) {
+            end[position] = 0x30 + UInt8(truncatingIfNeeded: rest % 10)
+            rest /= 10
         }
     }
 

@@ -55,16 +55,13 @@ final class ByteStorage: @unchecked Sendable {
         append(start, buffer.count)
     }
 
-    /// Writes `value` as `count` decimal digits.
-    func appendDigits(_ value: UInt, count digits: Int) {
+    /// `value` in decimal digits (one digit without a call).
+    @inline(__always)
+    func appendDecimal(_ value: UInt) {
+        if value < 10 { return append(0x30 + UInt8(value)) }
+        let digits = ByteBuffer.decimalDigits(UInt64(value))
         reserve(digits)
-        var remaining = value
-        var position = count + digits - 1
-        while position >= count {
-            base[position] = 0x30 + UInt8(remaining % 10)
-            remaining /= 10
-            position -= 1
-        }
+        ByteBuffer.writeDecimal(UInt64(value), digits: digits, at: base + count)
         count += digits
     }
 

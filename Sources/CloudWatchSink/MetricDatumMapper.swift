@@ -49,24 +49,22 @@ final class MetricDatumMapper: Sendable {
     /// (no `"` or `\`), so the encoder can copy them without scanning again.
     @discardableResult
     func validate(_ snapshot: UnsafePointer<MetricSnapshot>) throws(MetricDatumValidationError) -> Bool {
-        try names.validate(snapshot, checkingBuckets: usesDistribution(snapshot.pointee.kind,
-                                                                       buckets: snapshot.pointee.distribution.count))
+        try names.validate(snapshot, checkingBuckets: usesDistribution(snapshot))
     }
 
-    /// Whether a snapshot of `kind` with `buckets` buckets is sent as
-    /// `Values`/`Counts`. Takes the two fields, not the snapshot: callers
-    /// read them through a pointer, where passing the whole snapshot would
-    /// copy it (retaining every string and array in it).
+    /// Whether the snapshot is sent as `Values`/`Counts`. Through a pointer:
+    /// passing the snapshot itself would copy it (retaining every string
+    /// and array in it).
     @inline(__always)
-    func usesDistribution(_ kind: MetricSnapshot.Kind, buckets: Int) -> Bool {
-        kind == .histogram && buckets > 0 && histogramEncoding == .valuesAndCounts
+    func usesDistribution(_ snapshot: UnsafePointer<MetricSnapshot>) -> Bool {
+        snapshot.pointee.kind == .histogram && !snapshot.pointee.distribution.isEmpty
+            && histogramEncoding == .valuesAndCounts
     }
 
     /// How many datums a valid snapshot becomes: one, or one per 150 buckets.
     func datumCount(for snapshot: UnsafePointer<MetricSnapshot>) -> Int {
-        let buckets = snapshot.pointee.distribution.count
-        guard usesDistribution(snapshot.pointee.kind, buckets: buckets) else { return 1 }
-        return (buckets + Self.maximumValuesPerDatum - 1) / Self.maximumValuesPerDatum
+        guard usesDistribution(snapshot) else { return 1 }
+        return (snapshot.pointee.distribution.count + Self.maximumValuesPerDatum - 1) / Self.maximumValuesPerDatum
     }
 
     /// The datums `snapshot` becomes, validated.
@@ -150,7 +148,7 @@ struct SnapshotDatum: DatumFields {
         self.snapshot = snapshot
         self.mapper = .passUnretained(mapper)
         self.dimensionsArePlain = plain
-        if mapper.usesDistribution(snapshot.pointee.kind, buckets: snapshot.pointee.distribution.count) {
+        if mapper.usesDistribution(snapshot) {
             let start = part * MetricDatumMapper.maximumValuesPerDatum
             buckets = start..<min(start + MetricDatumMapper.maximumValuesPerDatum, snapshot.pointee.distribution.count)
         } else {

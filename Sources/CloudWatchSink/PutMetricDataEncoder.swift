@@ -233,25 +233,10 @@ struct PutMetricDataBody {
     mutating func appendInteger(_ value: Int) {
         if value < 0 {
             storage.append(0x2D)
-            appendUnsigned(UInt(value.magnitude))
+            storage.appendDecimal(UInt(value.magnitude))
         } else {
-            appendUnsigned(UInt(value))
+            storage.appendDecimal(UInt(value))
         }
-    }
-
-    private mutating func appendUnsigned(_ value: UInt) {
-        if value < 10 {
-            storage.append(0x30 + UInt8(value))
-            return
-        }
-        // Digits counted by comparison, not division.
-        var digits = 2
-        var bound: UInt = 100
-        while digits < 20, value >= bound {
-            digits += 1
-            bound &*= 10
-        }
-        storage.appendDigits(value, count: digits)
     }
 
     /// Python's `repr(float)`: integral values below 1e16 as `N.0` (written
