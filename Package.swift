@@ -128,7 +128,8 @@ let package = Package(
 
         // Fuzz harnesses for the parsers of outside input (scripts/fuzz.sh);
         // built normally, it replays saved inputs.
-        .executableTarget(name: "metrics-fuzz", dependencies: ["AWSCore", "OTLPSink", "CWMSystemMetrics", "CWMUTCTime"]),
+        .executableTarget(name: "metrics-fuzz", dependencies: ["AWSCore", "CloudWatchSink", "EMFSink", "MetricsCore", "OTLPSink",
+                                                            "CWMSystemMetrics", "CWMUTCTime"]),
 
         // Benchmarks: figures printed, never asserted. Run in release.
         .target(name: "CCWMBenchSupport"),

@@ -48,7 +48,8 @@ wait_one() {
     wait "${pids[0]}" || failed=1
     pids=("${pids[@]:1}")
 }
-for target in shared-config aws-error credentials-json sts-xml proc percent-decoding http-date collector-answer agent-arguments; do
+targets=(shared-config aws-error credentials-json sts-xml proc percent-decoding http-date collector-answer encoders agent-arguments)
+for target in "${targets[@]}"; do
     binary="$bin/metrics-fuzz"
     [ "$target" = agent-arguments ] && binary="$bin/metrics-agent"
     [ ${#pids[@]} -ge "$jobs" ] && wait_one
@@ -60,4 +61,4 @@ if [ "$failed" != 0 ]; then
     echo "fuzz: a harness crashed (see above)" >&2
     exit 1
 fi
-echo "fuzz: 9 targets, ${seconds} s each, ${jobs} at a time, no crash" >&2
+echo "fuzz: ${#targets[@]} targets, ${seconds} s each, ${jobs} at a time, no crash" >&2

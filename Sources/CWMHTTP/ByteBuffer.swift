@@ -81,8 +81,9 @@ package struct ByteBuffer: ~Copyable {
         count += body(base + count)
     }
 
-    /// `value` in decimal digits.
+    /// `value` in decimal digits (one digit without counting them).
     package mutating func appendDecimal(_ value: UInt64) {
+        if value < 10 { return append(0x30 + UInt8(value)) }
         let digits = Self.decimalDigits(value)
         write(upTo: digits) { end in
             Self.writeDecimal(value, digits: digits, at: end)
@@ -149,4 +150,7 @@ package struct ByteBuffer: ~Copyable {
 
     /// What was written, copied into an array.
     package var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    /// Empties the buffer, keeping its memory for what is written next.
+    package mutating func removeAll() { count = 0 }
 }

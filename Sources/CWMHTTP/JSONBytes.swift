@@ -17,6 +17,9 @@ package struct JSONBytes: ~Copyable {
     /// What was written, copied into an array.
     package var bytes: [UInt8] { buffer.bytes }
 
+    /// Empties it, keeping its memory for what is written next.
+    package mutating func removeAll() { buffer.removeAll() }
+
     /// Reads what was written, in place.
     package func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
         try buffer.withUnsafeBytes(body)
@@ -92,7 +95,10 @@ package struct JSONBytes: ~Copyable {
 
     private mutating func appendEscaped(_ text: UnsafeBufferPointer<UInt8>) {
         var start = 0
-        for index in 0..<text.count {
+        // Eight bytes at a time up to the first that needs escaping, if any.
+        let clean = Self.plainPrefix(text)
+        if clean == text.count { return append(text) }
+        for index in clean..<text.count {
             let byte = text[index]
             guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
             if index > start { append(UnsafeBufferPointer(rebasing: text[start..<index])) }
@@ -113,6 +119,24 @@ package struct JSONBytes: ~Copyable {
         if start < text.count { append(UnsafeBufferPointer(rebasing: text[start...])) }
     }
 
+    /// How many of the first bytes of `text` need no escaping, a word of
+    /// eight at a time (SWAR): none of them below 0x20, `"` or `\\`.
+    private static func plainPrefix(_ text: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let start = text.baseAddress else { return 0 }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZeroByte(_ word: UInt64) -> Bool { (word &- ones) & ~word & highs != 0 }
+        var offset = 0
+        while offset + 8 <= text.count {
+            let word = UnsafeRawPointer(start + offset).loadUnaligned(as: UInt64.self)
+            // A byte below 0x20, with the high bit clear (bytes of 0x80 and up are UTF-8, sent as they are).
+            let below = (word &- ones &* 0x20) & ~word & highs
+            if below != 0 || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5C)) { break }
+            offset += 8
+        }
+        return offset
+    }
+
     package mutating func integer(_ value: Int64) {
         if value < 0 { append(0x2D) }
         buffer.appendDecimal(value.magnitude)
@@ -123,9 +147,10 @@ package struct JSONBytes: ~Copyable {
     /// A finite double as a JSON number: integral values up to 2^53 without
     /// a fraction, others in Swift's shortest round-trip form (`1e-05`).
     package mutating func number(_ value: Double) {
-        if value == value.rounded(), abs(value) < 9_007_199_254_740_992 {
-            if value == 0, value.sign == .minus { append(0x2D) }
-            integer(Int64(value))
+        // Below 2^53 the conversion cannot trap; it is exact when the value is integral.
+        if abs(value) < 9_007_199_254_740_992, case let integer = Int64(value), Double(integer) == value {
+            if integer == 0, value.sign == .minus { append(0x2D) }
+            self.integer(integer)
         } else {
             var text = value.description
             text.withUTF8 { append($0) }

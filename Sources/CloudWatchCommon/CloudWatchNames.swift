@@ -46,6 +46,40 @@ package struct CloudWatchNames: Sendable {
         return key
     }
 
+    /// The dimension keys of the last snapshot seen, their wire names, and
+    /// (once validation checked them) whether a wire name needs JSON
+    /// escaping. A batch's snapshots mostly share their keys (one metric,
+    /// many values): keys equal to the last ones are neither checked nor
+    /// renamed again. One per batch and pass, handed to each call in turn.
+    package struct KeyMemo {
+        fileprivate var keys: [String] = []
+        fileprivate var wireNames: [String] = []
+        /// `nil` until validation checked `keys`.
+        fileprivate var needEscapes: Bool?
+
+        package init() {}
+
+        /// Whether `pairs` has exactly these keys, in this order.
+        fileprivate func match(_ pairs: UnsafeBufferPointer<(String, String)>) -> Bool {
+            guard keys.count == pairs.count else { return false }
+            for position in pairs.indices where pairs[position].0 != keys[position] { return false }
+            return true
+        }
+
+        fileprivate mutating func remember(_ pairs: UnsafeBufferPointer<(String, String)>, names: CloudWatchNames,
+                                           needEscapes: Bool?) {
+            keys = pairs.map(\.0)
+            wireNames = keys.map(names.wireName)
+            self.needEscapes = needEscapes
+        }
+    }
+
+    /// The wire names of the keys of `pairs` (a snapshot's dimensions), in order.
+    package func wireNames(_ pairs: UnsafeBufferPointer<(String, String)>, keys: inout KeyMemo) -> [String] {
+        if !keys.match(pairs) { keys.remember(pairs, names: self, needEscapes: nil) }
+        return keys.wireNames
+    }
+
     /// Checks that `snapshot` can be sent; throws the first problem found.
     /// `checkingBuckets`: the distribution's bucket values are sent (and
     /// checked) instead of sum, minimum and maximum.
@@ -54,16 +88,20 @@ package struct CloudWatchNames: Sendable {
     /// `dimensionsChecked`: the caller knows the dimensions are those of a
     /// snapshot that passed (the same names on the wire and values), so
     /// they are not checked again, and the result is `false`.
+    /// `keys`: the dimension keys checked last in this batch (``KeyMemo``).
     @discardableResult
     package func validate(_ snapshot: UnsafePointer<MetricSnapshot>, checkingBuckets: Bool,
-                          dimensionsChecked: Bool = false) throws(MetricDatumValidationError) -> Bool {
+                          dimensionsChecked: Bool = false,
+                          keys: inout KeyMemo) throws(MetricDatumValidationError) -> Bool {
         // Field by field through the pointer: a copy of the snapshot would
         // retain and release every string and array in it.
         let nameLength = snapshot.pointee.name.utf8.count
         if nameLength == 0 { throw .emptyMetricName }
         if nameLength > 255 { throw .metricNameTooLong(length: nameLength) }
         guard snapshot.pointee.count > 0 else { throw .noObservations }
-        let plain = dimensionsChecked ? false : try validateDimensions(snapshot.pointee.dimensions)
+        let plain = dimensionsChecked ? false : try snapshot.pointee.dimensions.withUnsafeBufferPointer {
+            pairs throws(MetricDatumValidationError) in try validateDimensions(pairs, keys: &keys)
+        }
         if !snapshot.pointee.unit.isStandard {
             throw .unsupportedUnit(snapshot.pointee.unit.rawValue)
         }
@@ -90,10 +128,30 @@ package struct CloudWatchNames: Sendable {
         abs(value) < minimumMagnitude ? 0 : value
     }
 
-    private func validateDimensions(_ pairs: [(String, String)]) throws(MetricDatumValidationError) -> Bool {
+    private func validateDimensions(_ pairs: UnsafeBufferPointer<(String, String)>,
+                                    keys: inout KeyMemo) throws(MetricDatumValidationError) -> Bool {
         if pairs.count > Self.maximumDimensions { throw .tooManyDimensions(count: pairs.count) }
-        var plain = true
-        for (position, (key, value)) in pairs.enumerated() {
+        if let keysNeedEscapes = keys.needEscapes, keys.match(pairs) {
+            // The keys passed before: only the values are new.
+            var plain = !keysNeedEscapes
+            for position in pairs.indices {
+                let value = pairs[position].1
+                if value.isEmpty { throw .emptyDimensionValue(dimension: keys.wireNames[position]) }
+                if value.utf8.count > 1024 {
+                    throw .dimensionValueTooLong(dimension: keys.wireNames[position], length: value.utf8.count)
+                }
+                switch Self.classify(value) {
+                case .printable: break
+                case .printableNeedingEscapes: plain = false
+                case let problem: try Self.check(problem, dimension: keys.wireNames[position])
+                }
+            }
+            return plain
+        }
+        var namesNeedEscapes = false
+        var valuesNeedEscapes = false
+        for position in pairs.indices {
+            let (key, value) = pairs[position]
             let name = wireName(key)
             if name.isEmpty { throw .emptyDimensionName }
             if value.isEmpty { throw .emptyDimensionValue(dimension: name) }
@@ -103,12 +161,14 @@ package struct CloudWatchNames: Sendable {
             let valueClass = Self.classify(value)
             try Self.check(nameClass, dimension: name)
             try Self.check(valueClass, dimension: name)
-            if nameClass == .printableNeedingEscapes || valueClass == .printableNeedingEscapes { plain = false }
+            if nameClass == .printableNeedingEscapes { namesNeedEscapes = true }
+            if valueClass == .printableNeedingEscapes { valuesNeedEscapes = true }
             if name.utf8.first == UInt8(ascii: ":") { throw .dimensionNameStartsWithColon(dimension: name) }
             // At most 30: a linear scan beats hashing.
             if pairs[..<position].contains(where: { wireName($0.0) == name }) { throw .duplicateDimension(dimension: name) }
         }
-        return plain
+        keys.remember(pairs, names: self, needEscapes: namesNeedEscapes)
+        return !namesNeedEscapes && !valuesNeedEscapes
     }
 
     package enum TextClass: Equatable { case printable, printableNeedingEscapes, nonASCII, control, blank }

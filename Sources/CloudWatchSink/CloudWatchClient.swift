@@ -1,3 +1,4 @@
+import CloudWatchCommon
 import Foundation
 import MetricsCore
 
@@ -67,8 +68,11 @@ public struct PutMetricDataRequest: Sendable {
     /// The datums of the request.
     public var metricData: [MetricDatum] {
         snapshots.withUnsafeBufferPointer { batch in
-            entries.flatMap { entry in
-                entry.parts.map { MetricDatum(SnapshotDatum(batch.baseAddress! + entry.snapshot, mapper: mapper, part: $0)) }
+            var keys = CloudWatchNames.KeyMemo()
+            return entries.flatMap { entry in
+                let snapshot = batch.baseAddress! + entry.snapshot
+                let wireNames = mapper.wireNames(snapshot, keys: &keys)
+                return entry.parts.map { MetricDatum(SnapshotDatum(snapshot, mapper: mapper, part: $0, wireNames: wireNames)) }
             }
         }
     }

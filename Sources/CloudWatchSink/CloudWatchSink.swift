@@ -135,9 +135,10 @@ public final class CloudWatchSink: CloudWatchBilledSink, CustomStringConvertible
         valid.reserveCapacity(snapshots.count)
         // Read in place: iterating the array would copy every snapshot.
         snapshots.withUnsafeBufferPointer { batch in
+            var keys = CloudWatchNames.KeyMemo()
             for index in batch.indices {
                 do {
-                    valid.append((index, try mapper.validate(batch.baseAddress! + index)))
+                    valid.append((index, try mapper.validate(batch.baseAddress! + index, keys: &keys)))
                 } catch {
                     result.reject(batch[index], error: error)
                 }

@@ -40,16 +40,14 @@ final class MetricDatumMapper: Sendable {
         self.histogramEncoding = histogramEncoding
     }
 
-    /// The wire name of dimension key `key`.
-    @inline(__always)
-    func wireName(_ key: String) -> String { names.wireName(key) }
-
     /// Checks that `snapshot` can be sent; throws the first problem found.
     /// Returns whether its dimension names and values need no JSON escaping
     /// (no `"` or `\`), so the encoder can copy them without scanning again.
+    /// `keys`: the batch's memory of the dimension keys checked last.
     @discardableResult
-    func validate(_ snapshot: UnsafePointer<MetricSnapshot>) throws(MetricDatumValidationError) -> Bool {
-        try names.validate(snapshot, checkingBuckets: usesDistribution(snapshot))
+    func validate(_ snapshot: UnsafePointer<MetricSnapshot>,
+                  keys: inout CloudWatchNames.KeyMemo) throws(MetricDatumValidationError) -> Bool {
+        try names.validate(snapshot, checkingBuckets: usesDistribution(snapshot), keys: &keys)
     }
 
     /// Whether the snapshot is sent as `Values`/`Counts`. Through a pointer:
@@ -70,9 +68,18 @@ final class MetricDatumMapper: Sendable {
     /// The datums `snapshot` becomes, validated.
     func datums(for snapshot: MetricSnapshot) throws(MetricDatumValidationError) -> [MetricDatum] {
         try withUnsafePointer(to: snapshot) { pointer throws(MetricDatumValidationError) in
-            try validate(pointer)
-            return (0..<datumCount(for: pointer)).map { MetricDatum(SnapshotDatum(pointer, mapper: self, part: $0)) }
+            var keys = CloudWatchNames.KeyMemo()
+            try validate(pointer, keys: &keys)
+            let wireNames = self.wireNames(pointer, keys: &keys)
+            return (0..<datumCount(for: pointer)).map {
+                MetricDatum(SnapshotDatum(pointer, mapper: self, part: $0, wireNames: wireNames))
+            }
         }
+    }
+
+    /// The wire names of the snapshot's dimension keys, in order.
+    func wireNames(_ snapshot: UnsafePointer<MetricSnapshot>, keys: inout CloudWatchNames.KeyMemo) -> [String] {
+        snapshot.pointee.dimensions.withUnsafeBufferPointer { names.wireNames($0, keys: &keys) }
     }
 
     /// A validated value as sent: magnitudes too small for CloudWatch become 0.
@@ -141,12 +148,18 @@ struct SnapshotDatum: DatumFields {
     /// bounce its cache line between their cores.
     private let mapper: Unmanaged<MetricDatumMapper>
     private let buckets: Range<Int>?
+    /// The wire names of its dimension keys, in order.
+    private let wireNames: [String]
     let dimensionsArePlain: Bool
 
-    /// - parameter plain: what `validate` returned for the snapshot.
-    init(_ snapshot: UnsafePointer<MetricSnapshot>, mapper: MetricDatumMapper, part: Int, plain: Bool = false) {
+    /// - parameters:
+    ///   - plain: what `validate` returned for the snapshot.
+    ///   - wireNames: what `MetricDatumMapper.wireNames` returned for it.
+    init(_ snapshot: UnsafePointer<MetricSnapshot>, mapper: MetricDatumMapper, part: Int, wireNames: [String],
+         plain: Bool = false) {
         self.snapshot = snapshot
         self.mapper = .passUnretained(mapper)
+        self.wireNames = wireNames
         self.dimensionsArePlain = plain
         if mapper.usesDistribution(snapshot) {
             let start = part * MetricDatumMapper.maximumValuesPerDatum
@@ -159,8 +172,7 @@ struct SnapshotDatum: DatumFields {
     var metricName: String { snapshot.pointee.name }
     var dimensionCount: Int { snapshot.pointee.dimensions.count }
     func dimension(at index: Int) -> (name: String, value: String) {
-        let (key, value) = snapshot.pointee.dimensions[index]
-        return (mapper._withUnsafeGuaranteedRef { $0.wireName(key) }, value)
+        (wireNames[index], snapshot.pointee.dimensions[index].1)
     }
     var singleValue: Double? { nil }
     var statistics: MetricDatum.StatisticSet? {

@@ -1,3 +1,4 @@
+import CloudWatchCommon
 import MetricsCore
 
 /// Splits datums into `PutMetricData` requests: at most `maxDatums` datums
@@ -59,13 +60,18 @@ struct PutMetricDataChunker {
             }
 
             var plain = false
+            var keys = CloudWatchNames.KeyMemo()
+            var wireNames: [String] = []
             func appendParts(_ snapshot: UnsafePointer<MetricSnapshot>, _ parts: Range<Int>) {
-                for part in parts { body.append(SnapshotDatum(snapshot, mapper: mapper, part: part, plain: plain)) }
+                for part in parts {
+                    body.append(SnapshotDatum(snapshot, mapper: mapper, part: part, wireNames: wireNames, plain: plain))
+                }
             }
 
             for (index, isPlain) in valid {
                 plain = isPlain
                 let snapshot = batch.baseAddress! + index
+                wireNames = mapper.wireNames(snapshot, keys: &keys)
                 let parts = 0..<mapper.datumCount(for: snapshot)
                 let checkpoint = body.checkpoint
                 appendParts(snapshot, parts)

@@ -3,120 +3,117 @@ import Foundation
 
 /// The Query protocol's body, as `urlencode` writes botocore's parameters.
 extension PutMetricDataBody {
-    mutating func appendQuery(_ datum: some DatumFields, index: Int) {
+    mutating func writeQuery(_ datum: some DatumFields, index: Int, to out: inout ByteCursor) {
         let prefix = QueryPrefix(index: index)
-        appendField(prefix, "MetricName")
-        appendFormEncoded(datum.metricName)
+        out.writeField(prefix, "MetricName")
+        out.writeFormEncoded(datum.metricName)
         if datum.dimensionCount == 0 {
-            appendField(prefix, "Dimensions")
+            out.writeField(prefix, "Dimensions")
         }
         for dimensionIndex in 0..<datum.dimensionCount {
             let dimension = datum.dimension(at: dimensionIndex)
-            appendField(prefix, "Dimensions.member.", dimensionIndex + 1, ".Name")
-            appendFormEncoded(dimension.name)
-            appendField(prefix, "Dimensions.member.", dimensionIndex + 1, ".Value")
-            appendFormEncoded(dimension.value)
+            out.writeField(prefix, "Dimensions.member.", dimensionIndex + 1, ".Name")
+            out.writeFormEncoded(dimension.name)
+            out.writeField(prefix, "Dimensions.member.", dimensionIndex + 1, ".Value")
+            out.writeFormEncoded(dimension.value)
         }
         if let value = datum.singleValue {
-            appendField(prefix, "Value")
-            appendFormNumber(value)
+            out.writeField(prefix, "Value")
+            out.writeFormNumber(value)
         }
         if let statistics = datum.statistics {
-            appendField(prefix, "StatisticValues.SampleCount")
-            appendFormNumber(statistics.sampleCount)
-            appendField(prefix, "StatisticValues.Sum")
-            appendFormNumber(statistics.sum)
-            appendField(prefix, "StatisticValues.Minimum")
-            appendFormNumber(statistics.minimum)
-            appendField(prefix, "StatisticValues.Maximum")
-            appendFormNumber(statistics.maximum)
+            out.writeField(prefix, "StatisticValues.SampleCount")
+            out.writeFormNumber(statistics.sampleCount)
+            out.writeField(prefix, "StatisticValues.Sum")
+            out.writeFormNumber(statistics.sum)
+            out.writeField(prefix, "StatisticValues.Minimum")
+            out.writeFormNumber(statistics.minimum)
+            out.writeField(prefix, "StatisticValues.Maximum")
+            out.writeFormNumber(statistics.maximum)
         }
         for valueIndex in 0..<datum.valueCount {
-            appendField(prefix, "Values.member.", valueIndex + 1, "")
-            appendFormNumber(datum.value(at: valueIndex))
+            out.writeField(prefix, "Values.member.", valueIndex + 1, "")
+            out.writeFormNumber(datum.value(at: valueIndex))
         }
         for countIndex in 0..<datum.countCount {
-            appendField(prefix, "Counts.member.", countIndex + 1, "")
-            appendFormNumber(datum.count(at: countIndex))
+            out.writeField(prefix, "Counts.member.", countIndex + 1, "")
+            out.writeFormNumber(datum.count(at: countIndex))
         }
         if let timestamp = datum.time {
-            appendField(prefix, "Timestamp")
-            appendFormTimestamp(timestamp)
+            out.writeField(prefix, "Timestamp")
+            lastTimestamp.write(timestamp, to: &out) { $0.writeFormEncoded(AWSDate.iso8601(timestamp)) }
         }
         if let unit = datum.unitName {
-            appendField(prefix, "Unit")
-            appendFormEncoded(unit)
+            out.writeField(prefix, "Unit")
+            out.writeFormEncoded(unit)
         }
         if let resolution = datum.resolution {
-            appendField(prefix, "StorageResolution")
-            appendInteger(resolution)
+            out.writeField(prefix, "StorageResolution")
+            out.writeInteger(resolution)
         }
     }
+}
 
-    /// `&MetricData.member.N.` of one datum.
-    private struct QueryPrefix {
-        let index: Int
+/// `&MetricData.member.N.` of one datum.
+struct QueryPrefix {
+    let index: Int
+}
+
+extension ByteCursor {
+    private mutating func writePrefix(_ prefix: QueryPrefix) {
+        write("&MetricData.member.")
+        writeInteger(prefix.index)
+        write(0x2E)  // .
     }
 
-    private mutating func appendPrefix(_ prefix: QueryPrefix) {
-        append("&MetricData.member.")
-        appendInteger(prefix.index)
-        storage.append(0x2E)  // .
+    fileprivate mutating func writeField(_ prefix: QueryPrefix, _ name: StaticString) {
+        writePrefix(prefix)
+        write(name)
+        write(0x3D)  // =
     }
 
-    private mutating func appendField(_ prefix: QueryPrefix, _ name: StaticString) {
-        appendPrefix(prefix)
-        append(name)
-        storage.append(0x3D)  // =
+    fileprivate mutating func writeField(_ prefix: QueryPrefix, _ head: StaticString, _ index: Int, _ tail: StaticString) {
+        writePrefix(prefix)
+        write(head)
+        writeInteger(index)
+        write(tail)
+        write(0x3D)  // =
     }
 
-    private mutating func appendField(_ prefix: QueryPrefix, _ head: StaticString, _ index: Int, _ tail: StaticString) {
-        appendPrefix(prefix)
-        append(head)
-        appendInteger(index)
-        append(tail)
-        storage.append(0x3D)  // =
-    }
-
-    private mutating func appendFormNumber(_ value: Double) {
+    fileprivate mutating func writeFormNumber(_ value: Double) {
         if value == value.rounded(.towardZero), abs(value) < 1e16 {
-            appendNumber(value)
+            writeNumber(value)
             return
         }
         // An exponent's '+' would decode as a space: encode it as urlencode does.
         for byte in value.description.utf8 {
-            if byte == 0x2B { append("%2B") } else { storage.append(byte) }
+            if byte == 0x2B { write("%2B") } else { write(byte) }
         }
     }
 
     /// Form encoding (`URIEncoding.appendFormEncoded`'s rules), written
     /// straight into the buffer: one pass over the UTF-8, a plain run copied
     /// at once.
-    mutating func appendFormEncoded(_ text: String) {
+    mutating func writeFormEncoded(_ text: String) {
         var text = text  // withUTF8 may make a copy contiguous; small strings too
         text.withUTF8 { utf8 in
             var plainStart = 0
             for index in utf8.indices {
                 let byte = utf8[index]
                 if URIEncoding.isUnreserved(byte) { continue }
-                if index > plainStart { storage.append(UnsafeBufferPointer(rebasing: utf8[plainStart..<index])) }
+                if index > plainStart { write(UnsafeBufferPointer(rebasing: utf8[plainStart..<index])) }
                 plainStart = index + 1
                 if byte == 0x20 {
-                    storage.append(0x2B)  // +
+                    write(0x2B)  // +
                 } else {
-                    storage.append(0x25)  // %
-                    storage.append(Self.upperHex[Int(byte >> 4)])
-                    storage.append(Self.upperHex[Int(byte & 0x0F)])
+                    write(0x25)  // %
+                    write(Self.upperHex[Int(byte >> 4)])
+                    write(Self.upperHex[Int(byte & 0x0F)])
                 }
             }
-            if utf8.count > plainStart { storage.append(UnsafeBufferPointer(rebasing: utf8[plainStart...])) }
+            if utf8.count > plainStart { write(UnsafeBufferPointer(rebasing: utf8[plainStart...])) }
         }
     }
 
     private static let upperHex: [UInt8] = Array("0123456789ABCDEF".utf8)
-
-    /// The form-encoded timestamp of a datum.
-    private mutating func appendFormTimestamp(_ time: Date) {
-        appendTimestamp(time) { $0.appendFormEncoded(AWSDate.iso8601(time)) }
-    }
 }

@@ -22,7 +22,17 @@ struct PutMetricDataBody {
     /// requests; a body never replaces it).
     let storage: ByteStorage
     private(set) var datumCount = 0
-    var lastTimestamp: (time: Date, encoded: [UInt8])?
+    /// The last JSON datum's closing fields (timestamp, unit, resolution):
+    /// the datums of a request nearly always share them.
+    private var lastTail = RecentBytes<Tail>()
+    /// The last Query datum's timestamp (its other fields carry the datum's index).
+    var lastTimestamp = RecentBytes<Date>()
+
+    private struct Tail: Equatable {
+        let time: Date?
+        let unit: String?
+        let resolution: Int?
+    }
 
     /// The bytes written so far (a copy; for tests).
     var bytes: [UInt8] { storage.array() }
@@ -43,14 +53,16 @@ struct PutMetricDataBody {
         self.protocol = `protocol`
         storage.count = 0
         self.storage = storage
-        switch `protocol` {
-        case .json:
-            append("{\"Namespace\": ")
-            appendJSONString(namespace)
-            append(", \"MetricData\": [")
-        case .query:
-            append("Action=PutMetricData&Version=2010-08-01&Namespace=")
-            appendFormEncoded(namespace)
+        write(room: 64 + 6 * namespace.utf8.count) { out in
+            switch `protocol` {
+            case .json:
+                out.write("{\"Namespace\": ")
+                out.writeJSONString(namespace)
+                out.write(", \"MetricData\": [")
+            case .query:
+                out.write("Action=PutMetricData&Version=2010-08-01&Namespace=")
+                out.writeFormEncoded(namespace)
+            }
         }
     }
 
@@ -69,173 +81,197 @@ struct PutMetricDataBody {
         storage.array(appending: `protocol` == .json ? "]}" : "")
     }
 
+    /// Appends one datum. Its bytes are written in room made once for the
+    /// whole datum; a datum with long or escaped text that needs more than
+    /// a usual one's room is written again in more.
     mutating func append(_ datum: some DatumFields) {
         datumCount += 1
+        let room = 512 + 128 * datum.dimensionCount + 64 * (datum.valueCount + datum.countCount)
+        let index = datumCount
         switch `protocol` {
-        case .json: appendJSON(datum)
-        case .query: appendQuery(datum, index: datumCount)
+        case .json: write(room: room) { out, body in body.writeJSON(datum, to: &out) }
+        case .query: write(room: room) { out, body in body.writeQuery(datum, index: index, to: &out) }
         }
+    }
+
+    /// Appends what `write` writes, in the room given or, when that was too
+    /// little, in twice as much, and so on.
+    private mutating func write(room: Int, _ write: (inout ByteCursor, inout PutMetricDataBody) -> Void) {
+        let storage = storage
+        var room = room
+        while !storage.append(room: room, { write(&$0, &self) }) { room *= 2 }
+    }
+
+    private mutating func write(room: Int, _ write: (inout ByteCursor) -> Void) {
+        self.write(room: room) { out, _ in write(&out) }
     }
 
     // MARK: JSON
 
-    private mutating func appendJSON(_ datum: some DatumFields) {
-        if datumCount > 1 { append(", ") }
-        append("{\"MetricName\": ")
-        appendJSONString(datum.metricName)
-        append(", \"Dimensions\": [")
+    private mutating func writeJSON(_ datum: some DatumFields, to out: inout ByteCursor) {
+        if datumCount > 1 { out.write(", ") }
+        out.write("{\"MetricName\": ")
+        out.writeJSONString(datum.metricName)
+        out.write(", \"Dimensions\": [")
         for index in 0..<datum.dimensionCount {
             let dimension = datum.dimension(at: index)
-            if index > 0 { append(", ") }
-            append("{\"Name\": ")
+            if index > 0 { out.write(", ") }
+            out.write("{\"Name\": ")
             if datum.dimensionsArePlain {
-                appendPlainJSONString(dimension.name)
-                append(", \"Value\": ")
-                appendPlainJSONString(dimension.value)
+                out.writePlainJSONString(dimension.name)
+                out.write(", \"Value\": ")
+                out.writePlainJSONString(dimension.value)
             } else {
-                appendJSONString(dimension.name)
-                append(", \"Value\": ")
-                appendJSONString(dimension.value)
+                out.writeJSONString(dimension.name)
+                out.write(", \"Value\": ")
+                out.writeJSONString(dimension.value)
             }
-            append("}")
+            out.write("}")
         }
-        append("]")
+        out.write("]")
         if let value = datum.singleValue {
-            append(", \"Value\": ")
-            appendNumber(value)
+            out.write(", \"Value\": ")
+            out.writeNumber(value)
         }
         if let statistics = datum.statistics {
-            append(", \"StatisticValues\": {\"SampleCount\": ")
-            appendNumber(statistics.sampleCount)
-            append(", \"Sum\": ")
-            appendNumber(statistics.sum)
-            append(", \"Minimum\": ")
-            appendNumber(statistics.minimum)
-            append(", \"Maximum\": ")
-            appendNumber(statistics.maximum)
-            append("}")
+            out.write(", \"StatisticValues\": {\"SampleCount\": ")
+            out.writeNumber(statistics.sampleCount)
+            out.write(", \"Sum\": ")
+            out.writeNumber(statistics.sum)
+            out.write(", \"Minimum\": ")
+            out.writeNumber(statistics.minimum)
+            out.write(", \"Maximum\": ")
+            out.writeNumber(statistics.maximum)
+            out.write("}")
         }
         // Closures written out, not `datum.value(at:)`: a method reference
         // boxes the datum on the heap, for every datum.
-        appendJSONNumbers(", \"Values\": [", count: datum.valueCount) { datum.value(at: $0) }
-        appendJSONNumbers(", \"Counts\": [", count: datum.countCount) { datum.count(at: $0) }
-        if let timestamp = datum.time {
-            append(", \"Timestamp\": ")
-            appendTimestamp(timestamp) { $0.appendInteger(Int(timestamp.timeIntervalSince1970.rounded(.down))) }
+        out.writeJSONNumbers(", \"Values\": [", count: datum.valueCount) { datum.value(at: $0) }
+        out.writeJSONNumbers(", \"Counts\": [", count: datum.countCount) { datum.count(at: $0) }
+        let tail = Tail(time: datum.time, unit: datum.unitName, resolution: datum.resolution)
+        lastTail.write(tail, to: &out) { out in
+            if let timestamp = tail.time {
+                out.write(", \"Timestamp\": ")
+                out.writeInteger(Int(timestamp.timeIntervalSince1970.rounded(.down)))
+            }
+            if let unit = tail.unit {
+                out.write(", \"Unit\": ")
+                out.writeJSONString(unit)
+            }
+            if let resolution = tail.resolution {
+                out.write(", \"StorageResolution\": ")
+                out.writeInteger(resolution)
+            }
+            out.write("}")
         }
-        if let unit = datum.unitName {
-            append(", \"Unit\": ")
-            appendJSONString(unit)
-        }
-        if let resolution = datum.resolution {
-            append(", \"StorageResolution\": ")
-            appendInteger(resolution)
-        }
-        append("}")
     }
+}
 
-    /// A datum's timestamp as `write` encodes it. The datums of a request
-    /// nearly always share one (their window's end), so the last one's
-    /// bytes are kept and copied.
-    mutating func appendTimestamp(_ time: Date, write: (inout PutMetricDataBody) -> Void) {
-        if let cached = lastTimestamp, cached.time == time {
-            cached.encoded.withUnsafeBufferPointer { storage.append($0) }
+/// The bytes written last for a key, and the key: when the next write is
+/// for an equal key, the bytes are copied instead of encoded again.
+struct RecentBytes<Key: Equatable> {
+    private var key: Key?
+    private var bytes: [UInt8] = []
+
+    /// Writes what `encode` writes for `key`, or the bytes it wrote for it last time.
+    mutating func write(_ key: Key, to out: inout ByteCursor, _ encode: (inout ByteCursor) -> Void) {
+        if self.key == key {
+            bytes.withUnsafeBufferPointer { out.write($0) }
             return
         }
-        let start = storage.count
-        write(&self)
-        lastTimestamp = (time, storage.slice(from: start))
+        let start = out.position
+        encode(&out)
+        guard !out.overflowed else { return }
+        self.key = key
+        bytes = Array(UnsafeBufferPointer(start: start, count: out.position - start))
     }
+}
 
+extension ByteCursor {
     /// `opening` then `count` numbers and `]`; nothing when `count` is 0.
-    private mutating func appendJSONNumbers(_ opening: StaticString, count: Int, _ number: (Int) -> Double) {
+    mutating func writeJSONNumbers(_ opening: StaticString, count: Int, _ number: (Int) -> Double) {
         guard count > 0 else { return }
-        append(opening)
+        write(opening)
         for index in 0..<count {
-            if index > 0 { append(", ") }
-            appendNumber(number(index))
+            if index > 0 { write(", ") }
+            writeNumber(number(index))
         }
-        append("]")
+        write("]")
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// A JSON string with Python's `ensure_ascii` escaping. Plain ASCII
     /// (the usual case) is copied in one go.
-    private mutating func appendJSONString(_ string: String) {
-        let storage = storage
-        storage.append(0x22)
+    mutating func writeJSONString(_ string: String) {
+        write(0x22)
         let plain: Bool? = string.utf8.withContiguousStorageIfAvailable { utf8 in
             for byte in utf8 where byte >= 0x7F || byte < 0x20 || byte == 0x22 || byte == 0x5C {
                 // 0x7F is printed as it is by Python, but rare enough to take the slow path.
                 return false
             }
-            storage.append(utf8)
+            write(utf8)
             return true
         }
-        if plain != true { appendEscapedJSON(string) }
-        storage.append(0x22)
+        if plain != true { writeEscapedJSON(string) }
+        write(0x22)
     }
 
     /// A string known to need no escaping (printable ASCII without `"` or `\\`).
-    private mutating func appendPlainJSONString(_ string: String) {
-        storage.append(0x22)
-        if string.utf8.withContiguousStorageIfAvailable({ storage.append($0) }) == nil {
-            Array(string.utf8).withUnsafeBufferPointer { storage.append($0) }
+    mutating func writePlainJSONString(_ string: String) {
+        write(0x22)
+        if string.utf8.withContiguousStorageIfAvailable({ write($0) }) == nil {
+            Array(string.utf8).withUnsafeBufferPointer { write($0) }
         }
-        storage.append(0x22)
+        write(0x22)
     }
 
-    private mutating func appendEscapedJSON(_ string: String) {
+    private mutating func writeEscapedJSON(_ string: String) {
         for scalar in string.unicodeScalars {
             let value = scalar.value
             switch value {
-            case 0x22: append("\\\"")
-            case 0x5C: append("\\\\")
-            case 0x0A: append("\\n")
-            case 0x0D: append("\\r")
-            case 0x09: append("\\t")
-            case 0x08: append("\\b")
-            case 0x0C: append("\\f")
-            case 0x20..<0x7F, 0x7F: storage.append(UInt8(value))
+            case 0x22: write("\\\"")
+            case 0x5C: write("\\\\")
+            case 0x0A: write("\\n")
+            case 0x0D: write("\\r")
+            case 0x09: write("\\t")
+            case 0x08: write("\\b")
+            case 0x0C: write("\\f")
+            case 0x20..<0x7F, 0x7F: write(UInt8(value))
             case 0x10000...:
                 let offset = value - 0x10000
-                appendUnicodeEscape(0xD800 + (offset >> 10))
-                appendUnicodeEscape(0xDC00 + (offset & 0x3FF))
-            default: appendUnicodeEscape(value)
+                writeUnicodeEscape(0xD800 + (offset >> 10))
+                writeUnicodeEscape(0xDC00 + (offset & 0x3FF))
+            default: writeUnicodeEscape(value)
             }
         }
     }
 
-    private mutating func appendUnicodeEscape(_ unit: UInt32) {
-        append("\\u")
+    private mutating func writeUnicodeEscape(_ unit: UInt32) {
+        write("\\u")
         for shift in stride(from: 12, through: 0, by: -4) {
-            storage.append(Self.hexDigits[Int((unit >> UInt32(shift)) & 0xF)])
+            write(Self.hexDigits[Int((unit >> UInt32(shift)) & 0xF)])
         }
     }
 
     // MARK: Numbers and text
 
-    @inline(__always)
-    mutating func append(_ text: StaticString) {
-        storage.append(text.utf8Start, text.utf8CodeUnitCount)
-    }
-
-    /// Appends runtime text (number descriptions). Literals use the
+    /// Writes runtime text (number descriptions). Literals use the
     /// `StaticString` overload, which Swift would not pick over a `String`
     /// one of the same name.
-    private mutating func appendText(_ text: String) {
-        if text.utf8.withContiguousStorageIfAvailable({ storage.append($0) }) == nil {
-            Array(text.utf8).withUnsafeBufferPointer { storage.append($0) }
+    mutating func writeText(_ text: String) {
+        if text.utf8.withContiguousStorageIfAvailable({ write($0) }) == nil {
+            Array(text.utf8).withUnsafeBufferPointer { write($0) }
         }
     }
 
-    mutating func appendInteger(_ value: Int) {
+    @inline(__always)
+    mutating func writeInteger(_ value: Int) {
         if value < 0 {
-            storage.append(0x2D)
-            storage.appendDecimal(UInt(value.magnitude))
+            write(0x2D)
+            writeDecimal(UInt(value.magnitude))
         } else {
-            storage.appendDecimal(UInt(value))
+            writeDecimal(UInt(value))
         }
     }
 
@@ -243,13 +279,19 @@ struct PutMetricDataBody {
     /// here without formatting), everything else through Swift's shortest
     /// round-trip description, which prints the same digits and exponents
     /// there (Swift alone would switch to an exponent from 2^53, Python from 1e16).
-    mutating func appendNumber(_ value: Double) {
-        if value == value.rounded(.towardZero), abs(value) < 1e16 {
-            if value == 0, value.sign == .minus { storage.append(0x2D) }
-            appendInteger(Int(value))
-            append(".0")
+    @inline(__always)
+    mutating func writeNumber(_ value: Double) {
+        // Below 1e16 the conversion cannot trap; it is exact when the value is integral.
+        if abs(value) < 1e16, case let integer = Int(value), Double(integer) == value {
+            if integer == 0, value.sign == .minus { write(0x2D) }
+            writeInteger(integer)
+            write(".0")
         } else {
-            appendText(value.description)
+            writeDescription(value)
         }
+    }
+
+    private mutating func writeDescription(_ value: Double) {
+        writeText(value.description)
     }
 }

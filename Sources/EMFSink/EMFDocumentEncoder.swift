@@ -58,7 +58,7 @@ struct EMFDocumentEncoder: Sendable {
         var count = 0
     }
 
-    private struct Entry {
+    struct Entry {
         let snapshot: Int
         let part: Int
         let parts: Int
@@ -82,32 +82,40 @@ struct EMFDocumentEncoder: Sendable {
         assigned.reserveCapacity(snapshots.count)
         var firstWithHash = HashIndex(expected: snapshots.count)
         let propertyKeys = properties.isEmpty ? [] : Set(properties.map(\.key))
+        var keys = CloudWatchNames.KeyMemo()
+        var hasher = GroupHasher()
+        // The group of the snapshot placed last: series of one dimension
+        // set often come one after another, and the next is tried there
+        // before it is hashed.
+        var lastSlot = -1
         for index in snapshots.indices {
             let snapshot = snapshots.baseAddress! + index
             let buckets = snapshot.pointee.kind == .histogram && !snapshot.pointee.distribution.isEmpty
             let name = snapshot.pointee.name
-            let timestamp = Self.milliseconds(snapshot.pointee.windowEnd)
-            var hash = HashIndex.mix(UInt64(bitPattern: timestamp), 0xcbf2_9ce4_8422_2325)
-            var clash = name == "_aws" || (!propertyKeys.isEmpty && propertyKeys.contains(name))
+            let timestamp = hasher.timestamp(snapshot)
             // Through the array's buffer: the pairs are read in place, not copied.
-            snapshot.pointee.dimensions.withUnsafeBufferPointer { pairs in
-                for index in pairs.indices {
-                    let wire = names.wireName(pairs[index].0)
-                    if wire == name || wire == "_aws" { clash = true }
-                    hash = HashIndex.mix(wire, hash)
-                    hash = HashIndex.mix(pairs[index].1, hash)
-                }
-            }
+            let wireNames = snapshot.pointee.dimensions.withUnsafeBufferPointer { names.wireNames($0, keys: &keys) }
+            let clash = hasher.clashes(name, wireNames: wireNames) || GroupHasher.same(name, "_aws")
+                || (!propertyKeys.isEmpty && propertyKeys.contains(name))
             // The group first: a group's dimensions are those of a snapshot
             // that passed, so its later members' are not checked again.
-            var slot = firstWithHash[hash]
-            while slot >= 0, !(groups[slot].timestamp == timestamp
-                               && sameDimensions((snapshots.baseAddress! + groups[slot].representative).pointee.dimensions,
-                                                  snapshot.pointee.dimensions)) {
-                slot = groups[slot].next
+            var hash: UInt64 = 0
+            var slot = -1
+            if lastSlot >= 0, groups[lastSlot].timestamp == timestamp,
+               sameDimensions(snapshots.baseAddress! + groups[lastSlot].representative, snapshot) {
+                slot = lastSlot
+            } else {
+                hash = snapshot.pointee.dimensions.withUnsafeBufferPointer {
+                    hasher.hash($0, wireNames: wireNames, timestamp: timestamp)
+                }
+                slot = firstWithHash[hash]
+                while slot >= 0, !(groups[slot].timestamp == timestamp
+                                   && sameDimensions(snapshots.baseAddress! + groups[slot].representative, snapshot)) {
+                    slot = groups[slot].next
+                }
             }
             do {
-                try names.validate(snapshot, checkingBuckets: false, dimensionsChecked: slot >= 0)
+                try names.validate(snapshot, checkingBuckets: false, dimensionsChecked: slot >= 0, keys: &keys)
                 if buckets { for bucket in snapshot.pointee.distribution { _ = try CloudWatchNames.checked(bucket.value, field: "Values") } }
             } catch {
                 rejected.append((index, error))
@@ -122,6 +130,7 @@ struct EMFDocumentEncoder: Sendable {
                 groups.append(Group(timestamp: timestamp, representative: index, next: firstWithHash[hash]))
                 firstWithHash[hash] = slot
             }
+            lastSlot = slot
             let parts = buckets ? (snapshot.pointee.distribution.count + Self.maximumValuesPerMetric - 1) / Self.maximumValuesPerMetric : 1
             for part in 0..<parts { assigned.append((slot, Entry(snapshot: index, part: part, parts: parts))) }
             groups[slot].count += parts
@@ -139,42 +148,18 @@ struct EMFDocumentEncoder: Sendable {
 
         var documents: [EMFDocument] = []
         var tooLarge = Set<Int>()
+        var schema = SchemaMemo()
+        // One buffer for the batch's documents, each copied out when done.
+        var json = JSONBytes(capacity: 320 + Swift.min(snapshots.count, Self.maximumMetricsPerDocument) * 160)
         for (groupIndex, group) in groups.enumerated() {
             let entries = ordered[starts[groupIndex]..<starts[groupIndex + 1]]
-            // Greedy packing: each entry goes to the first document with room
-            // and without a metric of that name. A name new to the group is in
-            // no document yet, so it takes the first one with room; only a
-            // repeated name looks into the documents.
-            var packed: [[Entry]] = []
-            var firstWithRoom = 0
-            // Up to 16 entries, names are compared; beyond, hashed.
-            var seen = Set<String>()
-            let hashesNames = group.count > 16
-            for entry in entries {
-                let name = (snapshots.baseAddress! + entry.snapshot).pointee.name
-                var slot = firstWithRoom
-                let repeated = hashesNames
-                    ? !seen.insert(name).inserted
-                    : packed.contains { $0.contains { (snapshots.baseAddress! + $0.snapshot).pointee.name == name } }
-                if repeated {
-                    while slot < packed.count, packed[slot].count >= Self.maximumMetricsPerDocument
-                            || packed[slot].contains(where: { (snapshots.baseAddress! + $0.snapshot).pointee.name == name }) {
-                        slot += 1
-                    }
-                }
-                if slot == packed.count {
-                    packed.append([])
-                    packed[slot].reserveCapacity(min(group.count, Self.maximumMetricsPerDocument))
-                }
-                packed[slot].append(entry)
-                while firstWithRoom < packed.count, packed[firstWithRoom].count >= Self.maximumMetricsPerDocument {
-                    firstWithRoom += 1
-                }
-            }
-            let dimensionNames = (snapshots.baseAddress! + group.representative).pointee.dimensions.map { names.wireName($0.0) }
+            let packed = Self.pack(entries, count: group.count, snapshots: snapshots)
+            // The memo's array while the keys stay the same: no array per group.
+            let dimensionNames = (snapshots.baseAddress! + group.representative).pointee.dimensions
+                .withUnsafeBufferPointer { names.wireNames($0, keys: &keys) }
             for entries in packed {
                 emit(entries, group: group, dimensionNames: dimensionNames, snapshots: snapshots,
-                     into: &documents, tooLarge: &tooLarge)
+                     schema: &schema, json: &json, into: &documents, tooLarge: &tooLarge)
             }
         }
         for index in tooLarge.sorted() {
@@ -191,21 +176,27 @@ struct EMFDocumentEncoder: Sendable {
     }
 
     /// The same dimensions on the wire: names after renaming, and values, in order.
-    private func sameDimensions(_ one: [(String, String)], _ other: [(String, String)]) -> Bool {
-        guard one.count == other.count else { return false }
-        for position in one.indices {
-            guard one[position].1 == other[position].1,
-                  one[position].0 == other[position].0 || names.wireName(one[position].0) == names.wireName(other[position].0)
-            else { return false }
+    /// Through pointers and the arrays' buffers: nothing is copied or retained.
+    private func sameDimensions(_ one: UnsafePointer<MetricSnapshot>, _ other: UnsafePointer<MetricSnapshot>) -> Bool {
+        one.pointee.dimensions.withUnsafeBufferPointer { one in
+            other.pointee.dimensions.withUnsafeBufferPointer { other in
+                guard one.count == other.count else { return false }
+                for position in one.indices {
+                    guard one[position].1 == other[position].1,
+                          one[position].0 == other[position].0 || names.wireName(one[position].0) == names.wireName(other[position].0)
+                    else { return false }
+                }
+                return true
+            }
         }
-        return true
     }
 
     /// Encodes `entries` as one document, or halves until each fits.
     private func emit(_ entries: [Entry], group: Group, dimensionNames: [String],
-                      snapshots: UnsafeBufferPointer<MetricSnapshot>,
+                      snapshots: UnsafeBufferPointer<MetricSnapshot>, schema: inout SchemaMemo, json: inout JSONBytes,
                       into documents: inout [EMFDocument], tooLarge: inout Set<Int>) {
-        let bytes = document(entries, group: group, dimensionNames: dimensionNames, snapshots: snapshots)
+        let bytes = document(entries, group: group, dimensionNames: dimensionNames, snapshots: snapshots,
+                             schema: &schema, json: &json)
         if bytes.count <= maximumDocumentBytes {
             // Entries are in batch order, a snapshot's parts side by side.
             var carried: [Int] = []
@@ -220,19 +211,52 @@ struct EMFDocumentEncoder: Sendable {
         }
         let half = entries.count / 2
         emit(Array(entries[..<half]), group: group, dimensionNames: dimensionNames, snapshots: snapshots,
-             into: &documents, tooLarge: &tooLarge)
+             schema: &schema, json: &json, into: &documents, tooLarge: &tooLarge)
         emit(Array(entries[half...]), group: group, dimensionNames: dimensionNames, snapshots: snapshots,
-             into: &documents, tooLarge: &tooLarge)
+             schema: &schema, json: &json, into: &documents, tooLarge: &tooLarge)
     }
 
     private func document(_ entries: [Entry], group: Group, dimensionNames: [String],
-                          snapshots: UnsafeBufferPointer<MetricSnapshot>) -> [UInt8] {
-        // A metric takes about 130 bytes (its definition and its value).
-        var json = JSONBytes(capacity: 320 + entries.count * 160)
+                          snapshots: UnsafeBufferPointer<MetricSnapshot>, schema: inout SchemaMemo,
+                          json: inout JSONBytes) -> [UInt8] {
+        json.removeAll()
         let properties = self.properties.isEmpty ? [] : self.properties.filter { !dimensionNames.contains($0.key) }
 
         json.raw("{\"_aws\":{\"Timestamp\":")
         json.integer(group.timestamp)
+        if schema.matches(dimensionNames, entries, snapshots) {
+            json.raw(schema.bytes)
+        } else {
+            let start = json.count
+            writeSchema(entries, dimensionNames: dimensionNames, properties: properties, snapshots: snapshots, into: &json)
+            schema.remember(dimensionNames, entries, snapshots, bytes: json.withUnsafeBytes { Array($0[start...]) })
+        }
+        for (position, pair) in (snapshots.baseAddress! + group.representative).pointee.dimensions.enumerated() {
+            json.raw(0x2C)
+            json.string(dimensionNames[position])
+            json.raw(0x3A)
+            json.string(pair.1)
+        }
+        for property in properties {
+            json.raw(0x2C)
+            json.string(property.key)
+            json.raw(0x3A)
+            json.string(property.value)
+        }
+        for entry in entries {
+            json.raw(0x2C)
+            json.string((snapshots.baseAddress! + entry.snapshot).pointee.name)
+            json.raw(0x3A)
+            value(of: snapshots.baseAddress! + entry.snapshot, part: entry.part, parts: entry.parts, into: &json)
+        }
+        json.raw(0x7D)
+        return json.bytes
+    }
+
+    /// The `CloudWatchMetrics` member after the timestamp: the namespace,
+    /// the dimension sets and each metric's definition.
+    private func writeSchema(_ entries: [Entry], dimensionNames: [String], properties: [(key: String, value: String)],
+                             snapshots: UnsafeBufferPointer<MetricSnapshot>, into json: inout JSONBytes) {
         json.raw(",\"CloudWatchMetrics\":[{\"Namespace\":")
         json.string(namespace)
         json.raw(",\"Dimensions\":[")
@@ -263,26 +287,6 @@ struct EMFDocumentEncoder: Sendable {
             json.raw(0x7D)
         }
         json.raw("]}]}")
-        for (position, pair) in (snapshots.baseAddress! + group.representative).pointee.dimensions.enumerated() {
-            json.raw(0x2C)
-            json.string(dimensionNames[position])
-            json.raw(0x3A)
-            json.string(pair.1)
-        }
-        for property in properties {
-            json.raw(0x2C)
-            json.string(property.key)
-            json.raw(0x3A)
-            json.string(property.value)
-        }
-        for entry in entries {
-            json.raw(0x2C)
-            json.string((snapshots.baseAddress! + entry.snapshot).pointee.name)
-            json.raw(0x3A)
-            value(of: snapshots.baseAddress! + entry.snapshot, part: entry.part, parts: entry.parts, into: &json)
-        }
-        json.raw(0x7D)
-        return json.bytes
     }
 
     /// The metric's member: statistics, or one part of a distribution.

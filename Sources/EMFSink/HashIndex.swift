@@ -2,6 +2,9 @@
 // timestamp and dimensions to the latest group with that hash; and the
 // hash itself.
 
+import Foundation
+import MetricsCore
+
 /// Hash → the latest group with that hash (an index), or -1: open
 /// addressing over a power-of-two array at most half full (sized for one
 /// group per snapshot), with no hashing of the hash.
@@ -62,6 +65,58 @@ extension HashIndex {
     static func mix(_ word: UInt64, _ hash: UInt64) -> UInt64 {
         let product = (hash ^ word) &* 0x9E37_79B9_7F4A_7C15
         return product ^ (product >> 29)
+    }
+}
+
+/// A snapshot's group hash (its timestamp, its dimensions' wire names and
+/// values), its timestamp, and whether a dimension is named like its metric
+/// or `_aws`. What the snapshots of a batch mostly share is worked out once
+/// per run of them: the hash of the keys' wire names, and the timestamp.
+struct GroupHasher {
+    private var wireNames: [String] = []
+    private var namesHash: UInt64 = 0
+    private var namesReserved = false
+    private var windowEnd: Date?
+    private var milliseconds: Int64 = 0
+
+    /// The snapshot's timestamp in milliseconds.
+    mutating func timestamp(_ snapshot: UnsafePointer<MetricSnapshot>) -> Int64 {
+        let end = snapshot.pointee.windowEnd
+        if end != windowEnd {
+            windowEnd = end
+            milliseconds = EMFDocumentEncoder.milliseconds(end)
+        }
+        return milliseconds
+    }
+
+    /// - parameter wireNames: the wire names of the keys of `pairs`, the
+    ///   snapshot's dimensions (the same array for a run of the same keys).
+    mutating func hash(_ pairs: UnsafeBufferPointer<(String, String)>, wireNames: [String], timestamp: Int64) -> UInt64 {
+        remember(wireNames)
+        var hash = HashIndex.mix(UInt64(bitPattern: timestamp), namesHash)
+        for index in pairs.indices { hash = HashIndex.mix(pairs[index].1, hash) }
+        return hash
+    }
+
+    /// Whether a dimension (of these wire names) is named `_aws` or `name`.
+    mutating func clashes(_ name: String, wireNames: [String]) -> Bool {
+        remember(wireNames)
+        return namesReserved || wireNames.contains { Self.same($0, name) }
+    }
+
+    private mutating func remember(_ wireNames: [String]) {
+        // The same array as last time is one comparison of its storage.
+        guard wireNames != self.wireNames else { return }
+        self.wireNames = wireNames
+        namesHash = wireNames.reduce(0xcbf2_9ce4_8422_2325) { HashIndex.mix($1, $0) }
+        namesReserved = wireNames.contains("_aws")
+    }
+
+    /// String equality that tells strings of different lengths apart
+    /// without a call into the standard library.
+    @inline(__always)
+    static func same(_ one: String, _ other: String) -> Bool {
+        one.utf8.count == other.utf8.count && one == other
     }
 }
 

@@ -1,4 +1,5 @@
-// Fuzz harnesses for every parser that reads outside input. Built two ways:
+// Fuzz harnesses for every parser that reads outside input, and for the
+// request writers (which write whatever text users name metrics with). Built two ways:
 //
 // - with `-DFUZZING -sanitize=fuzzer,address` by scripts/fuzz.sh: libFuzzer
 //   supplies `main` and calls `LLVMFuzzerTestOneInput`, the target chosen
@@ -72,6 +73,7 @@ struct FuzzTarget: Sendable {
             _ = UTCTime.parseHTTPDate(String(decoding: data, as: UTF8.self))
             _ = AWSDate.parseISO8601(String(decoding: data, as: UTF8.self))
         },
+        encoders,
     ]
 
     static func named(_ name: String?) -> FuzzTarget? {

@@ -100,11 +100,68 @@ struct EncoderTests {
                                          (9999999999999998, "9999999999999998.0"), (1e16, "1e+16"), (1.174271e108, "1.174271e+108"),
                                          (-8.51592e-109, "-8.51592e-109"), (0.1, "0.1"), (123456.789, "123456.789")]
         for (value, text) in cases {
-            var body = PutMetricDataBody(protocol: .json, namespace: "")
-            let start = body.bytes.count
-            body.appendNumber(value)
-            #expect(String(decoding: body.bytes[start...], as: UTF8.self) == text)
+            let storage = ByteStorage(capacity: 64)
+            #expect(storage.append(room: 32) { $0.writeNumber(value) })
+            #expect(String(decoding: storage.array(), as: UTF8.self) == text)
         }
+    }
+
+    @Test("a write past the cursor's room appends nothing and says so; the bytes before it stay")
+    func cursorRoom() {
+        let storage = ByteStorage(capacity: 8)
+        #expect(storage.append(room: 4) { $0.write("abcd") })
+        var overflowedAtThirdByte = false
+        let appended = storage.append(room: 4) { out in
+            out.write("ef")
+            out.write("ghi")   // two bytes of room left
+            overflowedAtThirdByte = out.overflowed
+            out.write(0x6A)    // fits, but the attempt is dropped as a whole
+        }
+        #expect(!appended)
+        #expect(overflowedAtThirdByte)
+        #expect(storage.append(room: 1) { $0.writeDecimal(7) })
+        #expect(!storage.append(room: 2) { $0.writeDecimal(12345) })
+        #expect(storage.append(room: 8) { $0.writeDecimal(12345) })
+        #expect(String(decoding: storage.array(), as: UTF8.self) == "abcd712345")
+    }
+
+    @Test("datums far bigger than the first room (long, escaped, non-ASCII text; 150 values) come out whole",
+          arguments: [CloudWatchProtocol.json, .query])
+    func bigDatums(_ wireProtocol: CloudWatchProtocol) throws {
+        let escaped = String(repeating: "\"\\\u{1}東😀", count: 100)
+        let datums = [
+            MetricDatum(metricName: escaped, dimensions: (0..<30).map { .init(name: "D\($0)\(escaped)", value: escaped) },
+                        statisticValues: .init(sampleCount: 1, sum: 0.1, minimum: 1e-05, maximum: 1.174271e108),
+                        unit: "Count"),
+            MetricDatum(metricName: "H", values: (0..<150).map { 1.0 / Double($0 + 3) }, counts: Array(repeating: 3, count: 150)),
+        ]
+        var body = PutMetricDataBody(protocol: wireProtocol, namespace: "N")
+        for datum in datums { body.append(datum) }
+        let bytes = body.finished()
+        #expect(bytes.count == body.finishedSize)
+        #expect(bytes.count > 30 * 2 * 100 * 14)
+        switch wireProtocol {
+        case .json:
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+            let data = try #require(object["MetricData"] as? [[String: Any]])
+            #expect(data.count == 2)
+            #expect(data[0]["MetricName"] as? String == escaped)
+            let dimensions = try #require(data[0]["Dimensions"] as? [[String: String]])
+            #expect(dimensions.count == 30)
+            #expect(dimensions[29] == ["Name": "D29\(escaped)", "Value": escaped])
+            #expect((data[1]["Values"] as? [Double])?.count == 150)
+        case .query:
+            let text = String(decoding: bytes, as: UTF8.self)
+            let fields = text.split(separator: "&")
+            #expect(fields.contains("MetricData.member.1.Dimensions.member.30.Value=\(formEncoded(escaped))"))
+            #expect(fields.contains("MetricData.member.2.Counts.member.150=3.0"))
+        }
+    }
+
+    private func formEncoded(_ text: String) -> String {
+        var bytes: [UInt8] = []
+        URIEncoding.appendFormEncoded(text, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

@@ -154,4 +154,29 @@ struct EMFDocumentTests {
         let value = try #require(document["quote\"back\\slash"] as? [String: Any])
         #expect((value["Sum"] as! NSNumber).doubleValue == 1e-5)
     }
+
+    @Test("a schema copied from the document before stays exact when a unit, the metrics' order or the dimension names change")
+    func schemaReuse() {
+        let (documents, rejected) = encoder().encode([
+            snapshot("A", dimensions: [("stream", "s1")]), snapshot("B", dimensions: [("stream", "s1")]),
+            snapshot("A", dimensions: [("stream", "s2")]), snapshot("B", dimensions: [("stream", "s2")]),
+            snapshot("A", unit: .milliseconds, dimensions: [("stream", "s3")]), snapshot("B", dimensions: [("stream", "s3")]),
+            snapshot("B", dimensions: [("stream", "s4")]), snapshot("A", dimensions: [("stream", "s4")]),
+            snapshot("A", dimensions: [("host", "s5")]), snapshot("B", dimensions: [("host", "s5")]),
+            snapshot("A", dimensions: [("stream", "s6")]),
+        ])
+        #expect(rejected.isEmpty)
+        let parsedDocuments = parsed(documents)
+        #expect(parsedDocuments.map(metrics) == [["A", "B"], ["A", "B"], ["A", "B"], ["B", "A"], ["A", "B"], ["A"]])
+        #expect(parsedDocuments.map(dimensionSets) == [[["StreamName"]], [["StreamName"]], [["StreamName"]], [["StreamName"]],
+                                                        [["host"]], [["StreamName"]]])
+        let units = parsedDocuments.map { document -> [String] in
+            let aws = document["_aws"] as! [String: Any]
+            let definitions = (aws["CloudWatchMetrics"] as! [[String: Any]])[0]["Metrics"] as! [[String: Any]]
+            return definitions.map { $0["Unit"] as! String }
+        }
+        #expect(units == [["Count", "Count"], ["Count", "Count"], ["Milliseconds", "Count"], ["Count", "Count"],
+                          ["Count", "Count"], ["Count"]])
+        #expect(parsedDocuments.map { ($0["StreamName"] ?? $0["host"]) as? String } == ["s1", "s2", "s3", "s4", "s5", "s6"])
+    }
 }

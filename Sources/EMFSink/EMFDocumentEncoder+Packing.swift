@@ -1,0 +1,38 @@
+import MetricsCore
+
+extension EMFDocumentEncoder {
+    /// A group's entries (`count` of them) in documents: greedy packing,
+    /// each entry in the first document with room and without a metric of
+    /// that name. A name new to the group is in no document yet, so it takes
+    /// the first one with room; only a repeated name looks into the documents.
+    static func pack(_ entries: ArraySlice<Entry>, count: Int, snapshots: UnsafeBufferPointer<MetricSnapshot>) -> [[Entry]] {
+        var packed: [[Entry]] = []
+        var firstWithRoom = 0
+        // Up to 16 entries, names are compared; beyond, hashed.
+        var seen = Set<String>()
+        let hashesNames = count > 16
+        func nameOf(_ entry: Entry) -> String { (snapshots.baseAddress! + entry.snapshot).pointee.name }
+        for entry in entries {
+            let name = nameOf(entry)
+            let repeated = hashesNames
+                ? !seen.insert(name).inserted
+                : packed.contains { $0.contains { nameOf($0) == name } }
+            var slot = firstWithRoom
+            if repeated {
+                while slot < packed.count, packed[slot].count >= maximumMetricsPerDocument
+                        || packed[slot].contains(where: { nameOf($0) == name }) {
+                    slot += 1
+                }
+            }
+            if slot == packed.count {
+                packed.append([])
+                packed[slot].reserveCapacity(min(count, maximumMetricsPerDocument))
+            }
+            packed[slot].append(entry)
+            while firstWithRoom < packed.count, packed[firstWithRoom].count >= maximumMetricsPerDocument {
+                firstWithRoom += 1
+            }
+        }
+        return packed
+    }
+}
