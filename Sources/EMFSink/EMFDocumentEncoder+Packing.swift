@@ -5,7 +5,27 @@ extension EMFDocumentEncoder {
     /// each entry in the first document with room and without a metric of
     /// that name. A name new to the group is in no document yet, so it takes
     /// the first one with room; only a repeated name looks into the documents.
-    static func pack(_ entries: ArraySlice<Entry>, count: Int, snapshots: UnsafeBufferPointer<MetricSnapshot>) -> [[Entry]] {
+    ///
+    /// `distinct`: the names of the last small group whose names were all
+    /// different. A group with the same names (the usual case: the same
+    /// metrics over many dimension values) has none repeated either, and
+    /// goes into documents in order without its names compared pairwise.
+    static func pack(_ entries: ArraySlice<Entry>, count: Int, snapshots: UnsafeBufferPointer<MetricSnapshot>,
+                     distinct: inout [String]) -> [[Entry]] {
+        func nameOf(_ entry: Entry) -> String { (snapshots.baseAddress! + entry.snapshot).pointee.name }
+        if count == distinct.count, count == entries.count,
+           zip(entries, distinct).allSatisfy({ nameOf($0.0) == $0.1 }) {
+            return [Array(entries)]
+        }
+        let packed = packComparingNames(entries, count: count, snapshots: snapshots)
+        if count <= 16, packed.count == 1, packed[0].count == entries.count {
+            distinct = entries.map(nameOf)
+        }
+        return packed
+    }
+
+    private static func packComparingNames(_ entries: ArraySlice<Entry>, count: Int,
+                                           snapshots: UnsafeBufferPointer<MetricSnapshot>) -> [[Entry]] {
         var packed: [[Entry]] = []
         var firstWithRoom = 0
         // Up to 16 entries, names are compared; beyond, hashed.

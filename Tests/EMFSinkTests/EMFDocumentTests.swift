@@ -77,6 +77,13 @@ struct EMFDocumentTests {
         let small = ["A", "B", "A", "C", "A"].map { snapshot($0, dimensions: [("stream", "s")]) }
         let (smallDocuments, _) = encoder().encode(small)
         #expect(smallDocuments.map(\.snapshots) == [[0, 1, 3], [2], [4]])
+        // After groups of the same distinct names (packed without comparing
+        // them again), a group with a repeated name is still split.
+        let sets = [("s1", ["A", "B"]), ("s2", ["A", "B"]), ("s3", ["A", "A"]), ("s4", ["A", "B"]), ("s5", ["A", "B", "C"])]
+        let (setDocuments, _) = encoder().encode(sets.flatMap { value, names in
+            names.map { snapshot($0, dimensions: [("stream", value)]) }
+        })
+        #expect(parsed(setDocuments).map(metrics) == [["A", "B"], ["A", "B"], ["A"], ["A"], ["A", "B"], ["A", "B", "C"]])
     }
 
     @Test("a distribution over 100 values continues in further documents, with exact totals across them")
