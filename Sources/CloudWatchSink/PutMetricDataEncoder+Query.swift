@@ -81,7 +81,7 @@ extension ByteCursor {
     }
 
     fileprivate mutating func writeFormNumber(_ value: Double) {
-        if value == value.rounded(.towardZero), abs(value) < 1e16 {
+        if Self.integralBelow1e16(value) != nil {
             writeNumber(value)
             return
         }

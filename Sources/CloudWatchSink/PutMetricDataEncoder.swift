@@ -220,9 +220,7 @@ extension ByteCursor {
     /// A string known to need no escaping (printable ASCII without `"` or `\\`).
     mutating func writePlainJSONString(_ string: String) {
         write(0x22)
-        if string.utf8.withContiguousStorageIfAvailable({ write($0) }) == nil {
-            Array(string.utf8).withUnsafeBufferPointer { write($0) }
-        }
+        writeText(string)
         write(0x22)
     }
 
@@ -256,7 +254,7 @@ extension ByteCursor {
 
     // MARK: Numbers and text
 
-    /// Writes runtime text (number descriptions). Literals use the
+    /// Writes runtime text as it is (number descriptions, plain strings). Literals use the
     /// `StaticString` overload, which Swift would not pick over a `String`
     /// one of the same name.
     mutating func writeText(_ text: String) {
@@ -281,14 +279,22 @@ extension ByteCursor {
     /// there (Swift alone would switch to an exponent from 2^53, Python from 1e16).
     @inline(__always)
     mutating func writeNumber(_ value: Double) {
-        // Below 1e16 the conversion cannot trap; it is exact when the value is integral.
-        if abs(value) < 1e16, case let integer = Int(value), Double(integer) == value {
+        if let integer = Self.integralBelow1e16(value) {
             if integer == 0, value.sign == .minus { write(0x2D) }
             writeInteger(integer)
             write(".0")
         } else {
             writeDescription(value)
         }
+    }
+
+    /// `value` as an integer when it is integral and below 1e16 (Python's
+    /// `repr` prints those as `N.0`), else `nil`.
+    @inline(__always)
+    static func integralBelow1e16(_ value: Double) -> Int? {
+        // Below 1e16 the conversion cannot trap; it is exact when the value is integral.
+        guard abs(value) < 1e16, case let integer = Int(value), Double(integer) == value else { return nil }
+        return integer
     }
 
     private mutating func writeDescription(_ value: Double) {

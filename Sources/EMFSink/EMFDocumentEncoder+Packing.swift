@@ -1,7 +1,7 @@
 import MetricsCore
 
 extension EMFDocumentEncoder {
-    /// A group's entries (`count` of them) in documents: greedy packing,
+    /// A group's entries in documents: greedy packing,
     /// each entry in the first document with room and without a metric of
     /// that name. A name new to the group is in no document yet, so it takes
     /// the first one with room; only a repeated name looks into the documents.
@@ -10,28 +10,32 @@ extension EMFDocumentEncoder {
     /// different. A group with the same names (the usual case: the same
     /// metrics over many dimension values) has none repeated either, and
     /// goes into documents in order without its names compared pairwise.
-    static func pack(_ entries: ArraySlice<Entry>, count: Int, snapshots: UnsafeBufferPointer<MetricSnapshot>,
+    static func pack(_ entries: ArraySlice<Entry>, snapshots: UnsafeBufferPointer<MetricSnapshot>,
                      distinct: inout [String]) -> [[Entry]] {
-        func nameOf(_ entry: Entry) -> String { (snapshots.baseAddress! + entry.snapshot).pointee.name }
-        if count == distinct.count, count == entries.count,
-           zip(entries, distinct).allSatisfy({ nameOf($0.0) == $0.1 }) {
+        if entries.count == distinct.count,
+           zip(entries, distinct).allSatisfy({ name(of: $0.0, in: snapshots) == $0.1 }) {
             return [Array(entries)]
         }
-        let packed = packComparingNames(entries, count: count, snapshots: snapshots)
-        if count <= 16, packed.count == 1, packed[0].count == entries.count {
-            distinct = entries.map(nameOf)
+        let packed = packComparingNames(entries, snapshots: snapshots)
+        if entries.count <= 16, packed.count == 1, packed[0].count == entries.count {
+            distinct = entries.map { name(of: $0, in: snapshots) }
         }
         return packed
     }
 
-    private static func packComparingNames(_ entries: ArraySlice<Entry>, count: Int,
+    private static func name(of entry: Entry, in snapshots: UnsafeBufferPointer<MetricSnapshot>) -> String {
+        (snapshots.baseAddress! + entry.snapshot).pointee.name
+    }
+
+    private static func packComparingNames(_ entries: ArraySlice<Entry>,
                                            snapshots: UnsafeBufferPointer<MetricSnapshot>) -> [[Entry]] {
+        let count = entries.count
         var packed: [[Entry]] = []
         var firstWithRoom = 0
         // Up to 16 entries, names are compared; beyond, hashed.
         var seen = Set<String>()
         let hashesNames = count > 16
-        func nameOf(_ entry: Entry) -> String { (snapshots.baseAddress! + entry.snapshot).pointee.name }
+        func nameOf(_ entry: Entry) -> String { name(of: entry, in: snapshots) }
         for entry in entries {
             let name = nameOf(entry)
             let repeated = hashesNames

@@ -154,7 +154,7 @@ struct EMFDocumentEncoder: Sendable {
         var json = JSONBytes(capacity: 320 + Swift.min(snapshots.count, Self.maximumMetricsPerDocument) * 160)
         for (groupIndex, group) in groups.enumerated() {
             let entries = ordered[starts[groupIndex]..<starts[groupIndex + 1]]
-            let packed = Self.pack(entries, count: group.count, snapshots: snapshots, distinct: &distinctNames)
+            let packed = Self.pack(entries, snapshots: snapshots, distinct: &distinctNames)
             // The memo's array while the keys stay the same: no array per group.
             let dimensionNames = (snapshots.baseAddress! + group.representative).pointee.dimensions
                 .withUnsafeBufferPointer { names.wireNames($0, keys: &keys) }
